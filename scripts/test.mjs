@@ -1,0 +1,39 @@
+// `npm test`: the whole suite, in order — typecheck, lint, unit tests (Vitest; WGSL on Dawn + SwiftShader),
+// build, end-to-end tests (Playwright on the system Chromium with WebGPU on SwiftShader). Stops at the first
+// failing stage and ends with a one-line-per-stage summary.
+import { spawnSync } from 'node:child_process';
+import { ensureChromium, gpuEnv } from './gpu-env.mjs';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+ensureChromium();
+const env = gpuEnv();
+
+const STAGES = [
+  ['typecheck', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
+  ['lint', ['eslint', '.', '--max-warnings', '0']],
+  ['format', ['prettier', '--check', '--log-level', 'warn', '.']],
+  ['unit', ['vitest', 'run']],
+  ['build', ['vite', 'build', '--logLevel', 'warn']],
+  ['e2e', ['playwright', 'test']],
+];
+
+const only = process.argv.slice(2);
+const summary = [];
+let failed = false;
+for (const [name, cmd] of STAGES) {
+  if (only.length && !only.includes(name)) continue;
+  console.log(`\n▶ ${name}: ${cmd.join(' ')}`);
+  const t0 = Date.now();
+  const r = spawnSync('npx', ['--no-install', ...cmd], { cwd: ROOT, stdio: 'inherit', env });
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  summary.push(`${r.status === 0 ? '✔' : '✘'} ${name.padEnd(9)} ${secs.padStart(6)} s`);
+  if (r.status !== 0) {
+    failed = true;
+    break;
+  }
+}
+console.log(
+  `\nnpm test summary (Chromium: ${env.CHROMIUM_PATH}, Vulkan ICD: ${env.VK_ICD_FILENAMES ?? 'system'})`,
+);
+for (const line of summary) console.log(`  ${line}`);
+process.exit(failed ? 1 : 0);

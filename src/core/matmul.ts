@@ -1,0 +1,33 @@
+// The shape contract of the matrix multiply shared by the float64 reference and the WGSL kernel.
+// All matrices are dense row-major; a transposed operand is stored in its transposed shape.
+
+/** C(m, n) = op(A)(m, k) · op(B)(k, n) [+ C] [+ bias(n)], op = identity or transpose. */
+export interface MatmulSpec {
+  m: number;
+  n: number;
+  k: number;
+  /** A is stored (k, m) and used transposed: Aᵀ·B, as in weight gradients dW = dYᵀ·X. */
+  transA: boolean;
+  /** B is stored (n, k) and used transposed: A·Bᵀ, as in X·Wᵀ with PyTorch's (out, in) weights. */
+  transB: boolean;
+  /** Add into the existing C (gradient accumulation) instead of overwriting it. */
+  accumulate: boolean;
+  /** Add a bias vector of length n to every row. */
+  bias: boolean;
+}
+
+/** Element counts of A, B and C for a spec. */
+export function matmulSizes(s: MatmulSpec): { a: number; b: number; c: number } {
+  return { a: s.m * s.k, b: s.k * s.n, c: s.m * s.n };
+}
+
+/** Multiply-adds counted as 2 flops each. */
+export function matmulFlops(s: MatmulSpec): number {
+  return 2 * s.m * s.n * s.k;
+}
+
+/** A short label such as `7×13×5 A·Bᵀ +C +b` for reports. */
+export function describeMatmul(s: MatmulSpec): string {
+  const op = `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
+  return `${s.m}×${s.n}×${s.k} ${op}${s.accumulate ? ' +C' : ''}${s.bias ? ' +b' : ''}`;
+}

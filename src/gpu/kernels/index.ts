@@ -1,0 +1,59 @@
+// The kernel registry: kernel ↔ WGSL file ↔ reference ↔ tolerance, and the runner that checks a case.
+import { compareArrays } from '../../core/tolerance';
+import { withErrorScopes } from '../device';
+import { matmulEntry } from './matmul.cases';
+import type { CheckResult, KernelCase, KernelEntry } from './registry';
+
+export type { CheckResult, KernelCase, KernelEntry } from './registry';
+
+/** Every registered kernel family. A test fails when a shader file or entry point is missing here. */
+export const KERNELS: readonly KernelEntry[] = [matmulEntry];
+
+const now = (): number => globalThis.performance.now();
+
+/** Runs one case under validation error scopes and compares it with the reference under the entry's tolerance. */
+export async function runCheck(
+  device: GPUDevice,
+  entry: KernelEntry,
+  kase: KernelCase,
+): Promise<CheckResult> {
+  const t0 = now();
+  try {
+    const { actual, expected } = await withErrorScopes(device, () => kase.run(device));
+    const report = compareArrays(`${entry.name} ${kase.label}`, actual, expected, entry.tolerance);
+    return {
+      kernel: entry.name,
+      case: kase.label,
+      ok: report.ok,
+      maxAbsError: report.maxAbsError,
+      worstRatio: report.worstRatio,
+      message: report.message,
+      ms: now() - t0,
+    };
+  } catch (err) {
+    return {
+      kernel: entry.name,
+      case: kase.label,
+      ok: false,
+      maxAbsError: Infinity,
+      worstRatio: Infinity,
+      message: `${entry.name} ${kase.label}: ${err instanceof Error ? err.message : String(err)}`,
+      ms: now() - t0,
+    };
+  }
+}
+
+/** Runs every case of every registered kernel, reporting each result as it completes. */
+export async function runSelfTest(
+  device: GPUDevice,
+  onResult?: (r: CheckResult, done: number, total: number) => void,
+): Promise<CheckResult[]> {
+  const all = KERNELS.flatMap((entry) => entry.cases().map((kase) => ({ entry, kase })));
+  const results: CheckResult[] = [];
+  for (const { entry, kase } of all) {
+    const r = await runCheck(device, entry, kase);
+    results.push(r);
+    onResult?.(r, results.length, all.length);
+  }
+  return results;
+}

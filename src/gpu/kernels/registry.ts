@@ -1,0 +1,33 @@
+// Types of the kernel registry (DESIGN.md §3 rule 6): every WGSL entry point is listed with its float64
+// reference and its tolerance, and carries the cases that prove it. Tests and the in-browser self-test
+// both iterate the registry, so a kernel is checked the same way on Dawn and in Chromium.
+import type { Tolerance } from '../../core/tolerance';
+import type { ShaderFile } from '../shaders';
+
+/** One GPU-vs-reference comparison: the GPU result and the float64 expectation for the same inputs. */
+export interface KernelCase {
+  label: string;
+  run(device: GPUDevice): Promise<{ actual: Float32Array; expected: Float64Array }>;
+}
+
+/** A registered kernel family: one WGSL file, its entry points, its reference and how close it must be. */
+export interface KernelEntry {
+  name: string;
+  shader: ShaderFile;
+  entryPoints: string[];
+  /** Where the reference lives, `file: function`, for reports and docs. */
+  reference: string;
+  tolerance: Tolerance;
+  cases(): KernelCase[];
+}
+
+/** The outcome of one case, as the self-test page and the test runners show it. */
+export interface CheckResult {
+  kernel: string;
+  case: string;
+  ok: boolean;
+  maxAbsError: number;
+  worstRatio: number;
+  message: string;
+  ms: number;
+}

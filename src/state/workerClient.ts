@@ -1,0 +1,93 @@
+// Owns the training worker on the UI thread: starts it, sends commands, and folds its events into the
+// stores. Components never see the worker; they call the actions exported here (DESIGN.md §3.4).
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { type GpuState, useGpuStore } from './gpuStore';
+
+let worker: Worker | null = null;
+
+function send(msg: ToWorker): void {
+  worker?.postMessage(msg);
+}
+
+/** Applies one worker event to the GPU store (pure, so it is unit-tested without a worker). */
+export function reduceGpuEvent(state: GpuState, msg: FromWorker): Partial<GpuState> {
+  switch (msg.type) {
+    case 'ready':
+      return { status: 'ready', adapter: msg.adapter, message: null };
+    case 'unavailable':
+      return { status: 'unavailable', adapter: null, message: msg.message };
+    case 'deviceLost':
+      return {
+        status: 'lost',
+        message: `The GPU device was lost${msg.expected ? '' : ' unexpectedly'}: ${msg.message}`,
+        selfTest: { ...state.selfTest, running: false },
+      };
+    case 'gpuError':
+    case 'error':
+      return {
+        errors: [...state.errors.slice(-9), msg.message],
+        selfTest: { ...state.selfTest, running: false },
+      };
+    case 'selfTestResult':
+      return {
+        selfTest: {
+          ...state.selfTest,
+          running: true,
+          results: [...state.selfTest.results, msg.result],
+          total: msg.total,
+        },
+      };
+    case 'selfTestDone':
+      return {
+        selfTest: {
+          ...state.selfTest,
+          running: false,
+          summary: { passed: msg.passed, failed: msg.failed, ms: msg.ms },
+        },
+      };
+  }
+}
+
+/** Starts the worker once; safe to call from an effect that may run twice. */
+export function startWorker(): void {
+  if (worker) return;
+  if (typeof navigator === 'undefined' || !('gpu' in navigator)) {
+    useGpuStore.setState(
+      reduceGpuEvent(useGpuStore.getState(), {
+        type: 'unavailable',
+        reason: 'no-webgpu',
+        message:
+          'This browser has no WebGPU. Use a current Chrome or Edge (Windows, macOS, ChromeOS, Android), Safari 26+, or Firefox 141+ on Windows; on Linux, Chrome with chrome://flags/#enable-unsafe-webgpu enabled.',
+      }),
+    );
+    return;
+  }
+  worker = new Worker(new URL('../worker/main.ts', import.meta.url), {
+    type: 'module',
+    name: 'unroll-trainer',
+  });
+  worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));
+  };
+  worker.onerror = (ev) => {
+    useGpuStore.setState((s) => ({ errors: [...s.errors, `Worker failed: ${ev.message}`] }));
+  };
+  send({ type: 'init' });
+}
+
+export const gpuActions = {
+  runSelfTest(): void {
+    useGpuStore.setState((s) => ({
+      selfTest: { ...s.selfTest, running: true, results: [], total: 0, summary: null },
+    }));
+    send({ type: 'selfTest' });
+  },
+  /** Re-acquires the device after a loss. */
+  reconnect(): void {
+    useGpuStore.setState({ status: 'starting', message: null });
+    send({ type: 'init' });
+  },
+  simulateDeviceLoss(): void {
+    send({ type: 'simulateDeviceLoss' });
+  },
+};
