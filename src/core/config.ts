@@ -1,0 +1,105 @@
+// Model and training configuration: the serialisable experiment (with the seed) and its validation.
+// Validation returns every problem at once, in words a user can act on, before anything is allocated.
+
+/** Recurrent cell types. `lstm-peephole` (Gers 2000) is Unroll's own and cannot be exported to PyTorch. */
+export type CellType = 'rnn' | 'lstm' | 'gru' | 'lstm-peephole';
+export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru', 'lstm-peephole'];
+
+export type OptimizerType = 'sgd' | 'rmsprop' | 'adam';
+export const OPTIMIZER_TYPES: readonly OptimizerType[] = ['sgd', 'rmsprop', 'adam'];
+
+/** The network's shape: embedding (V→E) → L recurrent layers of H units → linear (H→V). */
+export interface ModelConfig {
+  cell: CellType;
+  vocabSize: number;
+  /** Embedding width E; PyTorch's char-rnn convention is E = H. */
+  embedSize: number;
+  hiddenSize: number;
+  layers: number;
+  /** Initial state is a trained parameter per layer (h0, and c0 for LSTMs) instead of zeros. */
+  learnedInit: boolean;
+}
+
+/** How one iteration trains: window, batch, optimiser and its hyperparameters. */
+export interface TrainConfig {
+  /** BPTT length T: characters per window. */
+  seqLen: number;
+  batchSize: number;
+  optimizer: OptimizerType;
+  learningRate: number;
+  /** Clip the global gradient norm to this value; 0 turns clipping off. */
+  clipNorm: number;
+  /** SGD momentum μ. */
+  momentum: number;
+  /** Adam β1, β2; RMSProp uses beta2 as its smoothing constant α. */
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** L2 penalty added to the gradient, PyTorch's `weight_decay`. */
+  weightDecay: number;
+  seed: number;
+}
+
+export const MAX_HIDDEN = 1024;
+export const MAX_LAYERS = 4;
+
+export const DEFAULT_TRAIN: TrainConfig = {
+  seqLen: 64,
+  batchSize: 32,
+  optimizer: 'adam',
+  learningRate: 2e-3,
+  clipNorm: 5,
+  momentum: 0.9,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  weightDecay: 0,
+  seed: 1,
+};
+
+/** Gate count G: weight_ih is (G·H, I). */
+export function gateCount(cell: CellType): number {
+  return cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+}
+
+export function isLstm(cell: CellType): boolean {
+  return cell === 'lstm' || cell === 'lstm-peephole';
+}
+
+function checkInt(errors: string[], name: string, v: number, lo: number, hi: number): void {
+  if (!Number.isFinite(v) || !Number.isInteger(v)) errors.push(`${name} must be a whole number (got ${v}).`);
+  else if (v < lo || v > hi) errors.push(`${name} must be between ${lo} and ${hi} (got ${v}).`);
+}
+
+function checkReal(errors: string[], name: string, v: number, lo: number, hi: number, loOpen = false): void {
+  if (!Number.isFinite(v)) errors.push(`${name} must be a number (got ${v}).`);
+  else if (v < lo || v > hi || (loOpen && v === lo)) errors.push(`${name} must be ${loOpen ? 'above' : 'at least'} ${lo} and at most ${hi} (got ${v}).`);
+}
+
+/** Every problem with a model configuration; empty when it is valid. */
+export function validateModel(m: ModelConfig): string[] {
+  const errors: string[] = [];
+  if (!CELL_TYPES.includes(m.cell)) errors.push(`Cell must be one of ${CELL_TYPES.join(', ')} (got ${String(m.cell)}).`);
+  checkInt(errors, 'Vocabulary size', m.vocabSize, 2, 65536);
+  checkInt(errors, 'Embedding size', m.embedSize, 1, 4096);
+  checkInt(errors, 'Hidden size', m.hiddenSize, 1, MAX_HIDDEN);
+  checkInt(errors, 'Layers', m.layers, 1, MAX_LAYERS);
+  return errors;
+}
+
+/** Every problem with a training configuration; empty when it is valid. */
+export function validateTrain(t: TrainConfig): string[] {
+  const errors: string[] = [];
+  checkInt(errors, 'BPTT length', t.seqLen, 1, 1024);
+  checkInt(errors, 'Batch size', t.batchSize, 1, 1024);
+  if (!OPTIMIZER_TYPES.includes(t.optimizer)) errors.push(`Optimizer must be one of ${OPTIMIZER_TYPES.join(', ')}.`);
+  checkReal(errors, 'Learning rate', t.learningRate, 0, 10, true);
+  checkReal(errors, 'Clip threshold', t.clipNorm, 0, 1e6);
+  checkReal(errors, 'Momentum', t.momentum, 0, 0.9999);
+  checkReal(errors, 'β1', t.beta1, 0, 0.9999);
+  checkReal(errors, 'β2', t.beta2, 0, 0.99999);
+  checkReal(errors, 'ε', t.eps, 0, 1, true);
+  checkReal(errors, 'Weight decay', t.weightDecay, 0, 1);
+  checkInt(errors, 'Seed', t.seed, 0, 2 ** 32 - 1);
+  return errors;
+}

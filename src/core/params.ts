@@ -1,0 +1,108 @@
+// Parameter layout: every tensor's PyTorch name, shape and offset in the one flat f32 buffer that holds
+// parameters (and, with the same layout, gradients and optimiser state). Offsets are 64-element aligned so
+// each tensor starts on a 256-byte boundary; the padding stays zero through training.
+import { type ModelConfig, gateCount, isLstm } from './config';
+import { Rng } from './rng';
+
+export const ALIGN = 64;
+
+/** How a tensor is initialised (PyTorch defaults). */
+export type InitKind = 'normal' | 'uniform-hidden' | 'uniform-fan-in' | 'zeros';
+
+/** One named tensor in the flat buffer. */
+export interface TensorSpec {
+  /** PyTorch state_dict name, e.g. `rnn.weight_hh_l0`. */
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+  init: InitKind;
+  /** Layer index for recurrent tensors, -1 for embedding and head. */
+  layer: number;
+  /** Present in PyTorch's modules (false for peepholes and learned initial states). */
+  pytorch: boolean;
+}
+
+/** Tensors of one recurrent layer, by role. */
+export interface LayerTensors {
+  weightIh: TensorSpec;
+  weightHh: TensorSpec;
+  biasIh: TensorSpec;
+  biasHh: TensorSpec;
+  /** (3, H): peephole weights for gates i, f (see c_{t−1}) and o (sees c_t). */
+  peephole?: TensorSpec;
+  h0?: TensorSpec;
+  c0?: TensorSpec;
+}
+
+export interface ParamLayout {
+  tensors: TensorSpec[];
+  embedding: TensorSpec;
+  layers: LayerTensors[];
+  headWeight: TensorSpec;
+  headBias: TensorSpec;
+  /** Total floats including alignment padding. */
+  totalSize: number;
+  /** Trainable values, padding excluded. */
+  count: number;
+}
+
+/** The parameter layout of a model configuration. */
+export function paramLayout(m: ModelConfig): ParamLayout {
+  const tensors: TensorSpec[] = [];
+  let offset = 0;
+  const add = (name: string, shape: number[], init: InitKind, layer = -1, pytorch = true): TensorSpec => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const t: TensorSpec = { name, shape, offset, size, init, layer, pytorch };
+    tensors.push(t);
+    offset += Math.ceil(size / ALIGN) * ALIGN;
+    return t;
+  };
+  const G = gateCount(m.cell);
+  const H = m.hiddenSize;
+  const embedding = add('embedding.weight', [m.vocabSize, m.embedSize], 'normal');
+  const layers: LayerTensors[] = [];
+  for (let l = 0; l < m.layers; l++) {
+    const I = l === 0 ? m.embedSize : H;
+    const lt: LayerTensors = {
+      weightIh: add(`rnn.weight_ih_l${l}`, [G * H, I], 'uniform-hidden', l),
+      weightHh: add(`rnn.weight_hh_l${l}`, [G * H, H], 'uniform-hidden', l),
+      biasIh: add(`rnn.bias_ih_l${l}`, [G * H], 'uniform-hidden', l),
+      biasHh: add(`rnn.bias_hh_l${l}`, [G * H], 'uniform-hidden', l),
+    };
+    if (m.cell === 'lstm-peephole') lt.peephole = add(`rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
+    if (m.learnedInit) {
+      lt.h0 = add(`rnn.h0_l${l}`, [H], 'zeros', l, false);
+      if (isLstm(m.cell)) lt.c0 = add(`rnn.c0_l${l}`, [H], 'zeros', l, false);
+    }
+    layers.push(lt);
+  }
+  const headWeight = add('head.weight', [m.vocabSize, H], 'uniform-fan-in');
+  const headBias = add('head.bias', [m.vocabSize], 'uniform-fan-in');
+  return {
+    tensors,
+    embedding,
+    layers,
+    headWeight,
+    headBias,
+    totalSize: offset,
+    count: tensors.reduce((a, t) => a + t.size, 0),
+  };
+}
+
+/**
+ * Fresh parameters as PyTorch initialises them: embedding N(0, 1), recurrent tensors U(−1/√H, 1/√H), the
+ * head U(−1/√H, 1/√H) (fan-in H), learned initial states zero. Seeded, so a seed reproduces a model.
+ */
+export function initParams(m: ModelConfig, layout: ParamLayout, seed: number): Float32Array {
+  const rng = new Rng(seed);
+  const out = new Float32Array(layout.totalSize);
+  const bound = 1 / Math.sqrt(m.hiddenSize);
+  for (const t of layout.tensors) {
+    for (let i = 0; i < t.size; i++) {
+      const v = t.init === 'normal' ? rng.normal() : t.init === 'zeros' ? 0 : rng.uniform(-bound, bound);
+      out[t.offset + i] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CELL_TYPES, type ModelConfig } from '../core/config';
+import { initParams, paramLayout } from '../core/params';
+import { Rng } from '../core/rng';
+import { gradCheck } from './gradcheck';
+import { forwardBackward } from './model';
+
+function batchFor(V: number, T: number, B: number, seed: number) {
+  const rng = new Rng(seed);
+  const tokens = Array.from({ length: (T + 1) * B }, () => rng.int(V));
+  // Window of T+1 characters per stream: inputs are 0..T−1, targets 1..T.
+  return { T, B, inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
+}
+
+describe('reference model gradients (centred differences, float64)', () => {
+  for (const cell of CELL_TYPES) {
+    for (const layers of [1, 2]) {
+      for (const learnedInit of [false, true]) {
+        it(`${cell}, ${layers} layer(s), learned h0 ${learnedInit ? 'on' : 'off'}: every tensor within 1e-6`, () => {
+          const cfg: ModelConfig = { cell, vocabSize: 5, embedSize: 3, hiddenSize: 4, layers, learnedInit };
+          const layout = paramLayout(cfg);
+          const params = Float64Array.from(initParams(cfg, layout, 11));
+          // Non-zero learned initial states, so their gradients are not a special case.
+          for (const lt of layout.layers) for (const t of [lt.h0, lt.c0]) if (t) for (let i = 0; i < t.size; i++) params[t.offset + i] = 0.3 * Math.sin(i + 1);
+          const batch = batchFor(5, 4, 2, 3);
+          const fb = forwardBackward(cfg, layout, params, batch);
+          const rng = new Rng(5);
+          for (const t of layout.tensors) {
+            const idx = [0, t.size - 1, ...Array.from({ length: 4 }, () => rng.int(t.size))].map((i) => t.offset + i);
+            const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
+            const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
+            expect(worst.relError, `${t.name}[${worst.index - t.offset}] analytic ${worst.analytic} numeric ${worst.numeric}`).toBeLessThan(1e-6);
+          }
+        });
+      }
+    }
+  }
+
+  it('uses a carried initial state instead of h0 and gives it no gradient', () => {
+    const cfg: ModelConfig = { cell: 'lstm', vocabSize: 5, embedSize: 3, hiddenSize: 4, layers: 2, learnedInit: true };
+    const layout = paramLayout(cfg);
+    const params = Float64Array.from(initParams(cfg, layout, 2));
+    const batch = batchFor(5, 3, 2, 9);
+    const first = forwardBackward(cfg, layout, params, batch);
+    const initial = { h: first.finalH, c: first.finalC };
+    const second = forwardBackward(cfg, layout, params, batch, initial);
+    expect(second.loss).not.toBe(first.loss);
+    expect(second.hs[0]!.subarray(0, 8)).toEqual(first.finalH[0]);
+    expect(second.grads[layout.layers[0]!.h0!.offset]).toBe(0);
+    const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch, initial).loss, params, second.grads, [layout.layers[1]!.weightHh.offset + 5]);
+    expect(res[0]!.relError).toBeLessThan(1e-6);
+  });
+
+  it('a wrong gradient is caught (the check can fail)', () => {
+    const cfg: ModelConfig = { cell: 'gru', vocabSize: 5, embedSize: 3, hiddenSize: 4, layers: 1, learnedInit: false };
+    const layout = paramLayout(cfg);
+    const params = Float64Array.from(initParams(cfg, layout, 1));
+    const batch = batchFor(5, 3, 2, 1);
+    const grads = forwardBackward(cfg, layout, params, batch).grads;
+    const i = layout.layers[0]!.weightHh.offset + 3;
+    grads[i] = grads[i]! * 1.001;
+    const [r] = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, grads, [i]);
+    expect(r!.relError).toBeGreaterThan(1e-6);
+  });
+});
