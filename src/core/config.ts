@@ -73,13 +73,15 @@ function checkInt(errors: string[], name: string, v: number, lo: number, hi: num
 
 function checkReal(errors: string[], name: string, v: number, lo: number, hi: number, loOpen = false): void {
   if (!Number.isFinite(v)) errors.push(`${name} must be a number (got ${v}).`);
-  else if (v < lo || v > hi || (loOpen && v === lo)) errors.push(`${name} must be ${loOpen ? 'above' : 'at least'} ${lo} and at most ${hi} (got ${v}).`);
+  else if (v < lo || v > hi || (loOpen && v === lo))
+    errors.push(`${name} must be ${loOpen ? 'above' : 'at least'} ${lo} and at most ${hi} (got ${v}).`);
 }
 
 /** Every problem with a model configuration; empty when it is valid. */
 export function validateModel(m: ModelConfig): string[] {
   const errors: string[] = [];
-  if (!CELL_TYPES.includes(m.cell)) errors.push(`Cell must be one of ${CELL_TYPES.join(', ')} (got ${String(m.cell)}).`);
+  if (!CELL_TYPES.includes(m.cell))
+    errors.push(`Cell must be one of ${CELL_TYPES.join(', ')} (got ${String(m.cell)}).`);
   checkInt(errors, 'Vocabulary size', m.vocabSize, 2, 65536);
   checkInt(errors, 'Embedding size', m.embedSize, 1, 4096);
   checkInt(errors, 'Hidden size', m.hiddenSize, 1, MAX_HIDDEN);
@@ -92,7 +94,8 @@ export function validateTrain(t: TrainConfig): string[] {
   const errors: string[] = [];
   checkInt(errors, 'BPTT length', t.seqLen, 1, 1024);
   checkInt(errors, 'Batch size', t.batchSize, 1, 1024);
-  if (!OPTIMIZER_TYPES.includes(t.optimizer)) errors.push(`Optimizer must be one of ${OPTIMIZER_TYPES.join(', ')}.`);
+  if (!OPTIMIZER_TYPES.includes(t.optimizer))
+    errors.push(`Optimizer must be one of ${OPTIMIZER_TYPES.join(', ')}.`);
   checkReal(errors, 'Learning rate', t.learningRate, 0, 10, true);
   checkReal(errors, 'Clip threshold', t.clipNorm, 0, 1e6);
   checkReal(errors, 'Momentum', t.momentum, 0, 0.9999);

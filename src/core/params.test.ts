@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from './config';
 import { ALIGN, initParams, paramLayout } from './params';
 
-const lstm: ModelConfig = { cell: 'lstm', vocabSize: 65, embedSize: 32, hiddenSize: 48, layers: 2, learnedInit: false };
+const lstm: ModelConfig = {
+  cell: 'lstm',
+  vocabSize: 65,
+  embedSize: 32,
+  hiddenSize: 48,
+  layers: 2,
+  learnedInit: false,
+};
 
 describe('paramLayout', () => {
   it('uses PyTorch names, shapes and gate-major row order', () => {

@@ -70,7 +70,8 @@ export function paramLayout(m: ModelConfig): ParamLayout {
       biasIh: add(`rnn.bias_ih_l${l}`, [G * H], 'uniform-hidden', l),
       biasHh: add(`rnn.bias_hh_l${l}`, [G * H], 'uniform-hidden', l),
     };
-    if (m.cell === 'lstm-peephole') lt.peephole = add(`rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
+    if (m.cell === 'lstm-peephole')
+      lt.peephole = add(`rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
     if (m.learnedInit) {
       lt.h0 = add(`rnn.h0_l${l}`, [H], 'zeros', l, false);
       if (isLstm(m.cell)) lt.c0 = add(`rnn.c0_l${l}`, [H], 'zeros', l, false);

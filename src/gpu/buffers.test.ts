@@ -81,3 +81,13 @@ describe('GpuTimer', () => {
     timer.destroy();
   });
 });
+
+describe('ReadbackRing growth', () => {
+  it('adds slots up to maxSlots before dropping', () => {
+    const ring = new ReadbackRing(device, 4, 1, 'grow', 3);
+    expect([ring.acquire(), ring.acquire(), ring.acquire()].every((s) => s !== null)).toBe(true);
+    expect(ring.acquire()).toBeNull();
+    expect(ring.dropped).toBe(1);
+    ring.destroy();
+  });
+});

@@ -76,10 +76,10 @@ export interface ReadbackSlot {
 }
 
 /**
- * A fixed ring of MAP_READ staging buffers. A step acquires a free slot, encodes copies into it, submits,
- * then commits the slot; the data arrives later through the callback while the next steps already run.
- * When every slot is still in flight, acquire() returns null and the caller skips that step's readback
- * (counted in `dropped`) rather than stalling the GPU.
+ * A ring of MAP_READ staging buffers. A step acquires a free slot, encodes copies into it, submits, then
+ * commits the slot; the data arrives later through the callback while the next steps already run. When every
+ * slot is in flight the ring grows, up to `maxSlots`; beyond that acquire() returns null and the caller skips
+ * that step's readback (counted in `dropped`) rather than stalling the GPU.
  */
 export class ReadbackRing {
   private readonly slots: { slot: ReadbackSlot; busy: boolean }[] = [];
@@ -92,21 +92,28 @@ export class ReadbackRing {
     private readonly device: GPUDevice,
     readonly bytesPerSlot: number,
     slotCount = 4,
-    label = 'ReadbackRing',
+    private readonly label = 'ReadbackRing',
+    private readonly maxSlots = slotCount,
   ) {
-    for (let i = 0; i < slotCount; i++) {
-      const buffer = device.createBuffer({
-        label: `${label}.slot${i}`,
-        size: align4(bytesPerSlot),
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      });
-      this.slots.push({ slot: { index: i, buffer }, busy: false });
-    }
+    for (let i = 0; i < slotCount; i++) this.addSlot();
   }
 
-  /** A free slot to copy into, or null when all are in flight. */
+  private addSlot(): { slot: ReadbackSlot; busy: boolean } {
+    const index = this.slots.length;
+    const buffer = this.device.createBuffer({
+      label: `${this.label}.slot${index}`,
+      size: align4(this.bytesPerSlot),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const entry = { slot: { index, buffer }, busy: false };
+    this.slots.push(entry);
+    return entry;
+  }
+
+  /** A free slot to copy into (growing the ring if allowed), or null when all are in flight. */
   acquire(): ReadbackSlot | null {
-    const free = this.slots.find((s) => !s.busy);
+    const free =
+      this.slots.find((s) => !s.busy) ?? (this.slots.length < this.maxSlots ? this.addSlot() : undefined);
     if (!free) {
       this.dropped++;
       return null;

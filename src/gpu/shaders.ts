@@ -1,10 +1,22 @@
 // The one place that imports WGSL sources (DESIGN.md §3). `?raw` imports work in Vite, Vitest and the
 // esbuild Node bundle (scripts/bundle.mjs has the matching loader), so every runtime sees the same text.
+import commonWgsl from '../../shaders/common.wgsl?raw';
+import embeddingWgsl from '../../shaders/embedding.wgsl?raw';
+import gradNormWgsl from '../../shaders/grad_norm.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
+import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
+import recurrentCellWgsl from '../../shaders/recurrent_cell.wgsl?raw';
+import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
 
 /** Every WGSL file in shaders/, by file name. A test checks this list against the folder and the registry. */
 export const SHADER_SOURCES = {
+  'common.wgsl': commonWgsl,
+  'embedding.wgsl': embeddingWgsl,
+  'grad_norm.wgsl': gradNormWgsl,
   'matmul.wgsl': matmulWgsl,
+  'optimizer.wgsl': optimizerWgsl,
+  'recurrent_cell.wgsl': recurrentCellWgsl,
+  'softmax_xent.wgsl': softmaxXentWgsl,
 } as const satisfies Record<string, string>;
 
 export type ShaderFile = keyof typeof SHADER_SOURCES;
@@ -15,7 +27,14 @@ export function computeEntryPoints(source: string): string[] {
   return [...source.matchAll(re)].map((m) => m[1] as string);
 }
 
-/** Creates a labelled shader module for one WGSL file. */
+/** A kernel file's source with the shared helpers of common.wgsl in front (it declares no bindings). */
+export function composedSource(file: ShaderFile): string {
+  return file === 'common.wgsl'
+    ? SHADER_SOURCES[file]
+    : `${SHADER_SOURCES['common.wgsl']}\n${SHADER_SOURCES[file]}`;
+}
+
+/** Creates a labelled shader module for one WGSL file (with common.wgsl prepended). */
 export function createShaderModule(device: GPUDevice, file: ShaderFile): GPUShaderModule {
-  return device.createShaderModule({ label: `shader:${file}`, code: SHADER_SOURCES[file] });
+  return device.createShaderModule({ label: `shader:${file}`, code: composedSource(file) });
 }

@@ -2,7 +2,11 @@
 // positions holding that token — deterministic by construction, as the GPU kernel must be).
 
 /** out (N, E) = table[tokens[n], :] */
-export function embeddingGather(E: number, table: ArrayLike<number>, tokens: ArrayLike<number>): Float64Array {
+export function embeddingGather(
+  E: number,
+  table: ArrayLike<number>,
+  tokens: ArrayLike<number>,
+): Float64Array {
   const out = new Float64Array(tokens.length * E);
   for (let n = 0; n < tokens.length; n++) {
     const row = tokens[n] as number;
@@ -12,7 +16,12 @@ export function embeddingGather(E: number, table: ArrayLike<number>, tokens: Arr
 }
 
 /** dTable (V, E): row v = Σ over n with tokens[n] = v of dOut[n, :] */
-export function embeddingBackward(V: number, E: number, dOut: ArrayLike<number>, tokens: ArrayLike<number>): Float64Array {
+export function embeddingBackward(
+  V: number,
+  E: number,
+  dOut: ArrayLike<number>,
+  tokens: ArrayLike<number>,
+): Float64Array {
   const d = new Float64Array(V * E);
   for (let n = 0; n < tokens.length; n++) {
     const row = tokens[n] as number;

@@ -10,7 +10,12 @@ export interface XentResult {
   dlogits: Float64Array;
 }
 
-export function softmaxXent(N: number, V: number, logits: ArrayLike<number>, targets: ArrayLike<number>): XentResult {
+export function softmaxXent(
+  N: number,
+  V: number,
+  logits: ArrayLike<number>,
+  targets: ArrayLike<number>,
+): XentResult {
   const losses = new Float64Array(N);
   const dlogits = new Float64Array(N * V);
   let total = 0;

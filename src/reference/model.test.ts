@@ -21,15 +21,22 @@ describe('reference model gradients (centred differences, float64)', () => {
           const layout = paramLayout(cfg);
           const params = Float64Array.from(initParams(cfg, layout, 11));
           // Non-zero learned initial states, so their gradients are not a special case.
-          for (const lt of layout.layers) for (const t of [lt.h0, lt.c0]) if (t) for (let i = 0; i < t.size; i++) params[t.offset + i] = 0.3 * Math.sin(i + 1);
+          for (const lt of layout.layers)
+            for (const t of [lt.h0, lt.c0])
+              if (t) for (let i = 0; i < t.size; i++) params[t.offset + i] = 0.3 * Math.sin(i + 1);
           const batch = batchFor(5, 4, 2, 3);
           const fb = forwardBackward(cfg, layout, params, batch);
           const rng = new Rng(5);
           for (const t of layout.tensors) {
-            const idx = [0, t.size - 1, ...Array.from({ length: 4 }, () => rng.int(t.size))].map((i) => t.offset + i);
+            const idx = [0, t.size - 1, ...Array.from({ length: 4 }, () => rng.int(t.size))].map(
+              (i) => t.offset + i,
+            );
             const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
             const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
-            expect(worst.relError, `${t.name}[${worst.index - t.offset}] analytic ${worst.analytic} numeric ${worst.numeric}`).toBeLessThan(1e-6);
+            expect(
+              worst.relError,
+              `${t.name}[${worst.index - t.offset}] analytic ${worst.analytic} numeric ${worst.numeric}`,
+            ).toBeLessThan(1e-6);
           }
         });
       }
@@ -37,7 +44,14 @@ describe('reference model gradients (centred differences, float64)', () => {
   }
 
   it('uses a carried initial state instead of h0 and gives it no gradient', () => {
-    const cfg: ModelConfig = { cell: 'lstm', vocabSize: 5, embedSize: 3, hiddenSize: 4, layers: 2, learnedInit: true };
+    const cfg: ModelConfig = {
+      cell: 'lstm',
+      vocabSize: 5,
+      embedSize: 3,
+      hiddenSize: 4,
+      layers: 2,
+      learnedInit: true,
+    };
     const layout = paramLayout(cfg);
     const params = Float64Array.from(initParams(cfg, layout, 2));
     const batch = batchFor(5, 3, 2, 9);
@@ -47,12 +61,21 @@ describe('reference model gradients (centred differences, float64)', () => {
     expect(second.loss).not.toBe(first.loss);
     expect(second.hs[0]!.subarray(0, 8)).toEqual(first.finalH[0]);
     expect(second.grads[layout.layers[0]!.h0!.offset]).toBe(0);
-    const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch, initial).loss, params, second.grads, [layout.layers[1]!.weightHh.offset + 5]);
+    const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch, initial).loss, params, second.grads, [
+      layout.layers[1]!.weightHh.offset + 5,
+    ]);
     expect(res[0]!.relError).toBeLessThan(1e-6);
   });
 
   it('a wrong gradient is caught (the check can fail)', () => {
-    const cfg: ModelConfig = { cell: 'gru', vocabSize: 5, embedSize: 3, hiddenSize: 4, layers: 1, learnedInit: false };
+    const cfg: ModelConfig = {
+      cell: 'gru',
+      vocabSize: 5,
+      embedSize: 3,
+      hiddenSize: 4,
+      layers: 1,
+      learnedInit: false,
+    };
     const layout = paramLayout(cfg);
     const params = Float64Array.from(initParams(cfg, layout, 1));
     const batch = batchFor(5, 3, 2, 1);

@@ -1,10 +1,10 @@
 // Float64 reference of a whole training iteration's forward and backward pass: embedding → L recurrent
 // layers → linear head → mean softmax cross-entropy, then BPTT back to every parameter. It composes the
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
-import { type ModelConfig, gateCount, isLstm } from '../core/config';
-import type { ParamLayout, TensorSpec } from '../core/params';
+import { type CellType, type ModelConfig, gateCount, isLstm } from '../core/config';
+import type { LayerTensors, ParamLayout, TensorSpec } from '../core/params';
 import { matmul } from './matmul';
-import { actCount, cellBackwardStep, cellForwardStep } from './cells';
+import { type CellWeights, actCount, cellBackwardStep, cellForwardStep } from './cells';
 import { embeddingBackward, embeddingGather } from './embedding';
 import { softmaxXent } from './loss';
 
@@ -58,10 +58,131 @@ const mm = (m: number, n: number, k: number, transA: boolean, transB: boolean) =
 });
 
 /** Column sums of an (M, N) matrix: bias gradients. */
-function colSum(M: number, N: number, x: ArrayLike<number>): Float64Array {
+export function colSum(M: number, N: number, x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(N);
-  for (let r = 0; r < M; r++) for (let c = 0; c < N; c++) out[c] = (out[c] as number) + (x[r * N + c] as number);
+  for (let r = 0; r < M; r++)
+    for (let c = 0; c < N; c++) out[c] = (out[c] as number) + (x[r * N + c] as number);
   return out;
+}
+
+/** One layer's forward over T steps; states are (T+1, B, H) with slot 0 the initial state. */
+export interface LayerForward {
+  h: Float64Array;
+  c: Float64Array;
+  /** (T, B, A·H) */
+  act: Float64Array;
+}
+
+/** Runs T fused steps of one layer from the input projection gx (T, B, G·H) and initial states h0, c0 (B, H). */
+export function layerForward(
+  cell: CellType,
+  T: number,
+  B: number,
+  H: number,
+  gx: ArrayLike<number>,
+  weights: CellWeights,
+  h0: ArrayLike<number>,
+  c0: ArrayLike<number>,
+): LayerForward {
+  const G = gateCount(cell);
+  const A = actCount(cell);
+  const h = new Float64Array((T + 1) * B * H);
+  const c = new Float64Array((T + 1) * B * H);
+  const act = new Float64Array(T * B * A * H);
+  h.set(Array.from(h0), 0);
+  if (isLstm(cell)) c.set(Array.from(c0), 0);
+  for (let t = 0; t < T; t++) {
+    const step = cellForwardStep(
+      cell,
+      B,
+      H,
+      Array.prototype.slice.call(gx, t * B * G * H, (t + 1) * B * G * H) as number[],
+      weights,
+      h.subarray(t * B * H, (t + 1) * B * H),
+      c.subarray(t * B * H, (t + 1) * B * H),
+    );
+    h.set(step.h, (t + 1) * B * H);
+    c.set(step.c, (t + 1) * B * H);
+    act.set(step.act, t * B * A * H);
+  }
+  return { h, c, act };
+}
+
+/** One layer's BPTT: pre-activation gradients for all T, what reaches the initial state, and ‖∂L/∂h_t‖. */
+export interface LayerBackward {
+  /** (T, B, G·H) */
+  dgx: Float64Array;
+  dgh: Float64Array;
+  /** (3H) summed peephole gradient */
+  dpeep: Float64Array;
+  /** (T, B, H) total gradient on each h_t */
+  dhFull: Float64Array;
+  /** (T) */
+  dhNorms: Float64Array;
+  /** (B, H) ∂L/∂h_{−1} and ∂L/∂c_{−1} */
+  dInitH: Float64Array;
+  dInitC: Float64Array;
+}
+
+/** Reverse sweep over T steps of one layer, given ∂L/∂h_t from above for all t (T, B, H). */
+export function layerBackward(
+  cell: CellType,
+  T: number,
+  B: number,
+  H: number,
+  dAbove: ArrayLike<number>,
+  fwd: LayerForward,
+  weights: CellWeights,
+): LayerBackward {
+  const G = gateCount(cell);
+  const A = actCount(cell);
+  const dgx = new Float64Array(T * B * G * H);
+  const dgh = new Float64Array(T * B * G * H);
+  const dpeep = new Float64Array(3 * H);
+  const dhFull = new Float64Array(T * B * H);
+  const dhNorms = new Float64Array(T);
+  let dhDirect: Float64Array = new Float64Array(B * H);
+  let dcNext: Float64Array = new Float64Array(B * H);
+  let dghNext: Float64Array | null = null;
+  const sl = (x: Float64Array, k: number, w: number) => x.subarray(k * B * w, (k + 1) * B * w);
+  for (let t = T - 1; t >= 0; t--) {
+    // Total gradient on h_t: from above, elementwise from t+1, and through W_hh from t+1.
+    const dh = new Float64Array(B * H);
+    for (let i = 0; i < B * H; i++) dh[i] = (dAbove[t * B * H + i] as number) + (dhDirect[i] as number);
+    if (dghNext) addInto(dh, 0, matmul(mm(B, H, G * H, false, false), dghNext, weights.whh));
+    dhFull.set(dh, t * B * H);
+    dhNorms[t] = Math.sqrt(dh.reduce((s, v) => s + v * v, 0));
+    const back = cellBackwardStep(
+      cell,
+      B,
+      H,
+      dh,
+      dcNext,
+      sl(fwd.act, t, A * H),
+      sl(fwd.h, t, H),
+      sl(fwd.c, t, H),
+      sl(fwd.c, t + 1, H),
+      weights.peep,
+    );
+    dgx.set(back.dgx, t * B * G * H);
+    dgh.set(back.dgh, t * B * G * H);
+    dhDirect = back.dhDirect;
+    dcNext = back.dcPrev;
+    dghNext = back.dgh;
+    if (weights.peep) addInto(dpeep, 0, colSum(B, 3 * H, back.dpeep));
+  }
+  const dInitH = matmul(mm(B, H, G * H, false, false), dghNext!, weights.whh);
+  addInto(dInitH, 0, dhDirect);
+  return { dgx, dgh, dpeep, dhFull, dhNorms, dInitH, dInitC: dcNext };
+}
+
+/** The recurrent weights of one layer as float64 views. */
+export function layerWeights(params: ArrayLike<number>, lt: LayerTensors): CellWeights {
+  return {
+    whh: view(params, lt.weightHh),
+    bhh: view(params, lt.biasHh),
+    ...(lt.peephole ? { peep: view(params, lt.peephole) } : {}),
+  };
 }
 
 /** Forward and backward of one iteration in float64. */
@@ -77,7 +198,6 @@ export function forwardBackward(
   const E = cfg.embedSize;
   const V = cfg.vocabSize;
   const G = gateCount(cfg.cell);
-  const A = actCount(cfg.cell);
   const N = T * B;
   const L = cfg.layers;
 
@@ -91,44 +211,36 @@ export function forwardBackward(
     const lt = layout.layers[l]!;
     const I = l === 0 ? E : H;
     const wih = view(params, lt.weightIh);
-    const weights = {
-      whh: view(params, lt.weightHh),
-      bhh: view(params, lt.biasHh),
-      ...(lt.peephole ? { peep: view(params, lt.peephole) } : {}),
-    };
-    const gx = matmul({ ...mm(N, G * H, I, false, true), bias: true }, input, wih, undefined, view(params, lt.biasIh));
-    const h = new Float64Array((T + 1) * B * H);
-    const c = new Float64Array((T + 1) * B * H);
-    const act = new Float64Array(T * B * A * H);
+    const weights = layerWeights(params, lt);
+    const gx = matmul(
+      { ...mm(N, G * H, I, false, true), bias: true },
+      input,
+      wih,
+      undefined,
+      view(params, lt.biasIh),
+    );
+    const h0 = new Float64Array(B * H);
+    const c0 = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < H; j++) {
-        const h0 = initial ? initial.h[l]![b * H + j]! : lt.h0 ? params[lt.h0.offset + j]! : 0;
-        const c0 = initial ? (initial.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
-        h[b * H + j] = h0;
-        if (isLstm(cfg.cell)) c[b * H + j] = c0;
+        h0[b * H + j] = initial ? initial.h[l]![b * H + j]! : lt.h0 ? params[lt.h0.offset + j]! : 0;
+        c0[b * H + j] = initial ? (initial.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
       }
     }
-    for (let t = 0; t < T; t++) {
-      const step = cellForwardStep(
-        cfg.cell,
-        B,
-        H,
-        gx.subarray(t * B * G * H, (t + 1) * B * G * H),
-        weights,
-        h.subarray(t * B * H, (t + 1) * B * H),
-        c.subarray(t * B * H, (t + 1) * B * H),
-      );
-      h.set(step.h, (t + 1) * B * H);
-      c.set(step.c, (t + 1) * B * H);
-      act.set(step.act, t * B * A * H);
-    }
+    const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weights, h0, c0);
     hs.push(h);
     cs.push(c);
     acts.push(act);
     input = h.subarray(B * H);
   }
   const top = hs[L - 1]!.subarray(B * H); // (N, H)
-  const logits = matmul({ ...mm(N, V, H, false, true), bias: true }, top, view(params, layout.headWeight), undefined, view(params, layout.headBias));
+  const logits = matmul(
+    { ...mm(N, V, H, false, true), bias: true },
+    top,
+    view(params, layout.headWeight),
+    undefined,
+    view(params, layout.headBias),
+  );
   const xent = softmaxXent(N, V, logits, batch.targets);
 
   // ---- backward
@@ -140,56 +252,22 @@ export function forwardBackward(
   for (let l = L - 1; l >= 0; l--) {
     const lt = layout.layers[l]!;
     const I = l === 0 ? E : H;
-    const whh = view(params, lt.weightHh);
-    const peep = lt.peephole ? view(params, lt.peephole) : undefined;
-    const h = hs[l]!;
-    const c = cs[l]!;
-    const dgx = new Float64Array(N * G * H);
-    const dgh = new Float64Array(N * G * H);
-    const dpeep = new Float64Array(3 * H);
-    let dhDirect = new Float64Array(B * H);
-    let dcNext = new Float64Array(B * H);
-    let dghNext: Float64Array | null = null;
-    const norms = new Float64Array(T);
-    for (let t = T - 1; t >= 0; t--) {
-      // Total gradient on h_t: from above, elementwise from t+1, and through W_hh from t+1.
-      const dh = new Float64Array(B * H);
-      for (let i = 0; i < B * H; i++) dh[i] = (dAbove[t * B * H + i] as number) + (dhDirect[i] as number);
-      if (dghNext) addInto(dh, 0, matmul(mm(B, H, G * H, false, false), dghNext, whh));
-      norms[t] = Math.sqrt(dh.reduce((s, v) => s + v * v, 0));
-      const sl = (x: Float64Array, k: number, w: number) => x.subarray(k * B * w, (k + 1) * B * w);
-      const back = cellBackwardStep(
-        cfg.cell,
-        B,
-        H,
-        dh,
-        dcNext,
-        sl(acts[l]!, t, A * H),
-        sl(h, t, H),
-        sl(c, t, H),
-        sl(c, t + 1, H),
-        peep,
-      );
-      dgx.set(back.dgx, t * B * G * H);
-      dgh.set(back.dgh, t * B * G * H);
-      dhDirect = back.dhDirect;
-      dcNext = back.dcPrev;
-      dghNext = back.dgh;
-      if (peep) addInto(dpeep, 0, colSum(B, 3 * H, back.dpeep));
-    }
-    dhNorms[l] = norms;
+    const weights = layerWeights(params, lt);
+    const fwd = { h: hs[l]!, c: cs[l]!, act: acts[l]! };
+    const back = layerBackward(cfg.cell, T, B, H, dAbove, fwd, weights);
+    const { dgx, dgh } = back;
+    const h = fwd.h;
+    dhNorms[l] = back.dhNorms;
     const layerInput = l === 0 ? x0 : hs[l - 1]!.subarray(B * H);
     addInto(grads, lt.weightIh.offset, matmul(mm(G * H, I, N, true, false), dgx, layerInput));
     addInto(grads, lt.weightHh.offset, matmul(mm(G * H, H, N, true, false), dgh, h.subarray(0, N * H)));
     addInto(grads, lt.biasIh.offset, colSum(N, G * H, dgx));
     addInto(grads, lt.biasHh.offset, colSum(N, G * H, dgh));
-    if (lt.peephole) addInto(grads, lt.peephole.offset, dpeep);
-    if (!initial && (lt.h0 || lt.c0)) {
-      // Gradient on the initial state, summed over the batch that shares it.
-      const dInit = matmul(mm(B, H, G * H, false, false), dghNext!, whh);
-      addInto(dInit, 0, dhDirect);
-      if (lt.h0) addInto(grads, lt.h0.offset, colSum(B, H, dInit));
-      if (lt.c0) addInto(grads, lt.c0.offset, colSum(B, H, dcNext));
+    if (lt.peephole) addInto(grads, lt.peephole.offset, back.dpeep);
+    if (!initial) {
+      // Gradient on the learned initial state, summed over the batch that shares it.
+      if (lt.h0) addInto(grads, lt.h0.offset, colSum(B, H, back.dInitH));
+      if (lt.c0) addInto(grads, lt.c0.offset, colSum(B, H, back.dInitC));
     }
     dAbove = matmul(mm(N, I, G * H, false, false), dgx, view(params, lt.weightIh));
   }

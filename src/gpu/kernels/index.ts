@@ -4,7 +4,7 @@ import { withErrorScopes } from '../device';
 import { matmulEntry } from './matmul.cases';
 import type { CheckResult, KernelCase, KernelEntry } from './registry';
 
-export type { CheckResult, KernelCase, KernelEntry } from './registry';
+export type { CaseOutput, CheckResult, KernelCase, KernelEntry } from './registry';
 
 /** Every registered kernel family. A test fails when a shader file or entry point is missing here. */
 export const KERNELS: readonly KernelEntry[] = [matmulEntry];
@@ -19,15 +19,20 @@ export async function runCheck(
 ): Promise<CheckResult> {
   const t0 = now();
   try {
-    const { actual, expected } = await withErrorScopes(device, () => kase.run(device));
-    const report = compareArrays(`${entry.name} ${kase.label}`, actual, expected, entry.tolerance);
+    const outputs = await withErrorScopes(device, () => kase.run(device));
+    const reports = outputs.map((o) =>
+      compareArrays(`${entry.name} ${kase.label} ${o.name}`, o.actual, o.expected, entry.tolerance),
+    );
+    const failed = reports.filter((r) => !r.ok);
     return {
       kernel: entry.name,
       case: kase.label,
-      ok: report.ok,
-      maxAbsError: report.maxAbsError,
-      worstRatio: report.worstRatio,
-      message: report.message,
+      ok: failed.length === 0 && reports.length > 0,
+      maxAbsError: Math.max(...reports.map((r) => r.maxAbsError)),
+      worstRatio: Math.max(...reports.map((r) => r.worstRatio)),
+      message: failed.length
+        ? failed.map((r) => r.message).join('\n')
+        : `${reports.length} outputs within tolerance`,
       ms: now() - t0,
     };
   } catch (err) {

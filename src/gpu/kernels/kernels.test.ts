@@ -50,9 +50,10 @@ describe('the comparison can fail', () => {
   it('rejects a GPU result against a perturbed reference', async () => {
     const entry = KERNELS[0]!;
     const kase = entry.cases()[1]!;
-    const { actual, expected } = await kase.run(device);
+    const [out] = await kase.run(device);
+    const expected = Float64Array.from(out!.expected);
     expected[3] = (expected[3] as number) + 1e-3;
-    const report = compareArrays('perturbed', actual, expected, entry.tolerance);
+    const report = compareArrays('perturbed', out!.actual, expected, entry.tolerance);
     expect(report.ok).toBe(false);
     expect(report.offenders[0]?.index).toBe(3);
   });

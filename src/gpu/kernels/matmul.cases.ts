@@ -71,7 +71,7 @@ function matmulCase(v: Variant, seed: number): KernelCase {
       device.queue.submit([encoder.finish()]);
       const actual = (await readFloats(device, bufs.c, sizes.c + off)).slice(off);
       for (const buf of [...Object.values(bufs), call.params]) buf.destroy();
-      return { actual, expected: matmul(spec, a, b, c0, bias) };
+      return [{ name: 'C', actual, expected: matmul(spec, a, b, c0, bias) }];
     },
   };
 }

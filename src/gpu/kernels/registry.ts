@@ -4,10 +4,17 @@
 import type { Tolerance } from '../../core/tolerance';
 import type { ShaderFile } from '../shaders';
 
-/** One GPU-vs-reference comparison: the GPU result and the float64 expectation for the same inputs. */
+/** One output of a case: what the GPU produced and what the float64 reference expects. */
+export interface CaseOutput {
+  name: string;
+  actual: ArrayLike<number>;
+  expected: ArrayLike<number>;
+}
+
+/** One GPU-vs-reference comparison over the outputs of a kernel run on the same inputs. */
 export interface KernelCase {
   label: string;
-  run(device: GPUDevice): Promise<{ actual: Float32Array; expected: Float64Array }>;
+  run(device: GPUDevice): Promise<CaseOutput[]>;
 }
 
 /** A registered kernel family: one WGSL file, its entry points, its reference and how close it must be. */

@@ -1,0 +1,270 @@
+// The fused recurrent step for every cell type (override CELL), forward and backward, one dispatch per
+// time step; the invocation for (unit j, sequence b) computes all G gates of that unit, so the recurrent
+// GEMM row, the gate nonlinearities and the state update never leave registers.
+// Layouts: states (2, T+1, B, H) = [h; c] with slot 0 the initial state; act (T, B, A·H); dg (2, T, B, G·H)
+// = [dgx; dgh]; scratch = carry_h (B, H) | carry_c (B, H) | dh_full (T, B, H) | dpeep (T, B, 3H).
+// CELL: 0 rnn (A=1: [h]), 1 lstm and 3 lstm-peephole (A=4: [i, f, g, o]), 2 gru (A=4: [r, z, n, hn]).
+
+struct Layer {
+  B: u32,
+  H: u32,
+  T: u32,
+  off_whh: u32,
+  off_bhh: u32,
+  off_peep: u32,
+  off_h0: u32,
+  off_c0: u32,
+  c_off: u32, // start of the c half of `states`
+  dgh_off: u32, // start of dgh in `dg`
+  carry_c_off: u32,
+  dh_full_off: u32,
+  dpeep_off: u32,
+  learned_init: u32,
+  _pad0: u32,
+  _pad1: u32,
+}
+
+struct Step {
+  t: u32,
+}
+
+@group(0) @binding(0) var<uniform> layer: Layer;
+@group(0) @binding(1) var<uniform> step: Step;
+@group(0) @binding(2) var<storage, read> params: array<f32>;
+@group(0) @binding(3) var<storage, read> gx: array<f32>; // (T, B, G·H) x·W_ihᵀ + b_ih
+@group(0) @binding(4) var<storage, read_write> states: array<f32>;
+@group(0) @binding(5) var<storage, read_write> act: array<f32>;
+@group(0) @binding(6) var<storage, read> dabove: array<f32>; // (T, B, H) ∂L/∂h_t from the head or the layer above
+@group(0) @binding(7) var<storage, read_write> dg: array<f32>;
+@group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(9) var<storage, read_write> grads: array<f32>;
+
+override CELL: u32 = 1u;
+override WG: u32 = 64u;
+
+fn gates() -> u32 {
+  if (CELL == 0u) {
+    return 1u;
+  }
+  if (CELL == 2u) {
+    return 3u;
+  }
+  return 4u;
+}
+
+fn acts() -> u32 {
+  return select(4u, 1u, CELL == 0u);
+}
+
+fn is_lstm() -> bool {
+  return CELL == 1u || CELL == 3u;
+}
+
+// Writes the initial state of every sequence: the learned h0 (c0) or zeros.
+@compute @workgroup_size(WG)
+fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
+  let j = gid.x;
+  let b = gid.y;
+  let H = layer.H;
+  if (j >= H) {
+    return;
+  }
+  var h0 = 0.0;
+  var c0 = 0.0;
+  if (layer.learned_init != 0u) {
+    h0 = params[layer.off_h0 + j];
+    if (is_lstm()) {
+      c0 = params[layer.off_c0 + j];
+    }
+  }
+  states[b * H + j] = h0;
+  states[layer.c_off + b * H + j] = c0;
+}
+
+@compute @workgroup_size(WG)
+fn cell_forward(@builtin(global_invocation_id) gid: vec3u) {
+  let j = gid.x;
+  let b = gid.y;
+  let H = layer.H;
+  let B = layer.B;
+  if (j >= H) {
+    return;
+  }
+  let t = step.t;
+  let G = gates();
+  let h_prev = (t * B + b) * H; // row of h_{t−1} in states
+  // Recurrent pre-activations W_hh h_{t−1} + b_hh for each gate of unit j.
+  var a: array<f32, 4>;
+  for (var g = 0u; g < G; g++) {
+    a[g] = params[layer.off_bhh + g * H + j];
+  }
+  for (var k = 0u; k < H; k++) {
+    let hk = states[h_prev + k];
+    for (var g = 0u; g < G; g++) {
+      a[g] = fma(params[layer.off_whh + (g * H + j) * H + k], hk, a[g]);
+    }
+  }
+  let x = (t * B + b) * G * H + j;
+  let out = (t * B + b) * acts() * H + j;
+  let hp = states[h_prev + j];
+  let next = ((t + 1u) * B + b) * H + j;
+  var h: f32;
+  if (CELL == 0u) {
+    h = tanh_safe(gx[x] + a[0]);
+    act[out] = h;
+  } else if (CELL == 2u) {
+    let r = sigmoid(gx[x] + a[0]);
+    let z = sigmoid(gx[x + H] + a[1]);
+    let hn = a[2];
+    let n = tanh_safe(gx[x + 2u * H] + r * hn);
+    h = (1.0 - z) * n + z * hp;
+    act[out] = r;
+    act[out + H] = z;
+    act[out + 2u * H] = n;
+    act[out + 3u * H] = hn;
+  } else {
+    let cp = states[layer.c_off + h_prev + j];
+    var pi = 0.0;
+    var pf = 0.0;
+    var po = 0.0;
+    if (CELL == 3u) {
+      pi = params[layer.off_peep + j];
+      pf = params[layer.off_peep + H + j];
+      po = params[layer.off_peep + 2u * H + j];
+    }
+    let i = sigmoid(gx[x] + a[0] + pi * cp);
+    let f = sigmoid(gx[x + H] + a[1] + pf * cp);
+    let g = tanh_safe(gx[x + 2u * H] + a[2]);
+    let c = f * cp + i * g;
+    let o = sigmoid(gx[x + 3u * H] + a[3] + po * c);
+    h = o * tanh_safe(c);
+    states[layer.c_off + next] = c;
+    act[out] = i;
+    act[out + H] = f;
+    act[out + 2u * H] = g;
+    act[out + 3u * H] = o;
+  }
+  states[next] = h;
+}
+
+// One BPTT step at time t (dispatched for t = T−1 … 0): gathers the total gradient on h_t — from above,
+// elementwise from t+1 (carry), and through W_hh from dgh_{t+1} — then produces dgx_t, dgh_t and the carry.
+@compute @workgroup_size(WG)
+fn cell_backward(@builtin(global_invocation_id) gid: vec3u) {
+  let j = gid.x;
+  let b = gid.y;
+  let H = layer.H;
+  let B = layer.B;
+  if (j >= H) {
+    return;
+  }
+  let t = step.t;
+  let G = gates();
+  let GH = G * H;
+  let last = t + 1u == layer.T;
+  let bj = b * H + j;
+  var dh = dabove[(t * B + b) * H + j];
+  var dc_next = 0.0;
+  if (!last) {
+    dh += scratch[bj];
+    dc_next = scratch[layer.carry_c_off + bj];
+    let row = layer.dgh_off + ((t + 1u) * B + b) * GH;
+    for (var i = 0u; i < GH; i++) {
+      dh = fma(dg[row + i], params[layer.off_whh + i * H + j], dh);
+    }
+  }
+  scratch[layer.dh_full_off + (t * B + b) * H + j] = dh;
+  let a = (t * B + b) * acts() * H + j;
+  let o_x = (t * B + b) * GH + j; // gate 0 of unit j in dgx
+  let o_h = layer.dgh_off + o_x;
+  var dh_direct = 0.0;
+  var dc_prev = 0.0;
+  if (CELL == 0u) {
+    let h = act[a];
+    let da = dh * (1.0 - h * h);
+    dg[o_x] = da;
+    dg[o_h] = da;
+  } else if (CELL == 2u) {
+    let r = act[a];
+    let z = act[a + H];
+    let n = act[a + 2u * H];
+    let hn = act[a + 3u * H];
+    let hp = states[(t * B + b) * H + j];
+    let dan = dh * (1.0 - z) * (1.0 - n * n);
+    let dar = dan * hn * r * (1.0 - r);
+    let daz = dh * (hp - n) * z * (1.0 - z);
+    dg[o_x] = dar;
+    dg[o_x + H] = daz;
+    dg[o_x + 2u * H] = dan;
+    dg[o_h] = dar;
+    dg[o_h + H] = daz;
+    dg[o_h + 2u * H] = dan * r;
+    dh_direct = dh * z;
+  } else {
+    let i = act[a];
+    let f = act[a + H];
+    let g = act[a + 2u * H];
+    let o = act[a + 3u * H];
+    let c = states[layer.c_off + ((t + 1u) * B + b) * H + j];
+    let cp = states[layer.c_off + (t * B + b) * H + j];
+    var pi = 0.0;
+    var pf = 0.0;
+    var po = 0.0;
+    if (CELL == 3u) {
+      pi = params[layer.off_peep + j];
+      pf = params[layer.off_peep + H + j];
+      po = params[layer.off_peep + 2u * H + j];
+    }
+    let tc = tanh_safe(c);
+    let dao = dh * tc * o * (1.0 - o);
+    let dc = dc_next + dh * o * (1.0 - tc * tc) + dao * po;
+    let dai = dc * g * i * (1.0 - i);
+    let daf = dc * cp * f * (1.0 - f);
+    let dag = dc * i * (1.0 - g * g);
+    dg[o_x] = dai;
+    dg[o_x + H] = daf;
+    dg[o_x + 2u * H] = dag;
+    dg[o_x + 3u * H] = dao;
+    dg[o_h] = dai;
+    dg[o_h + H] = daf;
+    dg[o_h + 2u * H] = dag;
+    dg[o_h + 3u * H] = dao;
+    dc_prev = dc * f + dai * pi + daf * pf;
+    if (CELL == 3u) {
+      let p = layer.dpeep_off + (t * B + b) * 3u * H + j;
+      scratch[p] = dai * cp;
+      scratch[p + H] = daf * cp;
+      scratch[p + 2u * H] = dao * c;
+    }
+  }
+  scratch[bj] = dh_direct;
+  scratch[layer.carry_c_off + bj] = dc_prev;
+}
+
+// Gradient of the learned initial state after the t = 0 step: ∂L/∂h_{−1} summed over the batch that
+// shares h0 (and the carried dc for c0). One invocation per unit; it loops over b so the sum is ordered.
+@compute @workgroup_size(WG)
+fn cell_backward_init(@builtin(global_invocation_id) gid: vec3u) {
+  let j = gid.x;
+  let H = layer.H;
+  let B = layer.B;
+  if (j >= H) {
+    return;
+  }
+  let GH = gates() * H;
+  var sum_h = 0.0;
+  var sum_c = 0.0;
+  for (var b = 0u; b < B; b++) {
+    var d = scratch[b * H + j];
+    let row = layer.dgh_off + b * GH;
+    for (var i = 0u; i < GH; i++) {
+      d = fma(dg[row + i], params[layer.off_whh + i * H + j], d);
+    }
+    sum_h += d;
+    sum_c += scratch[layer.carry_c_off + b * H + j];
+  }
+  grads[layer.off_h0 + j] += sum_h;
+  if (is_lstm()) {
+    grads[layer.off_c0 + j] += sum_c;
+  }
+}

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireNodeDevice } from '../cli/dawn';
+import {
+  CELL_TYPES,
+  type CellType,
+  DEFAULT_TRAIN,
+  type ModelConfig,
+  type OptimizerType,
+  type TrainConfig,
+} from '../core/config';
+import { Rng } from '../core/rng';
+import { compareArrays, type Tolerance } from '../core/tolerance';
+import { ReferenceTrainer } from '../reference/trainer';
+import { withErrorScopes } from '../gpu/device';
+import { Engine } from './engine';
+import type { StepMetrics, TokenBatch } from './types';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = (await acquireNodeDevice()).device;
+});
+afterAll(() => device?.destroy());
+
+const TOL: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+
+function model(cell: CellType, o: Partial<ModelConfig> = {}): ModelConfig {
+  return { cell, vocabSize: 7, embedSize: 5, hiddenSize: 6, layers: 2, learnedInit: true, ...o };
+}
+
+function train(o: Partial<TrainConfig> = {}): TrainConfig {
+  return { ...DEFAULT_TRAIN, seqLen: 5, batchSize: 3, learningRate: 0.01, clipNorm: 5, seed: 3, ...o };
+}
+
+function randomBatch(V: number, T: number, B: number, seed: number): TokenBatch {
+  const rng = new Rng(seed);
+  const tokens = Uint32Array.from({ length: (T + 1) * B }, () => rng.int(V));
+  return { inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
+}
+
+function expectClose(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol = TOL): void {
+  const r = compareArrays(name, actual, expected, tol);
+  expect(r.ok, r.message).toBe(true);
+}
+
+async function oneStep(m: ModelConfig, t: TrainConfig) {
+  const engine = Engine.create(device, m, t);
+  const ref = new ReferenceTrainer(m, t, await engine.readParams());
+  const batch = randomBatch(m.vocabSize, t.seqLen, t.batchSize, 17);
+  const metrics: StepMetrics[] = [];
+  engine.events.on('metrics', (x) => metrics.push(x));
+  await withErrorScopes(device, () => engine.step(batch));
+  await engine.flush();
+  const r = ref.step({ T: t.seqLen, B: t.batchSize, ...batch });
+  return { engine, ref, r, metrics };
+}
+
+describe('Engine: one full iteration on the GPU equals the float64 reference', () => {
+  for (const cell of CELL_TYPES) {
+    it(`${cell}: loss, logits, every gradient tensor, norms, updated parameters and Adam state`, async () => {
+      const { engine, ref, r, metrics } = await oneStep(model(cell), train());
+      const acts = await engine.readActivations();
+      expect(metrics).toHaveLength(1);
+      expect(Math.abs(metrics[0]!.loss - r.fb.loss), 'loss').toBeLessThan(1e-5);
+      expectClose('logits', acts.logits, r.fb.logits);
+      const grads = await engine.readGrads();
+      for (const t of engine.layout.tensors) {
+        expectClose(
+          `grad ${t.name}`,
+          grads.subarray(t.offset, t.offset + t.size),
+          r.fb.grads.subarray(t.offset, t.offset + t.size),
+        );
+      }
+      expectClose('tensor norms', metrics[0]!.tensorNorms, r.norms.perTensor);
+      expect(Math.abs(metrics[0]!.gradNorm - r.norms.global)).toBeLessThan(1e-5);
+      for (let l = 0; l < 2; l++) expectClose(`dh norms l${l}`, metrics[0]!.dhNorms[l]!, r.fb.dhNorms[l]!);
+      const state = await engine.readOptimizerState();
+      expectClose('adam m', state.m, ref.state.m);
+      expectClose('adam v', state.v, ref.state.v, { atol: 1e-9, rtol: 1e-3 });
+      expectClose('params after update', await engine.readParams(), ref.params);
+      engine.dispose();
+    });
+  }
+
+  for (const optimizer of ['sgd', 'rmsprop'] as OptimizerType[]) {
+    it(`${optimizer} with clipping engaged, zero initial state, 1 layer`, async () => {
+      const t = train({ optimizer, clipNorm: 0.05, learningRate: 0.1, weightDecay: 0.01 });
+      const { engine, ref, r, metrics } = await oneStep(model('gru', { layers: 1, learnedInit: false }), t);
+      expect(r.scale).toBeLessThan(1);
+      expect(Math.abs(metrics[0]!.clipScale - r.scale)).toBeLessThan(1e-5);
+      expectClose('params after update', await engine.readParams(), ref.params);
+      expectClose('state m', (await engine.readOptimizerState()).m, ref.state.m);
+      engine.dispose();
+    });
+  }
+});
+
+describe('Engine: trajectory, determinism, validation', () => {
+  it('the first 10 losses equal the CPU reference trainer’s (1e-4)', async () => {
+    const m = model('lstm', { layers: 1 });
+    const t = train({ learningRate: 0.02 });
+    const engine = Engine.create(device, m, t);
+    const ref = new ReferenceTrainer(m, t, await engine.readParams());
+    const gpu: number[] = [];
+    engine.events.on('metrics', (x) => gpu.push(x.loss));
+    const cpu: number[] = [];
+    // One batch repeated: the model memorises it, so the losses must also fall.
+    const batch = randomBatch(m.vocabSize, t.seqLen, t.batchSize, 100);
+    for (let i = 0; i < 10; i++) {
+      engine.step(batch);
+      cpu.push(ref.step({ T: t.seqLen, B: t.batchSize, ...batch }).fb.loss);
+    }
+    await engine.flush();
+    expect(gpu).toHaveLength(10);
+    for (let i = 0; i < 10; i++) expect(Math.abs(gpu[i]! - cpu[i]!), `step ${i + 1}`).toBeLessThan(1e-4);
+    expect(cpu[9]!).toBeLessThan(cpu[0]!);
+    engine.dispose();
+  });
+
+  it('same seed ⇒ bitwise identical parameters after 3 steps', async () => {
+    const m = model('gru');
+    const run = async () => {
+      const e = Engine.create(device, m, train());
+      for (let i = 0; i < 3; i++) e.step(randomBatch(m.vocabSize, 5, 3, i));
+      await e.flush();
+      const p = await e.readParams();
+      e.dispose();
+      return p;
+    };
+    const a = await run();
+    const b = await run();
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+  });
+
+  it('refuses bad configurations before allocating, naming every problem', () => {
+    expect(() =>
+      Engine.create(device, model('lstm', { hiddenSize: 0 }), train({ learningRate: NaN })),
+    ).toThrow(/Hidden size.*Learning rate/);
+    expect(() =>
+      Engine.create(device, model('lstm', { hiddenSize: 1024 }), train({ seqLen: 1024, batchSize: 1024 })),
+    ).toThrow(/maxStorageBufferBindingSize/);
+  });
+
+  it('rejects a batch of the wrong shape or with tokens outside the vocabulary', () => {
+    const e = Engine.create(device, model('rnn'), train());
+    expect(() => e.step({ inputs: new Uint32Array(3), targets: new Uint32Array(3) })).toThrow(/expected 15/);
+    const bad = randomBatch(7, 5, 3, 1);
+    bad.targets[2] = 9;
+    expect(() => e.step(bad)).toThrow(/outside the vocabulary/);
+    e.dispose();
+  });
+
+  it('setConfig changes the window and optimiser between steps and keeps training', async () => {
+    const m = model('rnn', { layers: 1 });
+    const e = Engine.create(device, m, train());
+    const losses: number[] = [];
+    e.events.on('metrics', (x) => losses.push(x.loss));
+    e.step(randomBatch(7, 5, 3, 1));
+    e.setConfig({ seqLen: 4, batchSize: 2, optimizer: 'sgd', learningRate: 0.1 });
+    e.step(randomBatch(7, 4, 2, 2));
+    await e.flush();
+    expect(losses).toHaveLength(2);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(() => e.setConfig({ clipNorm: -1 })).toThrow(/Clip threshold/);
+    e.dispose();
+  });
+});

@@ -1,0 +1,56 @@
+// The engine's public types: what a training backend (GPU or the labelled CPU reference) accepts and emits.
+import type { EventMap } from '../core/emitter';
+import type { ModelConfig, TrainConfig } from '../core/config';
+import type { ParamLayout } from '../core/params';
+
+/** One window of B streams × T characters, t-major: index t·B + b. Targets are the following characters. */
+export interface TokenBatch {
+  inputs: Uint32Array;
+  targets: Uint32Array;
+}
+
+/** What one iteration measured; arrives a few steps after the step that produced it (GPU readback ring). */
+export interface StepMetrics {
+  /** 1-based iteration number. */
+  step: number;
+  /** Mean cross-entropy over the window, nats/char. */
+  loss: number;
+  /** Global gradient norm before clipping. */
+  gradNorm: number;
+  /** Factor the gradient was multiplied by (1 = not clipped). */
+  clipScale: number;
+  /** Some gradient was NaN/∞: the update was skipped on the GPU. */
+  nonFinite: boolean;
+  /** L2 norm of each parameter tensor's gradient, in layout order. */
+  tensorNorms: Float32Array;
+  /** ‖∂L/∂h_t‖ per layer, each of length T. */
+  dhNorms: Float32Array[];
+  /** GPU milliseconds per phase when timestamp-query is available. */
+  gpuMs?: Record<string, number>;
+}
+
+export interface EngineEvents extends EventMap {
+  metrics: StepMetrics;
+  /** Emitted with the metrics of a step whose gradient was not finite. */
+  diverged: StepMetrics;
+  error: string;
+}
+
+/** The operations both backends offer; the tests drive them through this interface. */
+export interface Trainer {
+  readonly kind: 'gpu' | 'cpu';
+  readonly model: ModelConfig;
+  readonly train: TrainConfig;
+  readonly layout: ParamLayout;
+  /** Iterations submitted so far. */
+  readonly stepCount: number;
+  /** Runs one training iteration (on the GPU: encodes and submits it, without waiting). */
+  step(batch: TokenBatch): void;
+  /** Changes hyperparameters between steps; a new seqLen or batchSize reallocates activations. */
+  setConfig(patch: Partial<TrainConfig>): void;
+  /** Resolves when every submitted step has finished and its metrics have been emitted. */
+  flush(): Promise<void>;
+  readParams(): Promise<Float32Array>;
+  writeParams(data: Float32Array): Promise<void>;
+  dispose(): void;
+}

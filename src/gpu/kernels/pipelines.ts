@@ -1,0 +1,106 @@
+// Helpers shared by the kernel classes: explicit bind group layouts from a compact binding list, compute
+// pipelines with override constants and 'Class.member' labels, bind groups from buffers, and grid shapes.
+
+/** How an entry point uses a binding: uniform, uniform with a dynamic offset, read-only or read-write storage. */
+export type BindingKind = 'uniform' | 'dynamic' | 'read' | 'rw';
+
+/** binding number → kind, for the bindings one entry point uses. */
+export type BindingList = Record<number, BindingKind>;
+
+const TYPES: Record<BindingKind, GPUBufferBindingLayout> = {
+  uniform: { type: 'uniform' },
+  dynamic: { type: 'uniform', hasDynamicOffset: true },
+  read: { type: 'read-only-storage' },
+  rw: { type: 'storage' },
+};
+
+/** A pipeline with its explicit bind group layout. */
+export interface Entry {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  bindings: BindingList;
+  label: string;
+}
+
+export function createEntry(
+  device: GPUDevice,
+  module: GPUShaderModule,
+  label: string,
+  entryPoint: string,
+  bindings: BindingList,
+  constants: Record<string, number> = {},
+): Entry {
+  const layout = device.createBindGroupLayout({
+    label: `${label}.layout`,
+    entries: Object.entries(bindings).map(([b, kind]) => ({
+      binding: Number(b),
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: TYPES[kind],
+    })),
+  });
+  const pipeline = device.createComputePipeline({
+    label: `${label}.pipeline`,
+    layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
+    compute: { module, entryPoint, constants },
+  });
+  return { pipeline, layout, bindings, label };
+}
+
+/** A buffer, or a buffer window (dynamic-offset uniforms bind a window of `size` bytes). */
+export type BindingResource = GPUBuffer | { buffer: GPUBuffer; size: number };
+
+/** A bind group for an entry; every binding the entry uses must be given. */
+export function bindGroup(
+  device: GPUDevice,
+  entry: Entry,
+  resources: Record<number, BindingResource>,
+  label = entry.label,
+): GPUBindGroup {
+  return device.createBindGroup({
+    label: `${label}.bindGroup`,
+    layout: entry.layout,
+    entries: Object.keys(entry.bindings).map((b) => {
+      const r = resources[Number(b)];
+      if (!r) throw new Error(`${label}: binding ${b} has no buffer`);
+      return {
+        binding: Number(b),
+        resource: 'buffer' in r ? { buffer: r.buffer, size: r.size } : { buffer: r },
+      };
+    }),
+  });
+}
+
+/** Workgroups for `n` invocations of size `wg` laid out 2D when x would exceed the per-dimension limit. */
+export function grid1d(n: number, wg: number, maxPerDim = 65535): [number, number] {
+  const groups = Math.max(1, Math.ceil(n / wg));
+  if (groups <= maxPerDim) return [groups, 1];
+  const y = Math.ceil(groups / maxPerDim);
+  return [Math.ceil(groups / y), y];
+}
+
+/** A uniform buffer holding the given 32-bit words (u32 or f32 by position), written once. */
+export function uniformWords(
+  device: GPUDevice,
+  label: string,
+  words: (number | { f32: number })[],
+): GPUBuffer {
+  const buf = device.createBuffer({
+    label,
+    size: Math.max(16, Math.ceil((words.length * 4) / 16) * 16),
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  device.queue.writeBuffer(buf, 0, packWords(words));
+  return buf;
+}
+
+/** Packs u32 and f32 words into one ArrayBuffer for a uniform block. */
+export function packWords(words: (number | { f32: number })[]): ArrayBuffer {
+  const data = new ArrayBuffer(Math.max(16, Math.ceil((words.length * 4) / 16) * 16));
+  const u = new Uint32Array(data);
+  const f = new Float32Array(data);
+  words.forEach((w, i) => {
+    if (typeof w === 'number') u[i] = w;
+    else f[i] = w.f32;
+  });
+  return data;
+}

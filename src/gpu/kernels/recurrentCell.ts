@@ -1,0 +1,189 @@
+// RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and encodes
+// them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
+import type { CellType } from '../../core/config';
+import { createShaderModule } from '../shaders';
+import { type Entry, bindGroup, createEntry, packWords } from './pipelines';
+
+export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
+const WG = 64;
+
+/** Offsets and sizes of one layer, as the shader's `Layer` struct (element offsets into each buffer). */
+export interface CellLayerInfo {
+  B: number;
+  H: number;
+  T: number;
+  offWhh: number;
+  offBhh: number;
+  offPeep: number;
+  offH0: number;
+  offC0: number;
+  cOff: number;
+  dghOff: number;
+  carryCOff: number;
+  dhFullOff: number;
+  dpeepOff: number;
+  learnedInit: boolean;
+}
+
+/** The buffers one layer binds. */
+export interface CellLayerBuffers {
+  params: GPUBuffer;
+  gx: GPUBuffer;
+  states: GPUBuffer;
+  act: GPUBuffer;
+  dabove: GPUBuffer;
+  dg: GPUBuffer;
+  scratch: GPUBuffer;
+  grads: GPUBuffer;
+}
+
+/** A prepared layer: its bind groups and grid. */
+export interface CellLayer {
+  info: CellLayerInfo;
+  uniform: GPUBuffer;
+  groups: { init: GPUBindGroup; forward: GPUBindGroup; backward: GPUBindGroup; backwardInit: GPUBindGroup };
+}
+
+export class RecurrentCellKernel {
+  private readonly init: Entry;
+  private readonly forward: Entry;
+  private readonly backward: Entry;
+  private readonly backwardInit: Entry;
+  /** Bytes between consecutive step records in the step uniform array. */
+  readonly stepStride: number;
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly cell: CellType,
+  ) {
+    const module = createShaderModule(device, 'recurrent_cell.wgsl');
+    const c = { CELL: CELL_CODE[cell], WG };
+    const L = 'RecurrentCellKernel';
+    this.init = createEntry(
+      device,
+      module,
+      `${L}.init`,
+      'cell_init',
+      { 0: 'uniform', 2: 'read', 4: 'rw' },
+      c,
+    );
+    this.forward = createEntry(
+      device,
+      module,
+      `${L}.forward`,
+      'cell_forward',
+      { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
+      c,
+    );
+    this.backward = createEntry(
+      device,
+      module,
+      `${L}.backward`,
+      'cell_backward',
+      { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+      c,
+    );
+    this.backwardInit = createEntry(
+      device,
+      module,
+      `${L}.backwardInit`,
+      'cell_backward_init',
+      { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw' },
+      c,
+    );
+    this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
+  }
+
+  /** A uniform array with t = 0 … T−1, one record per `stepStride` bytes; shared by every layer. */
+  createStepUniform(T: number): GPUBuffer {
+    const buf = this.device.createBuffer({
+      label: 'RecurrentCellKernel.steps',
+      size: T * this.stepStride,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    const words = new Uint32Array((T * this.stepStride) / 4);
+    for (let t = 0; t < T; t++) words[(t * this.stepStride) / 4] = t;
+    this.device.queue.writeBuffer(buf, 0, words);
+    return buf;
+  }
+
+  prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {
+    const i = info;
+    const uniform = this.device.createBuffer({
+      label: `${label}.layer`,
+      size: 64,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.device.queue.writeBuffer(
+      uniform,
+      0,
+      packWords([
+        i.B,
+        i.H,
+        i.T,
+        i.offWhh,
+        i.offBhh,
+        i.offPeep,
+        i.offH0,
+        i.offC0,
+        i.cOff,
+        i.dghOff,
+        i.carryCOff,
+        i.dhFullOff,
+        i.dpeepOff,
+        +i.learnedInit,
+        0,
+        0,
+      ]),
+    );
+    const step = { buffer: steps, size: 16 };
+    const all = {
+      0: uniform,
+      1: step,
+      2: bufs.params,
+      3: bufs.gx,
+      4: bufs.states,
+      5: bufs.act,
+      6: bufs.dabove,
+      7: bufs.dg,
+      8: bufs.scratch,
+      9: bufs.grads,
+    };
+    return {
+      info,
+      uniform,
+      groups: {
+        init: bindGroup(this.device, this.init, all, `${label}.init`),
+        forward: bindGroup(this.device, this.forward, all, `${label}.forward`),
+        backward: bindGroup(this.device, this.backward, all, `${label}.backward`),
+        backwardInit: bindGroup(this.device, this.backwardInit, all, `${label}.backwardInit`),
+      },
+    };
+  }
+
+  /** Writes the initial state (learned h0/c0 or zeros) into slot 0 of the layer's states. */
+  encodeInit(pass: GPUComputePassEncoder, layer: CellLayer): void {
+    pass.setPipeline(this.init.pipeline);
+    pass.setBindGroup(0, layer.groups.init);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+  }
+
+  encodeForward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
+    pass.setPipeline(this.forward.pipeline);
+    pass.setBindGroup(0, layer.groups.forward, [t * this.stepStride]);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+  }
+
+  encodeBackward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
+    pass.setPipeline(this.backward.pipeline);
+    pass.setBindGroup(0, layer.groups.backward, [t * this.stepStride]);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+  }
+
+  /** After the t = 0 backward step: gradient of the learned initial state (only when learnedInit). */
+  encodeBackwardInit(pass: GPUComputePassEncoder, layer: CellLayer): void {
+    pass.setPipeline(this.backwardInit.pipeline);
+    pass.setBindGroup(0, layer.groups.backwardInit);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG));
+  }
+}
