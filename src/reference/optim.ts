@@ -2,7 +2,7 @@
 // norms, clipping by global norm (PyTorch's clip_grad_norm_: scale = min(1, C / (‖g‖ + 1e-6))), and the
 // SGD-momentum, RMSProp and Adam updates with PyTorch's formulas.
 import type { TrainConfig } from '../core/config';
-import type { ParamLayout } from '../core/params';
+import type { TensorSpec } from '../core/params';
 
 export interface GradNorms {
   /** L2 norm of each tensor, in layout order. */
@@ -12,10 +12,11 @@ export interface GradNorms {
   nonFinite: boolean;
 }
 
-export function gradNorms(layout: ParamLayout, grads: ArrayLike<number>): GradNorms {
+/** Norms of the tensors (views into `grads`), in order. */
+export function gradNorms(tensors: readonly TensorSpec[], grads: ArrayLike<number>): GradNorms {
   const perTensor: number[] = [];
   let total = 0;
-  for (const t of layout.tensors) {
+  for (const t of tensors) {
     let s = 0;
     for (let i = 0; i < t.size; i++) s += (grads[t.offset + i] as number) ** 2;
     perTensor.push(Math.sqrt(s));

@@ -32,7 +32,7 @@ export class ReferenceTrainer {
   step(batch: Batch): ReferenceStep {
     this.steps++;
     const fb = forwardBackward(this.model, this.layout, this.params, batch);
-    const norms = gradNorms(this.layout, fb.grads);
+    const norms = gradNorms(this.layout.tensors, fb.grads);
     const scale = clipScale(norms.global, this.train.clipNorm);
     if (!norms.nonFinite) optimizerUpdate(this.train, this.steps, this.params, fb.grads, this.state, scale);
     return { fb, norms, scale };

@@ -1,13 +1,25 @@
 // The kernel registry: kernel ↔ WGSL file ↔ reference ↔ tolerance, and the runner that checks a case.
 import { compareArrays } from '../../core/tolerance';
 import { withErrorScopes } from '../device';
+import { embeddingEntry } from './embedding.cases';
+import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
+import { optimizerEntry } from './optimizer.cases';
+import { recurrentCellEntry } from './recurrentCell.cases';
+import { softmaxXentEntry } from './softmaxXent.cases';
 import type { CheckResult, KernelCase, KernelEntry } from './registry';
 
 export type { CaseOutput, CheckResult, KernelCase, KernelEntry } from './registry';
 
 /** Every registered kernel family. A test fails when a shader file or entry point is missing here. */
-export const KERNELS: readonly KernelEntry[] = [matmulEntry];
+export const KERNELS: readonly KernelEntry[] = [
+  matmulEntry,
+  embeddingEntry,
+  recurrentCellEntry,
+  softmaxXentEntry,
+  gradNormEntry,
+  optimizerEntry,
+];
 
 const now = (): number => globalThis.performance.now();
 

@@ -1,0 +1,93 @@
+// Registry entry for shaders/recurrent_cell.wgsl: for each cell type, initial state, T forward steps, T
+// backward steps and the initial-state gradient of one layer, against reference/model.ts layerForward and
+// layerBackward (which compose reference/cells.ts). H = 70 spans two workgroups of 64 units.
+import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config';
+import { Rng } from '../../core/rng';
+import { actCount } from '../../reference/cells';
+import { colSum, layerBackward, layerForward } from '../../reference/model';
+import { CaseBuffers, perDevice } from './caseUtil';
+import { RecurrentCellKernel } from './recurrentCell';
+import type { CaseOutput, KernelCase, KernelEntry } from './registry';
+
+const kernels = new Map<CellType, (d: GPUDevice) => RecurrentCellKernel>();
+const kernelFor = (d: GPUDevice, cell: CellType): RecurrentCellKernel => {
+  if (!kernels.has(cell)) kernels.set(cell, perDevice((dev) => new RecurrentCellKernel(dev, cell)));
+  return kernels.get(cell)!(d);
+};
+
+function cellCase(cell: CellType, T: number, B: number, H: number, seed: number): KernelCase {
+  return {
+    label: `${cell}, T ${T}, B ${B}, H ${H}`,
+    async run(device) {
+      const rng = new Rng(seed);
+      const G = gateCount(cell);
+      const A = actCount(cell);
+      const N = T * B;
+      const bound = 1 / Math.sqrt(H);
+      const whh = rng.uniformArray(G * H * H, -bound, bound);
+      const bhh = rng.uniformArray(G * H, -bound, bound);
+      const peep = rng.uniformArray(3 * H, -bound, bound);
+      const h0 = rng.uniformArray(H, -0.5, 0.5);
+      const c0 = rng.uniformArray(H, -0.5, 0.5);
+      const gx = rng.uniformArray(N * G * H);
+      const dabove = rng.uniformArray(N * H, -0.1, 0.1);
+      // Flat parameters: W_hh | b_hh | peep | h0 | c0.
+      const off = { whh: 0, bhh: G * H * H, peep: G * H * H + G * H, h0: G * H * H + G * H + 3 * H, c0: G * H * H + G * H + 4 * H };
+      const params = [...whh, ...bhh, ...peep, ...h0, ...c0];
+      const bufs = new CaseBuffers(device);
+      const states = bufs.zeros('states', 2 * (T + 1) * B * H);
+      const act = bufs.zeros('act', N * A * H);
+      const dg = bufs.zeros('dg', 2 * N * G * H);
+      const scratch = bufs.zeros('scratch', 2 * B * H + N * H + 3 * N * H);
+      const grads = bufs.zeros('grads', params.length);
+      const k = kernelFor(device, cell);
+      const steps = k.createStepUniform(T);
+      const dhFullOff = 2 * B * H;
+      const layer = k.prepare(
+        { B, H, T, offWhh: off.whh, offBhh: off.bhh, offPeep: off.peep, offH0: off.h0, offC0: off.c0, cOff: (T + 1) * B * H, dghOff: N * G * H, carryCOff: B * H, dhFullOff, dpeepOff: dhFullOff + N * H, learnedInit: true },
+        { params: bufs.from('params', params), gx: bufs.from('gx', gx), states, act, dabove: bufs.from('dabove', dabove), dg, scratch, grads },
+        steps,
+        'case.layer',
+      );
+      bufs.own(steps, layer.uniform);
+      bufs.run((pass) => {
+        k.encodeInit(pass, layer);
+        for (let t = 0; t < T; t++) k.encodeForward(pass, layer, t);
+        for (let t = T - 1; t >= 0; t--) k.encodeBackward(pass, layer, t);
+        k.encodeBackwardInit(pass, layer);
+      });
+      const weights = { whh, bhh, ...(cell === 'lstm-peephole' ? { peep } : {}) };
+      const bcast = (v: Float32Array) => Float64Array.from({ length: B * H }, (_, i) => v[i % H]!);
+      const fwd = layerForward(cell, T, B, H, gx, weights, bcast(h0), isLstm(cell) ? bcast(c0) : new Float64Array(B * H));
+      const back = layerBackward(cell, T, B, H, dabove, fwd, weights);
+      const sts = await bufs.read(states, 2 * (T + 1) * B * H);
+      const outputs: CaseOutput[] = [
+        { name: 'h', actual: sts.subarray(0, (T + 1) * B * H), expected: fwd.h },
+        { name: 'act', actual: await bufs.read(act, N * A * H), expected: fwd.act },
+        { name: 'dgx', actual: await bufs.read(dg, N * G * H), expected: back.dgx },
+        { name: 'dgh', actual: await bufs.read(dg, N * G * H, N * G * H), expected: back.dgh },
+        { name: 'dh_t', actual: await bufs.read(scratch, N * H, dhFullOff), expected: back.dhFull },
+        { name: 'grad h0', actual: await bufs.read(grads, H, off.h0), expected: colSum(B, H, back.dInitH) },
+      ];
+      if (isLstm(cell)) {
+        outputs.push({ name: 'c', actual: sts.subarray((T + 1) * B * H), expected: fwd.c });
+        outputs.push({ name: 'grad c0', actual: await bufs.read(grads, H, off.c0), expected: colSum(B, H, back.dInitC) });
+      }
+      if (cell === 'lstm-peephole') {
+        const perSample = await bufs.read(scratch, N * 3 * H, dhFullOff + N * H);
+        outputs.push({ name: 'dpeep (summed)', actual: colSum(N, 3 * H, perSample), expected: back.dpeep });
+      }
+      bufs.destroy();
+      return outputs;
+    },
+  };
+}
+
+export const recurrentCellEntry: KernelEntry = {
+  name: 'recurrent_cell',
+  shader: 'recurrent_cell.wgsl',
+  entryPoints: ['cell_init', 'cell_forward', 'cell_backward', 'cell_backward_init'],
+  reference: 'reference/model.ts: layerForward, layerBackward (reference/cells.ts)',
+  tolerance: { atol: 1e-5, rtol: 1e-4 },
+  cases: () => [...CELL_TYPES.map((c, i) => cellCase(c, 4, 3, 5, 10 + i)), cellCase('lstm-peephole', 3, 2, 70, 20), cellCase('gru', 3, 2, 70, 21)],
+};
