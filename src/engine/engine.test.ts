@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
-import {
-  CELL_TYPES,
-  type CellType,
-  DEFAULT_TRAIN,
-  type ModelConfig,
-  type OptimizerType,
-  type TrainConfig,
-} from '../core/config';
-import { Rng } from '../core/rng';
+import type { ModelConfig, OptimizerType, TrainConfig } from '../core/config';
 import { compareArrays, type Tolerance } from '../core/tolerance';
 import { ReferenceTrainer } from '../reference/trainer';
 import { withErrorScopes } from '../gpu/device';
 import { Engine } from './engine';
-import type { StepMetrics, TokenBatch } from './types';
+import { ENGINE_CHECKS, checkModel as model, checkTrain as train, randomBatch } from './selfChecks';
+import type { StepMetrics } from './types';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -22,20 +15,6 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 const TOL: Tolerance = { atol: 1e-5, rtol: 1e-4 };
-
-function model(cell: CellType, o: Partial<ModelConfig> = {}): ModelConfig {
-  return { cell, vocabSize: 7, embedSize: 5, hiddenSize: 6, layers: 2, learnedInit: true, ...o };
-}
-
-function train(o: Partial<TrainConfig> = {}): TrainConfig {
-  return { ...DEFAULT_TRAIN, seqLen: 5, batchSize: 3, learningRate: 0.01, clipNorm: 5, seed: 3, ...o };
-}
-
-function randomBatch(V: number, T: number, B: number, seed: number): TokenBatch {
-  const rng = new Rng(seed);
-  const tokens = Uint32Array.from({ length: (T + 1) * B }, () => rng.int(V));
-  return { inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
-}
 
 function expectClose(name: string, actual: ArrayLike<number>, expected: ArrayLike<number>, tol = TOL): void {
   const r = compareArrays(name, actual, expected, tol);
@@ -55,29 +34,10 @@ async function oneStep(m: ModelConfig, t: TrainConfig) {
 }
 
 describe('Engine: one full iteration on the GPU equals the float64 reference', () => {
-  for (const cell of CELL_TYPES) {
-    it(`${cell}: loss, logits, every gradient tensor, norms, updated parameters and Adam state`, async () => {
-      const { engine, ref, r, metrics } = await oneStep(model(cell), train());
-      const acts = await engine.readActivations();
-      expect(metrics).toHaveLength(1);
-      expect(Math.abs(metrics[0]!.loss - r.fb.loss), 'loss').toBeLessThan(1e-5);
-      expectClose('logits', acts.logits, r.fb.logits);
-      const grads = await engine.readGrads();
-      for (const t of engine.layout.tensors) {
-        expectClose(
-          `grad ${t.name}`,
-          grads.subarray(t.offset, t.offset + t.size),
-          r.fb.grads.subarray(t.offset, t.offset + t.size),
-        );
-      }
-      expectClose('tensor norms', metrics[0]!.tensorNorms, r.norms.perTensor);
-      expect(Math.abs(metrics[0]!.gradNorm - r.norms.global)).toBeLessThan(1e-5);
-      for (let l = 0; l < 2; l++) expectClose(`dh norms l${l}`, metrics[0]!.dhNorms[l]!, r.fb.dhNorms[l]!);
-      const state = await engine.readOptimizerState();
-      expectClose('adam m', state.m, ref.state.m);
-      expectClose('adam v', state.v, ref.state.v, { atol: 1e-9, rtol: 1e-3 });
-      expectClose('params after update', await engine.readParams(), ref.params);
-      engine.dispose();
+  for (const check of ENGINE_CHECKS) {
+    it(`${check.label}: loss, logits, every gradient tensor, norms, optimiser state, updated parameters`, async () => {
+      const r = await check.run(device);
+      expect(r.ok, r.message).toBe(true);
     });
   }
 

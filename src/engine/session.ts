@@ -10,6 +10,7 @@ import {
   acquireDevice,
 } from '../gpu/device';
 import { type CheckResult, runSelfTest } from '../gpu/kernels/index';
+import { ENGINE_CHECKS } from './selfChecks';
 
 /** Events a session emits. */
 export interface SessionEvents {
@@ -73,14 +74,24 @@ export class GpuSession {
     }
   }
 
-  /** Runs every registered kernel's GPU-vs-reference check, streaming results as `selfTestResult`. */
+  /**
+   * Runs every registered kernel's GPU-vs-reference check, then the whole-engine checks (a full training
+   * iteration per cell type), streaming results as `selfTestResult`.
+   */
   async selfTest(): Promise<SelfTestSummary> {
     const device = this.device;
     if (!device) throw new Error('No GPU device: start the session first.');
     const t0 = globalThis.performance.now();
+    const extra = ENGINE_CHECKS.length;
     const results = await runSelfTest(device, (result, done, total) =>
-      this.events.emit('selfTestResult', { result, done, total }),
+      this.events.emit('selfTestResult', { result, done, total: total + extra }),
     );
+    const kernelCount = results.length;
+    for (const check of ENGINE_CHECKS) {
+      const result = await check.run(device);
+      results.push(result);
+      this.events.emit('selfTestResult', { result, done: results.length, total: kernelCount + extra });
+    }
     const failed = results.filter((r) => !r.ok).length;
     return { passed: results.length - failed, failed, ms: globalThis.performance.now() - t0, results };
   }

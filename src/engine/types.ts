@@ -3,11 +3,9 @@ import type { EventMap } from '../core/emitter';
 import type { ModelConfig, TrainConfig } from '../core/config';
 import type { ParamLayout } from '../core/params';
 
-/** One window of B streams × T characters, t-major: index t·B + b. Targets are the following characters. */
-export interface TokenBatch {
-  inputs: Uint32Array;
-  targets: Uint32Array;
-}
+import type { TokenBatch } from '../core/batches';
+
+export type { TokenBatch } from '../core/batches';
 
 /** What one iteration measured; arrives a few steps after the step that produced it (GPU readback ring). */
 export interface StepMetrics {

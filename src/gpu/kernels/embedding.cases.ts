@@ -21,13 +21,21 @@ function embeddingCase(N: number, E: number, V: number, offset: number, seed: nu
       const params = bufs.from('params', [...new Float32Array(offset), ...table]);
       const grads = bufs.from('grads', gradInit);
       const out = bufs.zeros('out', N * E);
-      const call = kernelFor(device).prepare(N, E, V, offset, { params, tokens: bufs.from('tokens', tokens, 'u32'), out, dout: bufs.from('dout', dout), grads });
+      const call = kernelFor(device).prepare(N, E, V, offset, {
+        params,
+        tokens: bufs.from('tokens', tokens, 'u32'),
+        out,
+        dout: bufs.from('dout', dout),
+        grads,
+      });
       bufs.own(call.uniform);
       bufs.run((pass) => {
         kernelFor(device).encodeForward(pass, call);
         kernelFor(device).encodeBackward(pass, call);
       });
-      const dTable = embeddingBackward(V, E, dout, tokens).map((g, i) => g + (gradInit[offset + i] as number));
+      const dTable = embeddingBackward(V, E, dout, tokens).map(
+        (g, i) => g + (gradInit[offset + i] as number),
+      );
       const result = [
         { name: 'out', actual: await bufs.read(out, N * E), expected: embeddingGather(E, table, tokens) },
         { name: 'grad (accumulated)', actual: await bufs.read(grads, V * E, offset), expected: dTable },

@@ -12,7 +12,15 @@ const kernelFor = perDevice((d) => new GradNormKernel(d));
 function tensorsOf(sizes: number[]): TensorSpec[] {
   let offset = 0;
   return sizes.map((size, i) => {
-    const t: TensorSpec = { name: `t${i}`, shape: [size], offset, size, init: 'zeros', layer: -1, pytorch: true };
+    const t: TensorSpec = {
+      name: `t${i}`,
+      shape: [size],
+      offset,
+      size,
+      init: 'zeros',
+      layer: -1,
+      pytorch: true,
+    };
     offset += Math.ceil(size / 64) * 64;
     return t;
   });
@@ -43,14 +51,24 @@ function normCase(sizes: number[], clip: number, poison: boolean, seed: number):
       });
       const s = await bufs.read(stats, STATS.tensorNorms + tensors.length + nSeg);
       const ref = gradNorms(tensors, grads);
-      const segRef = Array.from({ length: nSeg }, (_, i) => Math.hypot(...grads.subarray(7 + i * segLen, 7 + (i + 1) * segLen)));
+      const segRef = Array.from({ length: nSeg }, (_, i) =>
+        Math.hypot(...grads.subarray(7 + i * segLen, 7 + (i + 1) * segLen)),
+      );
       bufs.destroy();
-      const flag = { name: 'non-finite flag', actual: [s[STATS.nonFinite]!], expected: [ref.nonFinite ? 1 : 0] };
+      const flag = {
+        name: 'non-finite flag',
+        actual: [s[STATS.nonFinite]!],
+        expected: [ref.nonFinite ? 1 : 0],
+      };
       if (poison) return [flag];
       return [
         flag,
         { name: 'segment norms', actual: s.slice(STATS.tensorNorms + tensors.length), expected: segRef },
-        { name: 'tensor norms', actual: s.slice(STATS.tensorNorms, STATS.tensorNorms + tensors.length), expected: ref.perTensor },
+        {
+          name: 'tensor norms',
+          actual: s.slice(STATS.tensorNorms, STATS.tensorNorms + tensors.length),
+          expected: ref.perTensor,
+        },
         { name: 'global norm', actual: [s[STATS.globalNorm]!], expected: [ref.global] },
         { name: 'clip scale', actual: [s[STATS.clipScale]!], expected: [clipScale(ref.global, clip)] },
       ];
@@ -64,5 +82,9 @@ export const gradNormEntry: KernelEntry = {
   entryPoints: ['partial_sumsq', 'finalize_norms', 'segment_norms'],
   reference: 'reference/optim.ts: gradNorms, clipScale',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [normCase([1, 3, 70], 0, false, 1), normCase([CHUNK + 5, 3, 2 * CHUNK], 1, false, 2), normCase([10, 10], 5, true, 3)],
+  cases: () => [
+    normCase([1, 3, 70], 0, false, 1),
+    normCase([CHUNK + 5, 3, 2 * CHUNK], 1, false, 2),
+    normCase([10, 10], 5, true, 3),
+  ],
 };

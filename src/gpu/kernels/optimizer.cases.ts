@@ -9,7 +9,11 @@ import type { KernelCase, KernelEntry } from './registry';
 
 const kernels = new Map<OptimizerType, (d: GPUDevice) => OptimizerKernel>();
 const kernelFor = (d: GPUDevice, o: OptimizerType): OptimizerKernel => {
-  if (!kernels.has(o)) kernels.set(o, perDevice((dev) => new OptimizerKernel(dev, o)));
+  if (!kernels.has(o))
+    kernels.set(
+      o,
+      perDevice((dev) => new OptimizerKernel(dev, o)),
+    );
   return kernels.get(o)!(d);
 };
 
@@ -56,5 +60,10 @@ export const optimizerEntry: KernelEntry = {
   entryPoints: ['optimizer_step'],
   reference: 'reference/optim.ts: optimizerUpdate',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [optCase('sgd', false, 1), optCase('rmsprop', false, 2), optCase('adam', false, 3), optCase('adam', true, 4)],
+  cases: () => [
+    optCase('sgd', false, 1),
+    optCase('rmsprop', false, 2),
+    optCase('adam', false, 3),
+    optCase('adam', true, 4),
+  ],
 };

@@ -11,7 +11,11 @@ import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
 const kernels = new Map<CellType, (d: GPUDevice) => RecurrentCellKernel>();
 const kernelFor = (d: GPUDevice, cell: CellType): RecurrentCellKernel => {
-  if (!kernels.has(cell)) kernels.set(cell, perDevice((dev) => new RecurrentCellKernel(dev, cell)));
+  if (!kernels.has(cell))
+    kernels.set(
+      cell,
+      perDevice((dev) => new RecurrentCellKernel(dev, cell)),
+    );
   return kernels.get(cell)!(d);
 };
 
@@ -32,7 +36,13 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
       const gx = rng.uniformArray(N * G * H);
       const dabove = rng.uniformArray(N * H, -0.1, 0.1);
       // Flat parameters: W_hh | b_hh | peep | h0 | c0.
-      const off = { whh: 0, bhh: G * H * H, peep: G * H * H + G * H, h0: G * H * H + G * H + 3 * H, c0: G * H * H + G * H + 4 * H };
+      const off = {
+        whh: 0,
+        bhh: G * H * H,
+        peep: G * H * H + G * H,
+        h0: G * H * H + G * H + 3 * H,
+        c0: G * H * H + G * H + 4 * H,
+      };
       const params = [...whh, ...bhh, ...peep, ...h0, ...c0];
       const bufs = new CaseBuffers(device);
       const states = bufs.zeros('states', 2 * (T + 1) * B * H);
@@ -44,8 +54,32 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
       const steps = k.createStepUniform(T);
       const dhFullOff = 2 * B * H;
       const layer = k.prepare(
-        { B, H, T, offWhh: off.whh, offBhh: off.bhh, offPeep: off.peep, offH0: off.h0, offC0: off.c0, cOff: (T + 1) * B * H, dghOff: N * G * H, carryCOff: B * H, dhFullOff, dpeepOff: dhFullOff + N * H, learnedInit: true },
-        { params: bufs.from('params', params), gx: bufs.from('gx', gx), states, act, dabove: bufs.from('dabove', dabove), dg, scratch, grads },
+        {
+          B,
+          H,
+          T,
+          offWhh: off.whh,
+          offBhh: off.bhh,
+          offPeep: off.peep,
+          offH0: off.h0,
+          offC0: off.c0,
+          cOff: (T + 1) * B * H,
+          dghOff: N * G * H,
+          carryCOff: B * H,
+          dhFullOff,
+          dpeepOff: dhFullOff + N * H,
+          learnedInit: true,
+        },
+        {
+          params: bufs.from('params', params),
+          gx: bufs.from('gx', gx),
+          states,
+          act,
+          dabove: bufs.from('dabove', dabove),
+          dg,
+          scratch,
+          grads,
+        },
         steps,
         'case.layer',
       );
@@ -58,7 +92,16 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
       });
       const weights = { whh, bhh, ...(cell === 'lstm-peephole' ? { peep } : {}) };
       const bcast = (v: Float32Array) => Float64Array.from({ length: B * H }, (_, i) => v[i % H]!);
-      const fwd = layerForward(cell, T, B, H, gx, weights, bcast(h0), isLstm(cell) ? bcast(c0) : new Float64Array(B * H));
+      const fwd = layerForward(
+        cell,
+        T,
+        B,
+        H,
+        gx,
+        weights,
+        bcast(h0),
+        isLstm(cell) ? bcast(c0) : new Float64Array(B * H),
+      );
       const back = layerBackward(cell, T, B, H, dabove, fwd, weights);
       const sts = await bufs.read(states, 2 * (T + 1) * B * H);
       const outputs: CaseOutput[] = [
@@ -71,7 +114,11 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
       ];
       if (isLstm(cell)) {
         outputs.push({ name: 'c', actual: sts.subarray((T + 1) * B * H), expected: fwd.c });
-        outputs.push({ name: 'grad c0', actual: await bufs.read(grads, H, off.c0), expected: colSum(B, H, back.dInitC) });
+        outputs.push({
+          name: 'grad c0',
+          actual: await bufs.read(grads, H, off.c0),
+          expected: colSum(B, H, back.dInitC),
+        });
       }
       if (cell === 'lstm-peephole') {
         const perSample = await bufs.read(scratch, N * 3 * H, dhFullOff + N * H);
@@ -89,5 +136,9 @@ export const recurrentCellEntry: KernelEntry = {
   entryPoints: ['cell_init', 'cell_forward', 'cell_backward', 'cell_backward_init'],
   reference: 'reference/model.ts: layerForward, layerBackward (reference/cells.ts)',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [...CELL_TYPES.map((c, i) => cellCase(c, 4, 3, 5, 10 + i)), cellCase('lstm-peephole', 3, 2, 70, 20), cellCase('gru', 3, 2, 70, 21)],
+  cases: () => [
+    ...CELL_TYPES.map((c, i) => cellCase(c, 4, 3, 5, 10 + i)),
+    cellCase('lstm-peephole', 3, 2, 70, 20),
+    cellCase('gru', 3, 2, 70, 21),
+  ],
 };

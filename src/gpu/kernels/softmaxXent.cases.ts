@@ -19,7 +19,18 @@ function xentCase(N: number, V: number, scale: number, seed: number): KernelCase
       const dlogits = bufs.zeros('dlogits', N * V);
       const losses = bufs.zeros('losses', N);
       const stats = bufs.zeros('stats', 4);
-      const call = kernelFor(device).prepare(N, V, { logits: bufs.from('logits', logits), targets: bufs.from('targets', targets, 'u32'), dlogits, losses, stats }, 0);
+      const call = kernelFor(device).prepare(
+        N,
+        V,
+        {
+          logits: bufs.from('logits', logits),
+          targets: bufs.from('targets', targets, 'u32'),
+          dlogits,
+          losses,
+          stats,
+        },
+        0,
+      );
       bufs.own(call.uniform);
       bufs.run((pass) => kernelFor(device).encode(pass, call));
       const ref = softmaxXent(N, V, logits, targets);

@@ -1,0 +1,54 @@
+// char-rnn style batching: the token sequence is cut into B contiguous streams; iteration i reads window i
+// (T inputs and the T following targets) from every stream, so consecutive windows of one stream continue
+// each other (what carrying the hidden state across iterations relies on). At the end of the streams the
+// epoch ends and reading starts over.
+
+/** One window of B streams × T characters, t-major: index t·B + b. Targets are the following characters. */
+export interface TokenBatch {
+  inputs: Uint32Array;
+  targets: Uint32Array;
+}
+
+export class StreamBatcher {
+  /** Tokens per stream. */
+  readonly streamLength: number;
+  /** Windows per epoch. */
+  readonly windowsPerEpoch: number;
+  private window = 0;
+  epoch = 0;
+
+  constructor(
+    private readonly tokens: Uint32Array,
+    readonly batchSize: number,
+    readonly seqLen: number,
+  ) {
+    this.streamLength = Math.floor(tokens.length / batchSize);
+    this.windowsPerEpoch = Math.floor((this.streamLength - 1) / seqLen);
+    if (this.windowsPerEpoch < 1) {
+      throw new Error(
+        `The text has ${tokens.length} characters: too short for ${batchSize} streams of ${seqLen + 1} characters (batch × (BPTT length + 1) = ${batchSize * (seqLen + 1)}). Use a longer text or a smaller batch or BPTT length.`,
+      );
+    }
+  }
+
+  /** The next window; `startsEpoch` is true on the first window of each epoch (streams restart). */
+  next(): TokenBatch & { startsEpoch: boolean } {
+    const { batchSize: B, seqLen: T } = this;
+    const inputs = new Uint32Array(T * B);
+    const targets = new Uint32Array(T * B);
+    const startsEpoch = this.window === 0;
+    for (let b = 0; b < B; b++) {
+      const base = b * this.streamLength + this.window * T;
+      for (let t = 0; t < T; t++) {
+        inputs[t * B + b] = this.tokens[base + t] as number;
+        targets[t * B + b] = this.tokens[base + t + 1] as number;
+      }
+    }
+    this.window++;
+    if (this.window >= this.windowsPerEpoch) {
+      this.window = 0;
+      this.epoch++;
+    }
+    return { inputs, targets, startsEpoch };
+  }
+}

@@ -1,0 +1,124 @@
+// Whole-engine checks that run in the self-test (browser and Node) after the per-kernel checks: one full
+// training iteration on the GPU against the float64 reference trainer — loss, logits, every gradient
+// tensor, norms, optimiser state and updated parameters — for each cell type.
+import { CELL_TYPES, type CellType, DEFAULT_TRAIN, type ModelConfig, type TrainConfig } from '../core/config';
+import { Rng } from '../core/rng';
+import { type Tolerance, compareArrays } from '../core/tolerance';
+import { withErrorScopes } from '../gpu/device';
+import type { CheckResult } from '../gpu/kernels/registry';
+import { ReferenceTrainer } from '../reference/trainer';
+import { Engine } from './engine';
+import type { StepMetrics, TokenBatch } from './types';
+
+/** Full BPTT accumulates more rounding than one kernel; still far below any real bug's signature. */
+export const ITERATION_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
+
+export function randomBatch(V: number, T: number, B: number, seed: number): TokenBatch {
+  const rng = new Rng(seed);
+  const tokens = Uint32Array.from({ length: (T + 1) * B }, () => rng.int(V));
+  return { inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
+}
+
+/** One iteration on the GPU vs the reference; every output compared under ITERATION_TOLERANCE. */
+export async function fullIterationCheck(
+  device: GPUDevice,
+  model: ModelConfig,
+  train: TrainConfig,
+  label: string,
+): Promise<CheckResult> {
+  const t0 = globalThis.performance.now();
+  const fail = (message: string): CheckResult => ({
+    kernel: 'engine',
+    case: label,
+    ok: false,
+    maxAbsError: Infinity,
+    worstRatio: Infinity,
+    message,
+    ms: globalThis.performance.now() - t0,
+  });
+  let engine: Engine | null = null;
+  try {
+    engine = Engine.create(device, model, train);
+    const ref = new ReferenceTrainer(model, train, await engine.readParams());
+    const batch = randomBatch(model.vocabSize, train.seqLen, train.batchSize, 17);
+    const metrics: StepMetrics[] = [];
+    engine.events.on('metrics', (m) => metrics.push(m));
+    const e = engine;
+    await withErrorScopes(device, () => e.step(batch));
+    await engine.flush();
+    const r = ref.step({ T: train.seqLen, B: train.batchSize, ...batch });
+    const m = metrics[0];
+    if (!m) return fail(`${label}: no metrics arrived`);
+    const acts = await engine.readActivations();
+    const grads = await engine.readGrads();
+    const state = await engine.readOptimizerState();
+    const outputs: [string, ArrayLike<number>, ArrayLike<number>, Tolerance?][] = [
+      ['loss', [m.loss], [r.fb.loss]],
+      ['logits', acts.logits, r.fb.logits],
+      ...engine.layout.tensors.map((t): [string, ArrayLike<number>, ArrayLike<number>] => [
+        `grad ${t.name}`,
+        grads.subarray(t.offset, t.offset + t.size),
+        r.fb.grads.subarray(t.offset, t.offset + t.size),
+      ]),
+      ['tensor norms', m.tensorNorms, r.norms.perTensor],
+      ['global norm', [m.gradNorm], [r.norms.global]],
+      ['clip scale', [m.clipScale], [r.scale]],
+      ...m.dhNorms.map((d, l): [string, ArrayLike<number>, ArrayLike<number>] => [
+        `‖dh_t‖ layer ${l}`,
+        d,
+        r.fb.dhNorms[l]!,
+      ]),
+      ['optimizer m', state.m, ref.state.m],
+      // v holds squares of gradients (~1e-8): compare relatively with a matching absolute floor.
+      ['optimizer v', state.v, ref.state.v, { atol: 1e-9, rtol: 1e-3 }],
+      ['updated params', await engine.readParams(), ref.params],
+    ];
+    const reports = outputs.map(([name, a, x, tol]) =>
+      compareArrays(`${label} ${name}`, a, x, tol ?? ITERATION_TOLERANCE),
+    );
+    const bad = reports.filter((rep) => !rep.ok);
+    return {
+      kernel: 'engine',
+      case: label,
+      ok: bad.length === 0,
+      maxAbsError: Math.max(...reports.map((rep) => rep.maxAbsError)),
+      worstRatio: Math.max(...reports.map((rep) => rep.worstRatio)),
+      message: bad.length
+        ? bad.map((rep) => rep.message).join('\n')
+        : `${reports.length} outputs within tolerance`,
+      ms: globalThis.performance.now() - t0,
+    };
+  } catch (err) {
+    return fail(`${label}: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    engine?.dispose();
+  }
+}
+
+/** The tiny model every check uses: odd sizes, two layers, learned initial state. */
+export function checkModel(cell: CellType, o: Partial<ModelConfig> = {}): ModelConfig {
+  return { cell, vocabSize: 7, embedSize: 5, hiddenSize: 6, layers: 2, learnedInit: true, ...o };
+}
+
+export function checkTrain(o: Partial<TrainConfig> = {}): TrainConfig {
+  return { ...DEFAULT_TRAIN, seqLen: 5, batchSize: 3, learningRate: 0.01, clipNorm: 5, seed: 3, ...o };
+}
+
+/** The engine checks of the self-test: a full iteration per cell type (Adam), plus SGD with clipping. */
+export const ENGINE_CHECKS: { label: string; run(device: GPUDevice): Promise<CheckResult> }[] = [
+  ...CELL_TYPES.map((cell) => ({
+    label: `train step ${cell} 2×6, T 5, B 3, Adam`,
+    run: (d: GPUDevice) =>
+      fullIterationCheck(d, checkModel(cell), checkTrain(), `train step ${cell} 2×6, T 5, B 3, Adam`),
+  })),
+  {
+    label: 'train step gru 1×6, SGD, clipped',
+    run: (d: GPUDevice) =>
+      fullIterationCheck(
+        d,
+        checkModel('gru', { layers: 1, learnedInit: false }),
+        checkTrain({ optimizer: 'sgd', clipNorm: 0.05, learningRate: 0.1, weightDecay: 0.01 }),
+        'train step gru 1×6, SGD, clipped',
+      ),
+  },
+];
