@@ -1,113 +1,102 @@
-// `npm run bench`: the only place Unroll measures speed (never timed unit tests). Today it times the
-// matmul kernel on the shapes training uses; the training-step benchmark (issue "Speed") extends it.
-// Prints one JSON line per configuration. GPU time comes from timestamp-query when available.
-import { type MatmulSpec, describeMatmul, matmulFlops, matmulSizes } from '../core/matmul';
+// `npm run bench`: the only place Unroll measures speed (never timed unit tests). Times a full training
+// step (forward, BPTT, clip, Adam — one submit) of the char-level model on Dawn, with the same fields as
+// ../shared/gpu/torch_rnn.py so the two compare line by line. Warm-up ≥ 5 steps, then the median of ≥ 30,
+// each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead.
+import type { CellType } from '../core/config';
+import { DEFAULT_TRAIN } from '../core/config';
 import { Rng } from '../core/rng';
-import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
-import { withErrorScopes } from '../gpu/device';
-import { MatmulKernel } from '../gpu/kernels/matmul';
-import { GpuTimer } from '../gpu/timing';
+import { Engine } from '../engine/engine';
+import type { StepMetrics } from '../engine/types';
 import { Args } from './args';
+import { benchMatmul } from './benchMatmul';
 import { acquireNodeDevice } from './dawn';
+import { median } from './stats';
 
-const spec = (m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec => ({
-  m,
-  n,
-  k,
-  transA: false,
-  transB: false,
-  accumulate: false,
-  bias: false,
-  ...o,
-});
+type Config = [cell: CellType, hidden: number, layers: number, batch: number, seq: number];
 
-/** Shapes of a 2×512 LSTM, batch 32, T 128, V 65 step, plus a square peak-throughput shape. */
-const FULL: { name: string; spec: MatmulSpec }[] = [
-  { name: 'square 4096³', spec: spec(4096, 4096, 4096) },
-  {
-    name: 'recurrent step h·W_hhᵀ (B32, 4H 2048, H 512)',
-    spec: spec(32, 2048, 512, { transB: true, accumulate: true }),
-  },
-  { name: 'input projection X·W_ihᵀ (T·B 4096)', spec: spec(4096, 2048, 512, { transB: true, bias: true }) },
-  { name: 'weight gradient dGᵀ·X', spec: spec(2048, 512, 4096, { transA: true, accumulate: true }) },
-  { name: 'output head H·Wᵀ + b (V 65)', spec: spec(4096, 65, 512, { transB: true, bias: true }) },
+/** torch_rnn.py's SUITE, in its order. */
+const SUITE: Config[] = [
+  ['lstm', 128, 1, 32, 64],
+  ['lstm', 256, 2, 32, 128],
+  ['lstm', 512, 2, 32, 128],
+  ['lstm', 512, 2, 1, 128],
+  ['lstm', 1024, 1, 64, 128],
+  ['gru', 256, 2, 32, 128],
+  ['gru', 512, 2, 32, 128],
+  ['rnn', 256, 2, 32, 128],
+  ['lstm', 256, 1, 1, 64],
 ];
 
-/** The same kinds of shapes, small enough for a software adapter (SwiftShader) to finish in seconds. */
-const SMALL: { name: string; spec: MatmulSpec }[] = [
-  { name: 'square 256³', spec: spec(256, 256, 256) },
-  { name: 'recurrent step (B8, 4H 256, H 64)', spec: spec(8, 256, 64, { transB: true, accumulate: true }) },
-  { name: 'weight gradient dGᵀ·X', spec: spec(256, 64, 512, { transA: true, accumulate: true }) },
-];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+/** torch_rnn.py's model_gflop: gate GEMMs and output projection, ×3 for forward + backward. */
+function modelGflop(cell: CellType, H: number, L: number, B: number, T: number, V: number): number {
+  const g = cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+  return (3 * (L * T * B * 2 * g * H * (H + H) + T * B * 2 * H * V)) / 1e9;
 }
 
 async function main(): Promise<void> {
-  const args = new Args(process.argv.slice(2), ['steps', 'warmup', 'reps', 'small']);
-  const steps = args.int('steps', 30);
-  const warmup = args.int('warmup', 5);
+  const args = new Args(process.argv.slice(2), ['suite', 'cell', 'hidden', 'layers', 'batch', 'seq', 'vocab', 'steps', 'warmup', 'kernel', 'reps', 'small']);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
-  const small = args.flag('small') || adapter.isSoftware;
-  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
-    .filter(Boolean)
-    .join(' ');
-  if (adapter.isSoftware)
-    console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
-  const kernel = new MatmulKernel(device);
-  const timer = new GpuTimer(device);
-  const rng = new Rng(1);
-  for (const { name, spec: s } of small ? SMALL : FULL) {
-    const sizes = matmulSizes(s);
-    const a = createStorageBufferFrom(device, 'bench.a', rng.uniformArray(sizes.a));
-    const b = createStorageBufferFrom(device, 'bench.b', rng.uniformArray(sizes.b));
-    const c = createStorageBuffer(device, 'bench.c', sizes.c);
-    const bias = createStorageBufferFrom(device, 'bench.bias', rng.uniformArray(s.n));
-    const call = kernel.prepare(s, { a, b, c, bias });
-    // Enough dispatches per submit that submit overhead does not hide the kernel (≥ ~2 ms of work).
-    const flops = matmulFlops(s);
-    const reps = args.int('reps', Math.max(1, Math.min(200, Math.round(2e9 / flops / (small ? 200 : 1)))));
-    const gpuMs: number[] = [];
-    const wallMs: number[] = [];
+  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' ');
+  if (adapter.isSoftware) console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
+  if (args.str('kernel', '') === 'matmul') {
+    await benchMatmul(ctx, args);
+    device.destroy();
+    return;
+  }
+  const steps = Math.max(30, args.int('steps', 30));
+  const warmup = Math.max(5, args.int('warmup', 5));
+  const V = args.int('vocab', 65);
+  const configs: Config[] = args.flag('suite')
+    ? SUITE
+    : [[args.str('cell', 'lstm') as CellType, args.int('hidden', 256), args.int('layers', 2), args.int('batch', 32), args.int('seq', 128)]];
+  for (const [cell, H, L, B, T] of configs) {
+    const engine = Engine.create(
+      device,
+      { cell, vocabSize: V, embedSize: H, hiddenSize: H, layers: L, learnedInit: false },
+      { ...DEFAULT_TRAIN, seqLen: T, batchSize: B, optimizer: 'adam', learningRate: 2e-3, clipNorm: 5 },
+    );
+    const rng = new Rng(0);
+    const batch = { inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)), targets: Uint32Array.from({ length: T * B }, () => rng.int(V)) };
+    const wall: number[] = [];
+    const gpu: StepMetrics['gpuMs'][] = [];
+    engine.events.on('metrics', (m) => gpu.push(m.gpuMs));
     for (let i = 0; i < warmup + steps; i++) {
-      timer.begin();
       const t0 = performance.now();
-      const enc = device.createCommandEncoder({ label: 'bench.encoder' });
-      const pass = enc.beginComputePass({ label: 'bench.pass', ...timer.passTimestamps('matmul') });
-      for (let r = 0; r < reps; r++) kernel.encode(pass, call);
-      pass.end();
-      timer.resolve(enc);
-      await withErrorScopes(device, () => device.queue.submit([enc.finish()]));
+      engine.step(batch);
       await device.queue.onSubmittedWorkDone();
-      const wall = performance.now() - t0;
-      const times = await timer.read();
-      if (i < warmup) continue;
-      wallMs.push(wall / reps);
-      if (times?.matmul !== undefined) gpuMs.push(times.matmul / reps);
+      if (i >= warmup) wall.push(performance.now() - t0);
     }
-    const ms = gpuMs.length ? median(gpuMs) : median(wallMs);
+    await engine.flush();
+    const timed = gpu.slice(warmup).filter((g): g is Record<string, number> => g !== undefined);
+    const phases: Record<string, number> = {};
+    for (const name of Object.keys(timed[0] ?? {})) phases[name] = +median(timed.map((g) => g[name] ?? 0)).toFixed(4);
+    const ms = median(wall);
+    const shape = engine.stepShape();
     console.log(
       JSON.stringify({
         impl: 'unroll-webgpu',
-        kernel: 'matmul',
-        shape: name,
-        op: describeMatmul(s),
-        reps_per_submit: reps,
-        ms_per_call: +ms.toPrecision(4),
-        timing: gpuMs.length ? 'gpu-timestamp' : 'wall-clock',
-        wall_ms_per_call: +median(wallMs).toPrecision(4),
-        gflops: +(flops / ms / 1e6).toPrecision(4),
+        cell,
+        hidden: H,
+        layers: L,
+        batch: B,
+        seq: T,
+        vocab: V,
+        ms_per_step: +ms.toFixed(3),
+        chars_per_s: Math.round(((B * T) / ms) * 1e3),
+        model_gflop: +modelGflop(cell, H, L, B, T, V).toFixed(3),
         device: deviceName,
+        dispatches_per_step: shape.dispatches,
+        passes_per_step: shape.passes,
+        submits_per_step: shape.submits,
+        gpu_ms_by_phase: phases,
+        gpu_ms_total: +Object.values(phases).reduce((a, b) => a + b, 0).toFixed(3),
+        gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
         date: new Date().toISOString().slice(0, 10),
       }),
     );
-    for (const buf of [a, b, c, bias, call.params]) buf.destroy();
+    engine.dispose();
   }
-  timer.destroy();
   device.destroy();
 }
 

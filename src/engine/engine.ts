@@ -476,6 +476,22 @@ export class Engine implements Trainer {
     return this.layout.tensors.reduce((a, t) => a + 2 * Math.ceil(t.size / 4096), 0);
   }
 
+  /** Work encoded per iteration with the current configuration (the benchmark reports it). */
+  stepShape(): { dispatches: number; passes: number; submits: number } {
+    const { T } = this.plan;
+    const L = this.model.layers;
+    const perLayerGrads = this.plan.layerGrads.reduce((a, g) => a + g.length, 0);
+    const init = this.model.learnedInit ? L : 0;
+    const dispatches = 1 + L * (2 + T) + 1 + 2 + 3 + L * (T + 1) + init + perLayerGrads + 1 + 2 + 1;
+    return { dispatches, passes: 3 + 2 * L, submits: 1 };
+  }
+
+  /** Bytes of GPU memory the engine holds (parameters, gradients, optimiser state, activations, staging). */
+  memoryBytes(): number {
+    const own = [this.params, this.grads, this.optM, this.optV].reduce((a, b) => a + b.size, 0);
+    return own + this.plan.buffers.reduce((a, b) => a + b.size, 0);
+  }
+
   async flush(): Promise<void> {
     await this.device.queue.onSubmittedWorkDone();
     const pending = this.pending;

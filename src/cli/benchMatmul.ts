@@ -1,0 +1,105 @@
+// `npm run bench -- --kernel matmul`: times the matmul kernel alone on the shapes training uses.
+// Prints one JSON line per configuration. GPU time comes from timestamp-query when available.
+import { type MatmulSpec, describeMatmul, matmulFlops, matmulSizes } from '../core/matmul';
+import { Rng } from '../core/rng';
+import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
+import { withErrorScopes } from '../gpu/device';
+import { MatmulKernel } from '../gpu/kernels/matmul';
+import { GpuTimer } from '../gpu/timing';
+import type { Args } from './args';
+import type { GpuContext } from '../gpu/device';
+
+const spec = (m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec => ({
+  m,
+  n,
+  k,
+  transA: false,
+  transB: false,
+  accumulate: false,
+  bias: false,
+  ...o,
+});
+
+/** Shapes of a 2×512 LSTM, batch 32, T 128, V 65 step, plus a square peak-throughput shape. */
+const FULL: { name: string; spec: MatmulSpec }[] = [
+  { name: 'square 4096³', spec: spec(4096, 4096, 4096) },
+  {
+    name: 'recurrent step h·W_hhᵀ (B32, 4H 2048, H 512)',
+    spec: spec(32, 2048, 512, { transB: true, accumulate: true }),
+  },
+  { name: 'input projection X·W_ihᵀ (T·B 4096)', spec: spec(4096, 2048, 512, { transB: true, bias: true }) },
+  { name: 'weight gradient dGᵀ·X', spec: spec(2048, 512, 4096, { transA: true, accumulate: true }) },
+  { name: 'output head H·Wᵀ + b (V 65)', spec: spec(4096, 65, 512, { transB: true, bias: true }) },
+];
+
+/** The same kinds of shapes, small enough for a software adapter (SwiftShader) to finish in seconds. */
+const SMALL: { name: string; spec: MatmulSpec }[] = [
+  { name: 'square 256³', spec: spec(256, 256, 256) },
+  { name: 'recurrent step (B8, 4H 256, H 64)', spec: spec(8, 256, 64, { transB: true, accumulate: true }) },
+  { name: 'weight gradient dGᵀ·X', spec: spec(256, 64, 512, { transA: true, accumulate: true }) },
+];
+
+import { median } from './stats';
+
+/** Runs the matmul benchmark; prints JSON lines. */
+export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
+  const steps = args.int('steps', 30);
+  const warmup = args.int('warmup', 5);
+  const { device, adapter } = ctx;
+  const small = args.flag('small') || adapter.isSoftware;
+  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
+    .filter(Boolean)
+    .join(' ');
+  if (adapter.isSoftware)
+    console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
+  const kernel = new MatmulKernel(device);
+  const timer = new GpuTimer(device);
+  const rng = new Rng(1);
+  for (const { name, spec: s } of small ? SMALL : FULL) {
+    const sizes = matmulSizes(s);
+    const a = createStorageBufferFrom(device, 'bench.a', rng.uniformArray(sizes.a));
+    const b = createStorageBufferFrom(device, 'bench.b', rng.uniformArray(sizes.b));
+    const c = createStorageBuffer(device, 'bench.c', sizes.c);
+    const bias = createStorageBufferFrom(device, 'bench.bias', rng.uniformArray(s.n));
+    const call = kernel.prepare(s, { a, b, c, bias });
+    // Enough dispatches per submit that submit overhead does not hide the kernel (≥ ~2 ms of work).
+    const flops = matmulFlops(s);
+    const reps = args.int('reps', Math.max(1, Math.min(200, Math.round(2e9 / flops / (small ? 200 : 1)))));
+    const gpuMs: number[] = [];
+    const wallMs: number[] = [];
+    for (let i = 0; i < warmup + steps; i++) {
+      timer.begin();
+      const t0 = performance.now();
+      const enc = device.createCommandEncoder({ label: 'bench.encoder' });
+      const pass = enc.beginComputePass({ label: 'bench.pass', ...timer.passTimestamps('matmul') });
+      for (let r = 0; r < reps; r++) kernel.encode(pass, call);
+      pass.end();
+      timer.resolve(enc);
+      await withErrorScopes(device, () => device.queue.submit([enc.finish()]));
+      await device.queue.onSubmittedWorkDone();
+      const wall = performance.now() - t0;
+      const times = await timer.read();
+      if (i < warmup) continue;
+      wallMs.push(wall / reps);
+      if (times?.matmul !== undefined) gpuMs.push(times.matmul / reps);
+    }
+    const ms = gpuMs.length ? median(gpuMs) : median(wallMs);
+    console.log(
+      JSON.stringify({
+        impl: 'unroll-webgpu',
+        kernel: 'matmul',
+        shape: name,
+        op: describeMatmul(s),
+        reps_per_submit: reps,
+        ms_per_call: +ms.toPrecision(4),
+        timing: gpuMs.length ? 'gpu-timestamp' : 'wall-clock',
+        wall_ms_per_call: +median(wallMs).toPrecision(4),
+        gflops: +(flops / ms / 1e6).toPrecision(4),
+        device: deviceName,
+        date: new Date().toISOString().slice(0, 10),
+      }),
+    );
+    for (const buf of [a, b, c, bias, call.params]) buf.destroy();
+  }
+  timer.destroy();
+}
