@@ -34,11 +34,27 @@ function modelGflop(cell: CellType, H: number, L: number, B: number, T: number, 
 }
 
 async function main(): Promise<void> {
-  const args = new Args(process.argv.slice(2), ['suite', 'cell', 'hidden', 'layers', 'batch', 'seq', 'vocab', 'steps', 'warmup', 'kernel', 'reps', 'small']);
+  const args = new Args(process.argv.slice(2), [
+    'suite',
+    'cell',
+    'hidden',
+    'layers',
+    'batch',
+    'seq',
+    'vocab',
+    'steps',
+    'warmup',
+    'kernel',
+    'reps',
+    'small',
+  ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
-  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description].filter(Boolean).join(' ');
-  if (adapter.isSoftware) console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
+  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
+    .filter(Boolean)
+    .join(' ');
+  if (adapter.isSoftware)
+    console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
   if (args.str('kernel', '') === 'matmul') {
     await benchMatmul(ctx, args);
     device.destroy();
@@ -49,7 +65,15 @@ async function main(): Promise<void> {
   const V = args.int('vocab', 65);
   const configs: Config[] = args.flag('suite')
     ? SUITE
-    : [[args.str('cell', 'lstm') as CellType, args.int('hidden', 256), args.int('layers', 2), args.int('batch', 32), args.int('seq', 128)]];
+    : [
+        [
+          args.str('cell', 'lstm') as CellType,
+          args.int('hidden', 256),
+          args.int('layers', 2),
+          args.int('batch', 32),
+          args.int('seq', 128),
+        ],
+      ];
   for (const [cell, H, L, B, T] of configs) {
     const engine = Engine.create(
       device,
@@ -57,7 +81,10 @@ async function main(): Promise<void> {
       { ...DEFAULT_TRAIN, seqLen: T, batchSize: B, optimizer: 'adam', learningRate: 2e-3, clipNorm: 5 },
     );
     const rng = new Rng(0);
-    const batch = { inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)), targets: Uint32Array.from({ length: T * B }, () => rng.int(V)) };
+    const batch = {
+      inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)),
+      targets: Uint32Array.from({ length: T * B }, () => rng.int(V)),
+    };
     const wall: number[] = [];
     const gpu: StepMetrics['gpuMs'][] = [];
     engine.events.on('metrics', (m) => gpu.push(m.gpuMs));
@@ -70,7 +97,8 @@ async function main(): Promise<void> {
     await engine.flush();
     const timed = gpu.slice(warmup).filter((g): g is Record<string, number> => g !== undefined);
     const phases: Record<string, number> = {};
-    for (const name of Object.keys(timed[0] ?? {})) phases[name] = +median(timed.map((g) => g[name] ?? 0)).toFixed(4);
+    for (const name of Object.keys(timed[0] ?? {}))
+      phases[name] = +median(timed.map((g) => g[name] ?? 0)).toFixed(4);
     const ms = median(wall);
     const shape = engine.stepShape();
     console.log(
@@ -90,7 +118,9 @@ async function main(): Promise<void> {
         passes_per_step: shape.passes,
         submits_per_step: shape.submits,
         gpu_ms_by_phase: phases,
-        gpu_ms_total: +Object.values(phases).reduce((a, b) => a + b, 0).toFixed(3),
+        gpu_ms_total: +Object.values(phases)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(3),
         gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
         date: new Date().toISOString().slice(0, 10),
       }),

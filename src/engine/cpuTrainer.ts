@@ -1,0 +1,87 @@
+// CpuTrainer: the labelled CPU fallback for small models where WebGPU is absent — the float64 reference
+// trainer behind the same Trainer interface and events as the GPU Engine. It is slow by design (plain loops)
+// and must always be shown to users as "CPU".
+import { Emitter } from '../core/emitter';
+import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
+import type { ParamLayout } from '../core/params';
+import { ReferenceTrainer } from '../reference/trainer';
+import type { EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
+
+/** Largest model the CPU fallback accepts (parameters), so a page never freezes for minutes per step. */
+export const CPU_MAX_PARAMS = 200_000;
+
+export class CpuTrainer implements Trainer {
+  readonly kind = 'cpu';
+  readonly events = new Emitter<EngineEvents>();
+  private readonly ref: ReferenceTrainer;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly model: ModelConfig,
+    train: TrainConfig,
+  ) {
+    const problems = [...validateModel(model), ...validateTrain(train)];
+    if (problems.length) throw new Error(problems.join(' '));
+    this.ref = new ReferenceTrainer(model, train);
+    if (this.ref.layout.count > CPU_MAX_PARAMS) {
+      throw new Error(
+        `The CPU fallback handles models up to ${CPU_MAX_PARAMS.toLocaleString('en-US')} parameters; this one has ${this.ref.layout.count.toLocaleString('en-US')}. Use a browser with WebGPU for larger models.`,
+      );
+    }
+  }
+
+  get train(): TrainConfig {
+    return this.ref.train;
+  }
+
+  get layout(): ParamLayout {
+    return this.ref.layout;
+  }
+
+  get stepCount(): number {
+    return this.ref.steps;
+  }
+
+  /** Computes the step now; metrics are emitted asynchronously, like the GPU engine's. */
+  step(batch: TokenBatch): void {
+    const { seqLen: T, batchSize: B } = this.ref.train;
+    if (batch.inputs.length !== T * B || batch.targets.length !== T * B)
+      throw new Error(`CpuTrainer.step: expected ${T * B} inputs and targets`);
+    const r = this.ref.step({ T, B, inputs: batch.inputs, targets: batch.targets });
+    const metrics: StepMetrics = {
+      step: this.ref.steps,
+      loss: r.fb.loss,
+      gradNorm: r.norms.global,
+      clipScale: r.scale,
+      nonFinite: r.norms.nonFinite,
+      tensorNorms: Float32Array.from(r.norms.perTensor),
+      dhNorms: r.fb.dhNorms.map((d) => Float32Array.from(d)),
+    };
+    this.queue = this.queue.then(() => {
+      this.events.emit('metrics', metrics);
+      if (metrics.nonFinite) this.events.emit('diverged', metrics);
+    });
+  }
+
+  setConfig(patch: Partial<TrainConfig>): void {
+    const problems = validateTrain({ ...this.ref.train, ...patch });
+    if (problems.length) throw new Error(problems.join(' '));
+    this.ref.setConfig(patch);
+  }
+
+  flush(): Promise<void> {
+    return this.queue;
+  }
+
+  async readParams(): Promise<Float32Array> {
+    return Float32Array.from(this.ref.params);
+  }
+
+  async writeParams(data: Float32Array): Promise<void> {
+    if (data.length !== this.ref.params.length)
+      throw new Error(`writeParams: expected ${this.ref.params.length} floats, got ${data.length}`);
+    this.ref.params = Float64Array.from(data);
+  }
+
+  dispose(): void {}
+}
