@@ -22,3 +22,34 @@ fn is_non_finite(x: f32) -> bool {
 fn flat_index(wg: vec3u, num_wg: vec3u, lid: vec3u, wg_size: u32) -> u32 {
   return (wg.y * num_wg.x + wg.x) * wg_size + lid.x;
 }
+
+// Tree reductions over a 256-invocation workgroup through `red` (only modules that call these allocate it).
+// Every invocation must call them (they contain barriers) after writing its own value to red[lid].
+const RED_SIZE: u32 = 256u;
+var<workgroup> red: array<f32, 256>;
+
+fn workgroup_sum(lid: u32) -> f32 {
+  for (var s = RED_SIZE / 2u; s > 0u; s >>= 1u) {
+    workgroupBarrier();
+    if (lid < s) {
+      red[lid] += red[lid + s];
+    }
+  }
+  workgroupBarrier();
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+
+fn workgroup_max(lid: u32) -> f32 {
+  for (var s = RED_SIZE / 2u; s > 0u; s >>= 1u) {
+    workgroupBarrier();
+    if (lid < s) {
+      red[lid] = max(red[lid], red[lid + s]);
+    }
+  }
+  workgroupBarrier();
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}

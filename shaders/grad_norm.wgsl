@@ -22,19 +22,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 256u;
-var<workgroup> red: array<f32, 256>;
-
-fn reduce_sum(lid: u32) -> f32 {
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] += red[lid + s];
-    }
-  }
-  workgroupBarrier();
-  return red[0];
-}
-
 @compute @workgroup_size(WG)
 fn partial_sumsq(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid3: vec3u) {
   let chunk = wg.y * nwg.x + wg.x;
@@ -49,7 +36,7 @@ fn partial_sumsq(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg:
     }
   }
   red[lid] = s;
-  let total = reduce_sum(lid);
+  let total = workgroup_sum(lid);
   if (lid == 0u && chunk < p.count) {
     out[p.out_off + chunk] = total;
   }
@@ -95,7 +82,7 @@ fn segment_norms(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id)
     s = fma(v, v, s);
   }
   red[lid] = s;
-  let total = reduce_sum(lid);
+  let total = workgroup_sum(lid);
   if (lid == 0u) {
     out[p.out_off + seg] = sqrt(total);
   }

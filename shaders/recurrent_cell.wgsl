@@ -60,6 +60,15 @@ fn is_lstm() -> bool {
   return CELL == 1u || CELL == 3u;
 }
 
+// Peephole weights (i, f, o) of unit j; zero for cells without peepholes.
+fn peepholes(j: u32) -> vec3f {
+  if (CELL != 3u) {
+    return vec3f(0.0);
+  }
+  let H = layer.H;
+  return vec3f(params[layer.off_peep + j], params[layer.off_peep + H + j], params[layer.off_peep + 2u * H + j]);
+}
+
 // Writes the initial state of every sequence: the learned h0 (c0) or zeros.
 @compute @workgroup_size(WG)
 fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
@@ -124,14 +133,10 @@ fn cell_forward(@builtin(global_invocation_id) gid: vec3u) {
     act[out + 3u * H] = hn;
   } else {
     let cp = states[layer.c_off + h_prev + j];
-    var pi = 0.0;
-    var pf = 0.0;
-    var po = 0.0;
-    if (CELL == 3u) {
-      pi = params[layer.off_peep + j];
-      pf = params[layer.off_peep + H + j];
-      po = params[layer.off_peep + 2u * H + j];
-    }
+    let p = peepholes(j);
+    let pi = p.x;
+    let pf = p.y;
+    let po = p.z;
     let i = sigmoid(gx[x] + a[0] + pi * cp);
     let f = sigmoid(gx[x + H] + a[1] + pf * cp);
     let g = tanh_safe(gx[x + 2u * H] + a[2]);
@@ -207,14 +212,10 @@ fn cell_backward(@builtin(global_invocation_id) gid: vec3u) {
     let o = act[a + 3u * H];
     let c = states[layer.c_off + ((t + 1u) * B + b) * H + j];
     let cp = states[layer.c_off + (t * B + b) * H + j];
-    var pi = 0.0;
-    var pf = 0.0;
-    var po = 0.0;
-    if (CELL == 3u) {
-      pi = params[layer.off_peep + j];
-      pf = params[layer.off_peep + H + j];
-      po = params[layer.off_peep + 2u * H + j];
-    }
+    let p = peepholes(j);
+    let pi = p.x;
+    let pf = p.y;
+    let po = p.z;
     let tc = tanh_safe(c);
     let dao = dh * tc * o * (1.0 - o);
     let dc = dc_next + dh * o * (1.0 - tc * tc) + dao * po;
@@ -231,10 +232,10 @@ fn cell_backward(@builtin(global_invocation_id) gid: vec3u) {
     dg[o_h + 3u * H] = dao;
     dc_prev = dc * f + dai * pi + daf * pf;
     if (CELL == 3u) {
-      let p = layer.dpeep_off + (t * B + b) * 3u * H + j;
-      scratch[p] = dai * cp;
-      scratch[p + H] = daf * cp;
-      scratch[p + 2u * H] = dao * c;
+      let q = layer.dpeep_off + (t * B + b) * 3u * H + j;
+      scratch[q] = dai * cp;
+      scratch[q + H] = daf * cp;
+      scratch[q + 2u * H] = dao * c;
     }
   }
   scratch[bj] = dh_direct;

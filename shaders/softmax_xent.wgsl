@@ -17,34 +17,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> stats: array<f32>;
 
 const WG: u32 = 256u;
-var<workgroup> red: array<f32, 256>;
-
-fn reduce_max(lid: u32) -> f32 {
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] = max(red[lid], red[lid + s]);
-    }
-  }
-  workgroupBarrier();
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-
-fn reduce_sum(lid: u32) -> f32 {
-  for (var s = WG / 2u; s > 0u; s >>= 1u) {
-    workgroupBarrier();
-    if (lid < s) {
-      red[lid] += red[lid + s];
-    }
-  }
-  workgroupBarrier();
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-
 @compute @workgroup_size(WG)
 fn softmax_xent(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_id) lid3: vec3u) {
   let row = wg.y * nwg.x + wg.x;
@@ -59,7 +31,7 @@ fn softmax_xent(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
     }
   }
   red[lid] = m;
-  let mx = reduce_max(lid);
+  let mx = workgroup_max(lid);
   var s = 0.0;
   if (live) {
     for (var v = lid; v < p.V; v += WG) {
@@ -67,7 +39,7 @@ fn softmax_xent(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
     }
   }
   red[lid] = s;
-  let log_z = mx + log(reduce_sum(lid));
+  let log_z = mx + log(workgroup_sum(lid));
   if (!live) {
     return;
   }
@@ -89,7 +61,7 @@ fn loss_mean(@builtin(local_invocation_id) lid3: vec3u) {
     s += losses[r];
   }
   red[lid] = s;
-  let total = reduce_sum(lid);
+  let total = workgroup_sum(lid);
   if (lid == 0u) {
     stats[p.loss_index] = total * p.inv_n;
   }

@@ -1,6 +1,12 @@
 // `npm run bench -- --kernel matmul`: times the matmul kernel alone on the shapes training uses.
 // Prints one JSON line per configuration. GPU time comes from timestamp-query when available.
-import { type MatmulSpec, describeMatmul, matmulFlops, matmulSizes } from '../core/matmul';
+import {
+  type MatmulSpec,
+  describeMatmul,
+  matmulFlops,
+  matmulSizes,
+  matmulSpec as spec,
+} from '../core/matmul';
 import { Rng } from '../core/rng';
 import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { withErrorScopes } from '../gpu/device';
@@ -8,17 +14,6 @@ import { MatmulKernel } from '../gpu/kernels/matmul';
 import { GpuTimer } from '../gpu/timing';
 import type { Args } from './args';
 import type { GpuContext } from '../gpu/device';
-
-const spec = (m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec => ({
-  m,
-  n,
-  k,
-  transA: false,
-  transB: false,
-  accumulate: false,
-  bias: false,
-  ...o,
-});
 
 /** Shapes of a 2×512 LSTM, batch 32, T 128, V 65 step, plus a square peak-throughput shape. */
 const FULL: { name: string; spec: MatmulSpec }[] = [

@@ -31,3 +31,8 @@ export function describeMatmul(s: MatmulSpec): string {
   const op = `${s.transA ? 'Aᵀ' : 'A'}·${s.transB ? 'Bᵀ' : 'B'}`;
   return `${s.m}×${s.n}×${s.k} ${op}${s.accumulate ? ' +C' : ''}${s.bias ? ' +b' : ''}`;
 }
+
+/** A spec with every option off unless given: `matmulSpec(m, n, k, { transB: true, bias: true })`. */
+export function matmulSpec(m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec {
+  return { m, n, k, transA: false, transB: false, accumulate: false, bias: false, ...o };
+}

@@ -4,7 +4,7 @@
 // norms → clip-and-update. Metrics come back through a readback ring, never awaited inside step().
 import { Emitter } from '../core/emitter';
 import { type ModelConfig, type TrainConfig, gateCount, validateModel, validateTrain } from '../core/config';
-import type { MatmulSpec } from '../core/matmul';
+import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom, readFloats } from '../gpu/buffers';
 import { EmbeddingKernel, type EmbeddingCall } from '../gpu/kernels/embedding';
@@ -16,17 +16,6 @@ import { SoftmaxXentKernel, type SoftmaxXentCall } from '../gpu/kernels/softmaxX
 import { GpuTimer } from '../gpu/timing';
 import { estimateActivationFloats } from './memory';
 import type { EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
-
-const spec = (m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec => ({
-  m,
-  n,
-  k,
-  transA: false,
-  transB: false,
-  accumulate: false,
-  bias: false,
-  ...o,
-});
 
 /** Activation buffers and every prepared call for one (T, B); rebuilt when either changes. */
 interface Plan {

@@ -3,6 +3,7 @@
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
 import { type CellType, type ModelConfig, gateCount, isLstm } from '../core/config';
 import type { LayerTensors, ParamLayout, TensorSpec } from '../core/params';
+import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
 import { type CellWeights, actCount, cellBackwardStep, cellForwardStep } from './cells';
 import { embeddingBackward, embeddingGather } from './embedding';
@@ -47,15 +48,8 @@ function addInto(dst: Float64Array, offset: number, src: ArrayLike<number>): voi
   for (let i = 0; i < src.length; i++) dst[offset + i] = (dst[offset + i] as number) + (src[i] as number);
 }
 
-const mm = (m: number, n: number, k: number, transA: boolean, transB: boolean) => ({
-  m,
-  n,
-  k,
-  transA,
-  transB,
-  accumulate: false,
-  bias: false,
-});
+const mm = (m: number, n: number, k: number, transA: boolean, transB: boolean) =>
+  matmulSpec(m, n, k, { transA, transB });
 
 /** Column sums of an (M, N) matrix: bias gradients. */
 export function colSum(M: number, N: number, x: ArrayLike<number>): Float64Array {
