@@ -90,29 +90,81 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   states[layer.c_off + b * H + j] = c0;
 }
 
-@compute @workgroup_size(WG)
-fn cell_forward(@builtin(global_invocation_id) gid: vec3u) {
-  let j = gid.x;
-  let b = gid.y;
+// Tiles of the fused steps: a forward workgroup owns FWD_TJ units (all G gates of each: G·FWD_TJ rows of
+// W_hh) × TILE_B sequences and runs the recurrent GEMM through workgroup memory in K chunks of TILE_K; a
+// backward workgroup owns BWD_TJ units × TILE_B sequences. Rows are padded to TILE_K + 1 floats so the
+// strided reads of the inner loop fall in distinct banks.
+const FWD_TJ: u32 = 8u;
+const BWD_TJ: u32 = 32u;
+const TILE_B: u32 = 8u;
+const TILE_K: u32 = 32u;
+const PAD_K: u32 = 33u;
+// Invocations of a forward workgroup: one per (gate row, sequence) of the tile = G·FWD_TJ·TILE_B.
+override FWD_THREADS: u32 = 256u;
+
+var<workgroup> w_tile: array<f32, 1056>; // (4·FWD_TJ, PAD_K) forward; (TILE_K, BWD_TJ) backward
+var<workgroup> v_tile: array<f32, 264>; // (TILE_B, PAD_K): h_{t−1} rows forward, dgh_{t+1} rows backward
+var<workgroup> pre: array<f32, 256>; // (4·FWD_TJ, TILE_B) recurrent pre-activations
+
+@compute @workgroup_size(FWD_THREADS)
+fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let H = layer.H;
   let B = layer.B;
-  if (j >= H) {
-    return;
-  }
   let t = step.t;
   let G = gates();
-  let h_prev = (t * B + b) * H; // row of h_{t−1} in states
-  // Recurrent pre-activations W_hh h_{t−1} + b_hh for each gate of unit j.
+  let j0 = wg.x * FWD_TJ;
+  let b0 = wg.y * TILE_B;
+  let rows = G * FWD_TJ;
+  // This invocation's output of the GEMM: gate row r (gate r / FWD_TJ of unit j0 + r % FWD_TJ), sequence bb.
+  let r = lid / TILE_B;
+  let bb = lid % TILE_B;
+  var acc = 0.0;
+  for (var k0 = 0u; k0 < H; k0 += TILE_K) {
+    for (var e = lid; e < rows * TILE_K; e += FWD_THREADS) {
+      let rr = e / TILE_K;
+      let kk = e % TILE_K;
+      let jj = j0 + rr % FWD_TJ;
+      var w = 0.0;
+      if (jj < H && k0 + kk < H) {
+        w = params[layer.off_whh + ((rr / FWD_TJ) * H + jj) * H + k0 + kk];
+      }
+      w_tile[rr * PAD_K + kk] = w;
+    }
+    for (var e = lid; e < TILE_B * TILE_K; e += FWD_THREADS) {
+      let b2 = b0 + e / TILE_K;
+      let kk = e % TILE_K;
+      var v = 0.0;
+      if (b2 < B && k0 + kk < H) {
+        v = states[(t * B + b2) * H + k0 + kk];
+      }
+      v_tile[(e / TILE_K) * PAD_K + kk] = v;
+    }
+    workgroupBarrier();
+    if (r < rows) {
+      for (var kk = 0u; kk < TILE_K; kk++) {
+        acc = fma(w_tile[r * PAD_K + kk], v_tile[bb * PAD_K + kk], acc);
+      }
+    }
+    workgroupBarrier();
+  }
+  if (r < rows) {
+    pre[r * TILE_B + bb] = acc;
+  }
+  workgroupBarrier();
+  // One invocation per (unit, sequence) of the tile applies the gates and the state update.
+  if (lid >= FWD_TJ * TILE_B) {
+    return;
+  }
+  let j = j0 + lid / TILE_B;
+  let b = b0 + lid % TILE_B;
+  if (j >= H || b >= B) {
+    return;
+  }
   var a: array<f32, 4>;
   for (var g = 0u; g < G; g++) {
-    a[g] = params[layer.off_bhh + g * H + j];
+    a[g] = pre[(g * FWD_TJ + lid / TILE_B) * TILE_B + lid % TILE_B] + params[layer.off_bhh + g * H + j];
   }
-  for (var k = 0u; k < H; k++) {
-    let hk = states[h_prev + k];
-    for (var g = 0u; g < G; g++) {
-      a[g] = fma(params[layer.off_whh + (g * H + j) * H + k], hk, a[g]);
-    }
-  }
+  let h_prev = (t * B + b) * H; // row of h_{t−1} in states
   let x = (t * B + b) * G * H + j;
   let out = (t * B + b) * acts() * H + j;
   let hp = states[h_prev + j];
@@ -154,29 +206,54 @@ fn cell_forward(@builtin(global_invocation_id) gid: vec3u) {
 
 // One BPTT step at time t (dispatched for t = T−1 … 0): gathers the total gradient on h_t — from above,
 // elementwise from t+1 (carry), and through W_hh from dgh_{t+1} — then produces dgx_t, dgh_t and the carry.
-@compute @workgroup_size(WG)
-fn cell_backward(@builtin(global_invocation_id) gid: vec3u) {
-  let j = gid.x;
-  let b = gid.y;
+@compute @workgroup_size(256)
+fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let H = layer.H;
   let B = layer.B;
-  if (j >= H) {
-    return;
-  }
   let t = step.t;
   let G = gates();
   let GH = G * H;
   let last = t + 1u == layer.T;
+  let j = wg.x * BWD_TJ + lid % BWD_TJ;
+  let b = wg.y * TILE_B + lid / BWD_TJ;
+  // dgh_{t+1} · W_hh for this tile: (TILE_B, G·H) · (G·H, BWD_TJ), K chunks staged in workgroup memory.
+  var rec = 0.0;
+  if (!last) {
+    let row0 = layer.dgh_off + (t + 1u) * B * GH;
+    for (var i0 = 0u; i0 < GH; i0 += TILE_K) {
+      let b2 = wg.y * TILE_B + lid / TILE_K;
+      let kk = lid % TILE_K;
+      var v = 0.0;
+      if (b2 < B && i0 + kk < GH) {
+        v = dg[row0 + b2 * GH + i0 + kk];
+      }
+      v_tile[(lid / TILE_K) * PAD_K + kk] = v;
+      for (var e = lid; e < TILE_K * BWD_TJ; e += 256u) {
+        let ii = i0 + e / BWD_TJ;
+        let jj = wg.x * BWD_TJ + e % BWD_TJ;
+        var w = 0.0;
+        if (ii < GH && jj < H) {
+          w = params[layer.off_whh + ii * H + jj];
+        }
+        w_tile[e] = w;
+      }
+      workgroupBarrier();
+      let bb = lid / BWD_TJ;
+      for (var k = 0u; k < TILE_K; k++) {
+        rec = fma(v_tile[bb * PAD_K + k], w_tile[k * BWD_TJ + lid % BWD_TJ], rec);
+      }
+      workgroupBarrier();
+    }
+  }
+  if (j >= H || b >= B) {
+    return;
+  }
   let bj = b * H + j;
-  var dh = dabove[(t * B + b) * H + j];
+  var dh = dabove[(t * B + b) * H + j] + rec;
   var dc_next = 0.0;
   if (!last) {
     dh += scratch[bj];
     dc_next = scratch[layer.carry_c_off + bj];
-    let row = layer.dgh_off + ((t + 1u) * B + b) * GH;
-    for (var i = 0u; i < GH; i++) {
-      dh = fma(dg[row + i], params[layer.off_whh + i * H + j], dh);
-    }
   }
   scratch[layer.dh_full_off + (t * B + b) * H + j] = dh;
   let a = (t * B + b) * acts() * H + j;

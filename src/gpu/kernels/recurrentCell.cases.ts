@@ -1,6 +1,6 @@
 // Registry entry for shaders/recurrent_cell.wgsl: for each cell type, initial state, T forward steps, T
 // backward steps and the initial-state gradient of one layer, against reference/model.ts layerForward and
-// layerBackward (which compose reference/cells.ts). H = 70 spans two workgroups of 64 units.
+// layerBackward (which compose reference/cells.ts). H = 70 spans several unit tiles; B = 9 and 17 several sequence tiles.
 import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config';
 import { Rng } from '../../core/rng';
 import { actCount } from '../../reference/cells';
@@ -139,6 +139,7 @@ export const recurrentCellEntry: KernelEntry = {
   cases: () => [
     ...CELL_TYPES.map((c, i) => cellCase(c, 4, 3, 5, 10 + i)),
     cellCase('lstm-peephole', 3, 2, 70, 20),
-    cellCase('gru', 3, 2, 70, 21),
+    cellCase('gru', 3, 9, 70, 21),
+    cellCase('rnn', 2, 17, 40, 22),
   ],
 };

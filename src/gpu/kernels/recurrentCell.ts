@@ -1,11 +1,15 @@
 // RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and encodes
 // them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
-import type { CellType } from '../../core/config';
+import { type CellType, gateCount } from '../../core/config';
 import { createShaderModule } from '../shaders';
 import { type Entry, bindGroup, createEntry, packWords } from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
+/** Tile shapes of recurrent_cell.wgsl's fused steps (units × sequences per workgroup). */
+const FWD_TJ = 8;
+const BWD_TJ = 32;
+const TILE_B = 8;
 
 /** Offsets and sizes of one layer, as the shader's `Layer` struct (element offsets into each buffer). */
 export interface CellLayerInfo {
@@ -171,13 +175,13 @@ export class RecurrentCellKernel {
   encodeForward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
     pass.setPipeline(this.forward.pipeline);
     pass.setBindGroup(0, layer.groups.forward, [t * this.stepStride]);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / FWD_TJ), Math.ceil(layer.info.B / TILE_B));
   }
 
   encodeBackward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
     pass.setPipeline(this.backward.pipeline);
     pass.setBindGroup(0, layer.groups.backward, [t * this.stepStride]);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+    pass.dispatchWorkgroups(Math.ceil(layer.info.H / BWD_TJ), Math.ceil(layer.info.B / TILE_B));
   }
 
   /** After the t = 0 backward step: gradient of the learned initial state (only when learnedInit). */
