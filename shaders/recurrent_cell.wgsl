@@ -99,7 +99,8 @@ const BWD_TJ: u32 = 32u;
 const TILE_B: u32 = 8u;
 const TILE_K: u32 = 32u;
 const PAD_K: u32 = 33u;
-// Invocations of a forward workgroup: one per (gate row, sequence) of the tile = G·FWD_TJ·TILE_B.
+// Invocations of a forward workgroup: enough for one per (gate row, sequence) of the largest tile
+// (4·FWD_TJ·TILE_B); with fewer gates (GRU, RNN) the extra invocations only help load the tiles.
 override FWD_THREADS: u32 = 256u;
 
 var<workgroup> w_tile: array<f32, 1056>; // (4·FWD_TJ, PAD_K) forward; (TILE_K, BWD_TJ) backward

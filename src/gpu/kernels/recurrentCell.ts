@@ -1,6 +1,6 @@
 // RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and encodes
 // them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
-import { type CellType, gateCount } from '../../core/config';
+import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
 import { type Entry, bindGroup, createEntry, packWords } from './pipelines';
 
