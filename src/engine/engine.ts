@@ -7,6 +7,7 @@ import { type ModelConfig, type TrainConfig, gateCount, validateModel, validateT
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom, readFloats } from '../gpu/buffers';
+import { type ColumnSumCall, ColumnSumKernel, columnSumScratch } from '../gpu/kernels/columnSum';
 import { EmbeddingKernel, type EmbeddingCall } from '../gpu/kernels/embedding';
 import { GradNormKernel, type GradNormCall, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
 import { MatmulKernel, type MatmulCall } from '../gpu/kernels/matmul';
@@ -35,7 +36,9 @@ interface Plan {
   headGemm: MatmulCall;
   xent: SoftmaxXentCall;
   headGrads: MatmulCall[];
+  headSums: ColumnSumCall[];
   layerGrads: MatmulCall[][];
+  layerSums: ColumnSumCall[][];
   dhNorms: SegmentNormCall[];
   norms: GradNormCall;
   ring: ReadbackRing;
@@ -51,6 +54,7 @@ export class Engine implements Trainer {
   private readonly xentKernel: SoftmaxXentKernel;
   private readonly embedKernel: EmbeddingKernel;
   private readonly normKernel: GradNormKernel;
+  private readonly sumKernel: ColumnSumKernel;
   private optKernel: OptimizerKernel;
   private readonly params: GPUBuffer;
   private readonly grads: GPUBuffer;
@@ -76,6 +80,7 @@ export class Engine implements Trainer {
     this.xentKernel = new SoftmaxXentKernel(device);
     this.embedKernel = new EmbeddingKernel(device);
     this.normKernel = new GradNormKernel(device);
+    this.sumKernel = new ColumnSumKernel(device);
     this.optKernel = new OptimizerKernel(device, train.optimizer);
     const n = this.layout.totalSize;
     this.params = createStorageBufferFrom(
@@ -140,8 +145,13 @@ export class Engine implements Trainer {
     const dg = buf('dg', 2 * N * G * H);
     const peep = m.cell === 'lstm-peephole';
     const scratch = buf('scratch', 2 * B * H + N * H + (peep ? N * 3 * H : 0));
-    const ones = createStorageBufferFrom(d, 'Engine.ones', new Float32Array(N).fill(1));
-    buffers.push(ones);
+    // Scratch of every bias/peephole column sum (they run one after another).
+    const partials = buf('colsumPartials', columnSumScratch(N, Math.max(G * H, 3 * H, V)));
+    const colsum = (C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall => {
+      const call = this.sumKernel.prepare(N, C, x, inOff, this.grads, outOff, partials, `Engine.${label}`);
+      buffers.push(call.uniform);
+      return call;
+    };
     const nT = lay.tensors.length;
     const statsFloats = STATS.tensorNorms + nT + L * T;
     const stats = buf('stats', statsFloats);
@@ -164,6 +174,7 @@ export class Engine implements Trainer {
     const layers: CellLayer[] = [];
     const inputGemm: MatmulCall[] = [];
     const layerGrads: MatmulCall[][] = [];
+    const layerSums: ColumnSumCall[][] = [];
     const dhNorms: SegmentNormCall[] = [];
     const dhFullOff = 2 * B * H;
     for (let l = 0; l < L; l++) {
@@ -228,26 +239,13 @@ export class Engine implements Trainer {
           { a: dg, offA: N * G * H, b: states[l]!, c: this.grads, offC: lt.weightHh.offset },
           `dWhh${l}`,
         ),
-        mm(
-          spec(1, G * H, N, { accumulate: true }),
-          { a: ones, b: dg, c: this.grads, offC: lt.biasIh.offset },
-          `dbih${l}`,
-        ),
-        mm(
-          spec(1, G * H, N, { accumulate: true }),
-          { a: ones, b: dg, offB: N * G * H, c: this.grads, offC: lt.biasHh.offset },
-          `dbhh${l}`,
-        ),
       ];
-      if (lt.peephole) {
-        grads.push(
-          mm(
-            spec(1, 3 * H, N, { accumulate: true }),
-            { a: ones, b: scratch, offB: dhFullOff + N * H, c: this.grads, offC: lt.peephole.offset },
-            `dpeep${l}`,
-          ),
-        );
-      }
+      const sums = [
+        colsum(G * H, dg, 0, lt.biasIh.offset, `dbih${l}`),
+        colsum(G * H, dg, N * G * H, lt.biasHh.offset, `dbhh${l}`),
+      ];
+      if (lt.peephole) sums.push(colsum(3 * H, scratch, dhFullOff + N * H, lt.peephole.offset, `dpeep${l}`));
+      layerSums.push(sums);
       // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
       grads.push(
         mm(spec(N, I, G * H), { a: dg, b: this.params, offB: lt.weightIh.offset, c: dabove }, `dx${l}`),
@@ -286,13 +284,9 @@ export class Engine implements Trainer {
         { a: dlogits, b: top.buf, offB: top.off, c: this.grads, offC: lay.headWeight.offset },
         'dWhead',
       ),
-      mm(
-        spec(1, V, N, { accumulate: true }),
-        { a: ones, b: dlogits, c: this.grads, offC: lay.headBias.offset },
-        'dbhead',
-      ),
       mm(spec(N, H, V), { a: dlogits, b: this.params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
     ];
+    const headSums = [colsum(V, dlogits, 0, lay.headBias.offset, 'dbhead')];
     const norms = this.normKernel.prepare(lay.tensors, this.grads, stats, this.train.clipNorm);
     buffers.push(...norms.buffers);
     // Grows to 64 slots: the caller may run up to 64 steps ahead of the GPU before metrics are dropped.
@@ -314,7 +308,9 @@ export class Engine implements Trainer {
       headGemm,
       xent,
       headGrads,
+      headSums,
       layerGrads,
+      layerSums,
       dhNorms,
       norms,
       ring,
@@ -360,6 +356,7 @@ export class Engine implements Trainer {
     pass = enc.beginComputePass({ label: 'Engine.loss', ...this.timer.passTimestamps('loss') });
     this.xentKernel.encode(pass, p.xent);
     for (const call of p.headGrads) this.matmul.encode(pass, call);
+    for (const call of p.headSums) this.sumKernel.encode(pass, call);
     pass.end();
 
     for (let l = L - 1; l >= 0; l--) {
@@ -374,6 +371,7 @@ export class Engine implements Trainer {
         ...this.timer.passTimestamps('weight_grads'),
       });
       for (const call of p.layerGrads[l]!) this.matmul.encode(pass, call);
+      for (const call of p.layerSums[l]!) this.sumKernel.encode(pass, call);
       if (l === 0) this.embedKernel.encodeBackward(pass, p.embedding);
       pass.end();
     }
@@ -469,9 +467,13 @@ export class Engine implements Trainer {
   stepShape(): { dispatches: number; passes: number; submits: number } {
     const { T } = this.plan;
     const L = this.model.layers;
-    const perLayerGrads = this.plan.layerGrads.reduce((a, g) => a + g.length, 0);
+    const p = this.plan;
+    const gemms = p.headGrads.length + p.layerGrads.reduce((a, g) => a + g.length, 0);
+    const sums = 2 * (p.headSums.length + p.layerSums.reduce((a, g) => a + g.length, 0));
     const init = this.model.learnedInit ? L : 0;
-    const dispatches = 1 + L * (2 + T) + 1 + 2 + 3 + L * (T + 1) + init + perLayerGrads + 1 + 2 + 1;
+    // embedding, per layer (init + input GEMM + T steps), head, xent (2), per layer (T steps + dh norms),
+    // learned-init grads, gradient GEMMs, column sums (2 each), embedding grad, norms (2), optimiser.
+    const dispatches = 1 + L * (2 + T) + 1 + 2 + L * (T + 1) + init + gemms + sums + 1 + 2 + 1;
     return { dispatches, passes: 3 + 2 * L, submits: 1 };
   }
 

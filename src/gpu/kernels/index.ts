@@ -1,6 +1,7 @@
 // The kernel registry: kernel ↔ WGSL file ↔ reference ↔ tolerance, and the runner that checks a case.
 import { compareArrays } from '../../core/tolerance';
 import { withErrorScopes } from '../device';
+import { columnSumEntry } from './columnSum.cases';
 import { embeddingEntry } from './embedding.cases';
 import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
@@ -19,6 +20,7 @@ export const KERNELS: readonly KernelEntry[] = [
   softmaxXentEntry,
   gradNormEntry,
   optimizerEntry,
+  columnSumEntry,
 ];
 
 const now = (): number => globalThis.performance.now();
