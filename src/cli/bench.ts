@@ -2,13 +2,13 @@
 // step (forward, BPTT, clip, Adam — one submit) of the char-level model on Dawn, with the same fields as
 // ../shared/gpu/torch_rnn.py so the two compare line by line. Warm-up ≥ 5 steps, then the median of ≥ 30,
 // each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead.
-import type { CellType } from '../core/config';
-import { DEFAULT_TRAIN } from '../core/config';
+import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
 import type { StepMetrics } from '../engine/types';
 import { Args } from './args';
 import { benchMatmul } from './benchMatmul';
+import { adapterName } from '../gpu/device';
 import { acquireNodeDevice } from './dawn';
 import { median } from './stats';
 
@@ -29,7 +29,7 @@ const SUITE: Config[] = [
 
 /** torch_rnn.py's model_gflop: gate GEMMs and output projection, ×3 for forward + backward. */
 function modelGflop(cell: CellType, H: number, L: number, B: number, T: number, V: number): number {
-  const g = cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+  const g = gateCount(cell);
   return (3 * (L * T * B * 2 * g * H * (H + H) + T * B * 2 * H * V)) / 1e9;
 }
 
@@ -50,9 +50,7 @@ async function main(): Promise<void> {
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
-  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
-    .filter(Boolean)
-    .join(' ');
+  const deviceName = adapterName(adapter);
   if (adapter.isSoftware)
     console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
   if (args.str('kernel', '') === 'matmul') {

@@ -8,12 +8,11 @@ import {
   matmulSpec as spec,
 } from '../core/matmul';
 import { Rng } from '../core/rng';
-import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
-import { withErrorScopes } from '../gpu/device';
+import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { MatmulKernel } from '../gpu/kernels/matmul';
 import { GpuTimer } from '../gpu/timing';
 import type { Args } from './args';
-import type { GpuContext } from '../gpu/device';
+import { type GpuContext, adapterName, withErrorScopes } from '../gpu/device';
 
 /** Shapes of a 2×512 LSTM, batch 32, T 128, V 65 step, plus a square peak-throughput shape. */
 const FULL: { name: string; spec: MatmulSpec }[] = [
@@ -42,13 +41,9 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
   const warmup = args.int('warmup', 5);
   const { device, adapter } = ctx;
   const small = args.flag('small') || adapter.isSoftware;
-  const deviceName = [adapter.vendor, adapter.architecture, adapter.device, adapter.description]
-    .filter(Boolean)
-    .join(' ');
-  if (adapter.isSoftware)
-    console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
   const kernel = new MatmulKernel(device);
   const timer = new GpuTimer(device);
+  const ring = new ReadbackRing(device, timer.bytes, 1, 'bench.timer');
   const rng = new Rng(1);
   for (const { name, spec: s } of small ? SMALL : FULL) {
     const sizes = matmulSizes(s);
@@ -69,11 +64,13 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
       const pass = enc.beginComputePass({ label: 'bench.pass', ...timer.passTimestamps('matmul') });
       for (let r = 0; r < reps; r++) kernel.encode(pass, call);
       pass.end();
-      timer.resolve(enc);
+      const slot = ring.acquire()!;
+      const phases = timer.resolve(enc, slot.buffer, 0);
       await withErrorScopes(device, () => device.queue.submit([enc.finish()]));
       await device.queue.onSubmittedWorkDone();
       const wall = performance.now() - t0;
-      const times = await timer.read();
+      const data = await new Promise<ArrayBuffer>((resolve) => ring.commit(slot, resolve));
+      const times = GpuTimer.decode(phases, data, 0);
       if (i < warmup) continue;
       wallMs.push(wall / reps);
       if (times?.matmul !== undefined) gpuMs.push(times.matmul / reps);
@@ -90,11 +87,12 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
         timing: gpuMs.length ? 'gpu-timestamp' : 'wall-clock',
         wall_ms_per_call: +median(wallMs).toPrecision(4),
         gflops: +(flops / ms / 1e6).toPrecision(4),
-        device: deviceName,
+        device: adapterName(adapter),
         date: new Date().toISOString().slice(0, 10),
       }),
     );
     for (const buf of [a, b, c, bias, call.params]) buf.destroy();
   }
   timer.destroy();
+  ring.destroy();
 }

@@ -62,6 +62,11 @@ export function gateCount(cell: CellType): number {
   return cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
 }
 
+/** Activations saved per unit for backward: [i, f, g, o] for LSTMs, [r, z, n, hn] for GRU, [h] for RNN. */
+export function actCount(cell: CellType): number {
+  return cell === 'rnn' ? 1 : 4;
+}
+
 export function isLstm(cell: CellType): boolean {
   return cell === 'lstm' || cell === 'lstm-peephole';
 }

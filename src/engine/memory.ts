@@ -1,7 +1,60 @@
-// Memory estimate of a configuration, computed before anything is allocated: the UI shows it and the
-// engine refuses configurations whose largest buffer the adapter cannot bind.
-import { type ModelConfig, type TrainConfig, gateCount } from '../core/config';
+// The size of every buffer of one training iteration, computed before anything is allocated. The plan
+// allocates exactly these sizes (engine/plan.ts), the engine refuses configurations whose largest buffer
+// the adapter cannot bind, and the total is the memory estimate a UI can show before training.
+import { type ModelConfig, type TrainConfig, actCount, gateCount } from '../core/config';
 import { paramLayout } from '../core/params';
+import { columnSumScratch } from '../gpu/kernels/columnSum';
+import { STATS } from '../gpu/kernels/gradNorm';
+
+/** Floats of each activation buffer for one (T, B); per-layer buffers have one entry per layer. */
+export interface PlanSizes {
+  tokens: number;
+  targets: number;
+  /** (N, E) embedded inputs */
+  x0: number;
+  /** (N, G·H) input projection, shared by the layers */
+  gx: number;
+  /** per layer (2, T+1, B, H): [h; c] */
+  states: number[];
+  /** per layer (N, A·H) saved gate activations */
+  act: number[];
+  logits: number;
+  dlogits: number;
+  losses: number;
+  /** (N, max(H, E)) gradient arriving from above */
+  dabove: number;
+  /** (2, N, G·H): [dgx; dgh] */
+  dg: number;
+  /** carry_h (B,H) · carry_c (B,H) · dh_full (N,H) · dpeep (N,3H) for peepholes */
+  scratch: number;
+  /** partial sums of the bias/peephole column sums */
+  colsumPartials: number;
+  /** loss, norms, clip factor, flag, per-tensor norms, ‖dh_t‖ (L·T) */
+  stats: number;
+}
+
+export function planSizes(m: ModelConfig, T: number, B: number): PlanSizes {
+  const N = T * B;
+  const H = m.hiddenSize;
+  const G = gateCount(m.cell);
+  const perLayer = (n: number): number[] => Array.from({ length: m.layers }, () => n);
+  return {
+    tokens: N,
+    targets: N,
+    x0: N * m.embedSize,
+    gx: N * G * H,
+    states: perLayer(2 * (T + 1) * B * H),
+    act: perLayer(N * actCount(m.cell) * H),
+    logits: N * m.vocabSize,
+    dlogits: N * m.vocabSize,
+    losses: N,
+    dabove: N * Math.max(H, m.embedSize),
+    dg: 2 * N * G * H,
+    scratch: 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
+    colsumPartials: columnSumScratch(N, Math.max(G * H, 3 * H, m.vocabSize)),
+    stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
+  };
+}
 
 export interface MemoryEstimate {
   /** Floats in parameters, gradients and optimiser state (4 flat buffers). */
@@ -13,33 +66,14 @@ export interface MemoryEstimate {
   bytes: number;
 }
 
-export function estimateActivationFloats(m: ModelConfig, t: TrainConfig): MemoryEstimate {
-  const T = t.seqLen;
-  const B = t.batchSize;
-  const N = T * B;
-  const H = m.hiddenSize;
-  const E = m.embedSize;
-  const V = m.vocabSize;
-  const G = gateCount(m.cell);
-  const A = m.cell === 'rnn' ? 1 : 4;
-  const sizes = [
-    N * E,
-    N * G * H,
-    ...Array.from({ length: m.layers }, () => 2 * (T + 1) * B * H),
-    ...Array.from({ length: m.layers }, () => N * A * H),
-    N * V,
-    N * V,
-    N * Math.max(H, E),
-    2 * N * G * H,
-    2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
-    5 * N,
-  ];
-  const paramFloats = 4 * paramLayout(m).totalSize;
+export function estimateMemory(m: ModelConfig, t: TrainConfig): MemoryEstimate {
+  const paramSize = paramLayout(m).totalSize;
+  const sizes = Object.values(planSizes(m, t.seqLen, t.batchSize)).flat();
   const activationFloats = sizes.reduce((a, b) => a + b, 0);
   return {
-    paramFloats,
+    paramFloats: 4 * paramSize,
     activationFloats,
-    largestBuffer: Math.max(...sizes, paramFloats / 4),
-    bytes: 4 * (paramFloats + activationFloats),
+    largestBuffer: Math.max(...sizes, paramSize),
+    bytes: 4 * (4 * paramSize + activationFloats),
   };
 }

@@ -1,7 +1,14 @@
 // Whole-engine checks that run in the self-test (browser and Node) after the per-kernel checks: one full
 // training iteration on the GPU against the float64 reference trainer — loss, logits, every gradient
 // tensor, norms, optimiser state and updated parameters — for each cell type.
-import { CELL_TYPES, type CellType, DEFAULT_TRAIN, type ModelConfig, type TrainConfig } from '../core/config';
+import {
+  CELL_TYPES,
+  type CellType,
+  DEFAULT_TRAIN,
+  type ModelConfig,
+  type OptimizerType,
+  type TrainConfig,
+} from '../core/config';
 import { Rng } from '../core/rng';
 import { type Tolerance, compareArrays } from '../core/tolerance';
 import { withErrorScopes } from '../gpu/device';
@@ -49,12 +56,11 @@ export async function fullIterationCheck(
     const r = ref.step({ T: train.seqLen, B: train.batchSize, ...batch });
     const m = metrics[0];
     if (!m) return fail(`${label}: no metrics arrived`);
-    const acts = await engine.readActivations();
     const grads = await engine.readGrads();
     const state = await engine.readOptimizerState();
     const outputs: [string, ArrayLike<number>, ArrayLike<number>, Tolerance?][] = [
       ['loss', [m.loss], [r.fb.loss]],
-      ['logits', acts.logits, r.fb.logits],
+      ['logits', await engine.readLogits(), r.fb.logits],
       ...engine.layout.tensors.map((t): [string, ArrayLike<number>, ArrayLike<number>] => [
         `grad ${t.name}`,
         grads.subarray(t.offset, t.offset + t.size),
@@ -104,21 +110,29 @@ export function checkTrain(o: Partial<TrainConfig> = {}): TrainConfig {
   return { ...DEFAULT_TRAIN, seqLen: 5, batchSize: 3, learningRate: 0.01, clipNorm: 5, seed: 3, ...o };
 }
 
-/** The engine checks of the self-test: a full iteration per cell type (Adam), plus SGD with clipping. */
-export const ENGINE_CHECKS: { label: string; run(device: GPUDevice): Promise<CheckResult> }[] = [
-  ...CELL_TYPES.map((cell) => ({
-    label: `train step ${cell} 2×6, T 5, B 3, Adam`,
-    run: (d: GPUDevice) =>
-      fullIterationCheck(d, checkModel(cell), checkTrain(), `train step ${cell} 2×6, T 5, B 3, Adam`),
-  })),
-  {
-    label: 'train step gru 1×6, SGD, clipped',
-    run: (d: GPUDevice) =>
-      fullIterationCheck(
-        d,
-        checkModel('gru', { layers: 1, learnedInit: false }),
-        checkTrain({ optimizer: 'sgd', clipNorm: 0.05, learningRate: 0.1, weightDecay: 0.01 }),
-        'train step gru 1×6, SGD, clipped',
-      ),
-  },
+/** A configuration whose gradient is clipped (tests assert that clipping really engages). */
+export const CLIPPED = {
+  model: checkModel('gru', { layers: 1, learnedInit: false }),
+  train: (optimizer: OptimizerType): TrainConfig =>
+    checkTrain({ optimizer, clipNorm: 0.05, learningRate: 0.1, weightDecay: 0.01 }),
+};
+
+interface EngineCheck {
+  label: string;
+  run(device: GPUDevice): Promise<CheckResult>;
+}
+
+const check = (label: string, model: ModelConfig, train: TrainConfig): EngineCheck => ({
+  label,
+  run: (d) => fullIterationCheck(d, model, train, label),
+});
+
+/** The engine checks of the self-test: a full iteration per cell type (Adam), then SGD and RMSProp clipped. */
+export const ENGINE_CHECKS: EngineCheck[] = [
+  ...CELL_TYPES.map((cell) =>
+    check(`train step ${cell} 2×6, T 5, B 3, Adam`, checkModel(cell), checkTrain()),
+  ),
+  ...(['sgd', 'rmsprop'] as const).map((o) =>
+    check(`train step gru 1×6, ${o === 'sgd' ? 'SGD' : 'RMSProp'}, clipped`, CLIPPED.model, CLIPPED.train(o)),
+  ),
 ];

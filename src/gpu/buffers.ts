@@ -34,11 +34,11 @@ export function createStorageBufferFrom(
   return buffer;
 }
 
-/** A uniform buffer of `bytes` bytes, written with queue.writeBuffer before each submit. */
+/** A uniform buffer of `bytes` bytes (rounded up to 16, the uniform block granularity). */
 export function createUniformBuffer(device: GPUDevice, label: string, bytes: number): GPUBuffer {
   return device.createBuffer({
     label,
-    size: align4(bytes),
+    size: Math.max(16, Math.ceil(bytes / 16) * 16),
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
 }

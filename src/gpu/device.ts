@@ -89,6 +89,11 @@ function describeAdapter(adapter: GPUAdapter, features: Iterable<string>): Adapt
   };
 }
 
+/** One line naming the adapter (vendor, architecture, device, description), for logs and benchmark records. */
+export function adapterName(a: AdapterReport, separator = ' '): string {
+  return [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(separator);
+}
+
 /** Names the limits the adapter offers below Unroll's minimum, or returns an empty list. */
 export function missingLimits(offered: Record<LimitName, number>): string[] {
   return WANTED_LIMITS.filter((n) => offered[n] < REQUIRED_LIMITS[n]).map(

@@ -1,52 +1,49 @@
 // Optional GPU timing through the timestamp-query feature: each named phase is one compute pass whose
-// begin/end timestamps are written by the GPU. Without the feature every method is a harmless no-op, so
-// callers never branch on it. Browsers may quantise timestamps (to ~100 µs) unless flags lift it.
+// begin/end timestamps the GPU writes. resolve() copies a frame's timestamps into a caller's staging buffer
+// (the engine uses the metrics readback slot, so timing adds no second readback per step) and decode() turns
+// them into milliseconds. Without the feature every method is a harmless no-op, so callers never branch on
+// it. Browsers may quantise timestamps (to ~100 µs) unless flags lift it.
 
-/** GPU milliseconds per phase name for one resolved frame. */
+/** GPU milliseconds per phase name for one resolved frame; phases sharing a name add up. */
 export type PhaseTimes = Record<string, number>;
 
 /** Collects per-pass GPU time for one command encoder at a time. */
 export class GpuTimer {
   readonly enabled: boolean;
+  /** Bytes a frame's timestamps take in a staging buffer (its offset there must be a multiple of 8). */
+  readonly bytes: number;
   private readonly querySet: GPUQuerySet | null = null;
   private readonly resolveBuffer: GPUBuffer | null = null;
-  private readonly readBuffer: GPUBuffer | null = null;
   private phases: string[] = [];
-  private busy = false;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly maxPhases = 16,
   ) {
     this.enabled = device.features.has('timestamp-query');
+    this.bytes = this.enabled ? 2 * maxPhases * 8 : 0;
     if (!this.enabled) return;
     this.querySet = device.createQuerySet({
       label: 'GpuTimer.querySet',
       type: 'timestamp',
       count: 2 * maxPhases,
     });
-    const bytes = 2 * maxPhases * 8;
     this.resolveBuffer = device.createBuffer({
       label: 'GpuTimer.resolveBuffer',
-      size: bytes,
+      size: this.bytes,
       usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
-    });
-    this.readBuffer = device.createBuffer({
-      label: 'GpuTimer.readBuffer',
-      size: bytes,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
   }
 
-  /** Starts a frame; returns false (and times nothing) while the previous frame's results are still mapping. */
+  /** Starts a frame (one command encoder); returns whether anything will be timed. */
   begin(): boolean {
     this.phases = [];
-    return this.enabled && !this.busy;
+    return this.enabled;
   }
 
   /** Pass descriptor fields that time this pass as `phase` (empty when timing is off or the frame is full). */
   passTimestamps(phase: string): { timestampWrites?: GPUComputePassTimestampWrites } {
-    if (!this.enabled || this.busy || !this.querySet || this.phases.length >= this.maxPhases) return {};
+    if (!this.querySet || this.phases.length >= this.maxPhases) return {};
     const i = this.phases.length;
     this.phases.push(phase);
     return {
@@ -58,41 +55,32 @@ export class GpuTimer {
     };
   }
 
-  /** Encodes the resolve and copy; call once at the end of the frame's encoder. */
-  resolve(encoder: GPUCommandEncoder): void {
-    if (!this.querySet || !this.resolveBuffer || !this.readBuffer || this.busy || this.phases.length === 0)
-      return;
+  /**
+   * Encodes the resolve of this frame's timestamps and their copy into `dst` at byte `dstOffset`; returns the
+   * frame's phase names for decode() (empty when nothing was timed).
+   */
+  resolve(encoder: GPUCommandEncoder, dst: GPUBuffer, dstOffset: number): string[] {
+    if (!this.querySet || !this.resolveBuffer || this.phases.length === 0) return [];
     const count = 2 * this.phases.length;
     encoder.resolveQuerySet(this.querySet, 0, count, this.resolveBuffer, 0);
-    encoder.copyBufferToBuffer(this.resolveBuffer, 0, this.readBuffer, 0, count * 8);
+    encoder.copyBufferToBuffer(this.resolveBuffer, 0, dst, dstOffset, count * 8);
+    return this.phases;
   }
 
-  /**
-   * After the submit: maps the results without blocking the queue. Phases sharing a name add up.
-   * Resolves to null when nothing was timed.
-   */
-  async read(): Promise<PhaseTimes | null> {
-    if (!this.readBuffer || this.busy || this.phases.length === 0) return null;
-    this.busy = true;
-    const phases = this.phases;
-    try {
-      await this.readBuffer.mapAsync(GPUMapMode.READ);
-      const stamps = new BigUint64Array(this.readBuffer.getMappedRange().slice(0, phases.length * 16));
-      this.readBuffer.unmap();
-      const out: PhaseTimes = {};
-      phases.forEach((name, i) => {
-        const ns = Number((stamps[2 * i + 1] as bigint) - (stamps[2 * i] as bigint));
-        out[name] = (out[name] ?? 0) + Math.max(0, ns) / 1e6;
-      });
-      return out;
-    } finally {
-      this.busy = false;
-    }
+  /** Milliseconds per phase from the bytes resolve() copied (`byteOffset` into `data`). */
+  static decode(phases: readonly string[], data: ArrayBuffer, byteOffset: number): PhaseTimes | null {
+    if (phases.length === 0) return null;
+    const stamps = new BigUint64Array(data, byteOffset, 2 * phases.length);
+    const out: PhaseTimes = {};
+    phases.forEach((name, i) => {
+      const ns = Number((stamps[2 * i + 1] as bigint) - (stamps[2 * i] as bigint));
+      out[name] = (out[name] ?? 0) + Math.max(0, ns) / 1e6;
+    });
+    return out;
   }
 
   destroy(): void {
     this.querySet?.destroy();
     this.resolveBuffer?.destroy();
-    this.readBuffer?.destroy();
   }
 }

@@ -4,14 +4,9 @@
 //   lstm  (i, f, g, o); c' = f⊙c + i⊙g; h' = o⊙tanh(c'),   act = [i, f, g, o]
 //   gru   (r, z, n); n = tanh(a_n + r⊙hn), hn = W_hn h + b_hn; h' = (1−z)⊙n + z⊙h,   act = [r, z, n, hn]
 //   lstm-peephole: a_i, a_f += p_{i,f}⊙c; a_o += p_o⊙c' (Gers 2000; not in PyTorch).
-import { type CellType, isLstm } from '../core/config';
+import { type CellType, actCount, gateCount, isLstm } from '../core/config';
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-
-/** Width of the saved activations per unit: [i,f,g,o] for LSTMs, [r,z,n,hn] for GRU, [h] for RNN. */
-export function actCount(cell: CellType): number {
-  return cell === 'rnn' ? 1 : 4;
-}
 
 /** One layer's weights as the step sees them (views into the flat parameter vector). */
 export interface CellWeights {
@@ -46,7 +41,7 @@ export function cellForwardStep(
   hPrev: ArrayLike<number>,
   cPrev: ArrayLike<number>,
 ): StepForward {
-  const G = cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+  const G = gateCount(cell);
   const A = actCount(cell);
   const h = new Float64Array(B * H);
   const c = new Float64Array(B * H);
@@ -129,7 +124,7 @@ export function cellBackwardStep(
   c: ArrayLike<number>,
   peepW?: ArrayLike<number>,
 ): StepBackward {
-  const G = cell === 'rnn' ? 1 : cell === 'gru' ? 3 : 4;
+  const G = gateCount(cell);
   const A = actCount(cell);
   const dgx = new Float64Array(B * G * H);
   const dgh = new Float64Array(B * G * H);

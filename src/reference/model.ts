@@ -1,11 +1,11 @@
 // Float64 reference of a whole training iteration's forward and backward pass: embedding → L recurrent
 // layers → linear head → mean softmax cross-entropy, then BPTT back to every parameter. It composes the
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
-import { type CellType, type ModelConfig, gateCount, isLstm } from '../core/config';
+import { type CellType, type ModelConfig, actCount, gateCount, isLstm } from '../core/config';
 import type { LayerTensors, ParamLayout, TensorSpec } from '../core/params';
 import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
-import { type CellWeights, actCount, cellBackwardStep, cellForwardStep } from './cells';
+import { type CellWeights, cellBackwardStep, cellForwardStep } from './cells';
 import { embeddingBackward, embeddingGather } from './embedding';
 import { softmaxXent } from './loss';
 

@@ -1,6 +1,6 @@
 // ColumnSumKernel: shaders/column_sum.wgsl — out[off + c] += Σ_r x[in_off + r·C + c], in two ordered passes.
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, uniformWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, uniformWords } from './pipelines';
 
 const WG = 64;
 export const ROWS_PER_CHUNK = 128;
@@ -68,11 +68,10 @@ export class ColumnSumKernel {
   }
 
   encode(pass: GPUComputePassEncoder, call: ColumnSumCall): void {
-    pass.setPipeline(this.partial.pipeline);
-    pass.setBindGroup(0, call.partialGroup);
-    pass.dispatchWorkgroups(Math.ceil(call.C / WG), Math.ceil(call.R / ROWS_PER_CHUNK));
-    pass.setPipeline(this.final.pipeline);
-    pass.setBindGroup(0, call.finalGroup);
-    pass.dispatchWorkgroups(Math.ceil(call.C / WG));
+    dispatch(pass, this.partial, call.partialGroup, [
+      Math.ceil(call.C / WG),
+      Math.ceil(call.R / ROWS_PER_CHUNK),
+    ]);
+    dispatch(pass, this.final, call.finalGroup, [Math.ceil(call.C / WG)]);
   }
 }

@@ -1,6 +1,6 @@
 // EmbeddingKernel: shaders/embedding.wgsl — row gather forward and the deterministic per-row gradient.
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, uniformWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, uniformWords } from './pipelines';
 
 const WG = 64;
 const MAX_DIM = 65535;
@@ -63,15 +63,11 @@ export class EmbeddingKernel {
   }
 
   encodeForward(pass: GPUComputePassEncoder, call: EmbeddingCall): void {
-    pass.setPipeline(this.fwd.pipeline);
-    pass.setBindGroup(0, call.forward);
     const y = Math.min(call.N, MAX_DIM);
-    pass.dispatchWorkgroups(Math.ceil(call.E / WG), y, Math.ceil(call.N / y));
+    dispatch(pass, this.fwd, call.forward, [Math.ceil(call.E / WG), y, Math.ceil(call.N / y)]);
   }
 
   encodeBackward(pass: GPUComputePassEncoder, call: EmbeddingCall): void {
-    pass.setPipeline(this.bwd.pipeline);
-    pass.setBindGroup(0, call.backward);
-    pass.dispatchWorkgroups(Math.ceil(call.E / WG), call.V);
+    dispatch(pass, this.bwd, call.backward, [Math.ceil(call.E / WG), call.V]);
   }
 }

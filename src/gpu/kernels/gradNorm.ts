@@ -3,7 +3,16 @@
 import type { TensorSpec } from '../../core/params';
 import { createStorageBuffer, createStorageBufferFrom } from '../buffers';
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, grid1d, packWords, uniformWords } from './pipelines';
+import {
+  type Entry,
+  type Word,
+  bindGroup,
+  createEntry,
+  dispatch,
+  grid1d,
+  uniformWords,
+  writeWords,
+} from './pipelines';
 
 /** Elements per partial sum: small enough for many workgroups, large enough to keep the table short. */
 export const CHUNK = 4096;
@@ -15,6 +24,8 @@ export interface GradNormCall {
   finalGroup: GPUBindGroup;
   partialGrid: [number, number];
   finalUniform: GPUBuffer;
+  /** The final pass's uniform block for a clip threshold. */
+  finalWords: (clip: number) => Word[];
   buffers: GPUBuffer[];
 }
 
@@ -69,16 +80,8 @@ export class GradNormKernel {
       0,
       0,
     ]);
-    const finalUniform = uniformWords(this.device, 'GradNormKernel.finalParams', [
-      tensors.length,
-      0,
-      chunks.length,
-      0,
-      { f32: clip },
-      0,
-      0,
-      0,
-    ]);
+    const finalWords = (c: number): Word[] => [tensors.length, 0, chunks.length, 0, { f32: c }, 0, 0, 0];
+    const finalUniform = uniformWords(this.device, 'GradNormKernel.finalParams', finalWords(clip));
     return {
       partialGroup: bindGroup(this.device, this.partial, {
         0: partialUniform,
@@ -89,26 +92,19 @@ export class GradNormKernel {
       finalGroup: bindGroup(this.device, this.final, { 0: finalUniform, 1: table, 2: partials, 3: stats }),
       partialGrid: grid1d(nChunks, 1),
       finalUniform,
+      finalWords,
       buffers: [table, partials, partialUniform, finalUniform],
     };
   }
 
   /** Changes the clip threshold (takes effect at the next submit). */
-  setClip(call: GradNormCall, tensorCount: number, chunkWords: number, clip: number): void {
-    this.device.queue.writeBuffer(
-      call.finalUniform,
-      0,
-      packWords([tensorCount, 0, chunkWords, 0, { f32: clip }, 0, 0, 0]),
-    );
+  setClip(call: GradNormCall, clip: number): void {
+    writeWords(this.device, call.finalUniform, call.finalWords(clip));
   }
 
   encode(pass: GPUComputePassEncoder, call: GradNormCall): void {
-    pass.setPipeline(this.partial.pipeline);
-    pass.setBindGroup(0, call.partialGroup);
-    pass.dispatchWorkgroups(call.partialGrid[0], call.partialGrid[1]);
-    pass.setPipeline(this.final.pipeline);
-    pass.setBindGroup(0, call.finalGroup);
-    pass.dispatchWorkgroups(1);
+    dispatch(pass, this.partial, call.partialGroup, call.partialGrid);
+    dispatch(pass, this.final, call.finalGroup, [1]);
   }
 
   /** ‖x[inOff + s·segLen …]‖ for s < segments, into out[outOff + s]. */
@@ -134,8 +130,6 @@ export class GradNormKernel {
   }
 
   encodeSegments(pass: GPUComputePassEncoder, call: SegmentNormCall): void {
-    pass.setPipeline(this.segment.pipeline);
-    pass.setBindGroup(0, call.group);
-    pass.dispatchWorkgroups(call.segments);
+    dispatch(pass, this.segment, call.group, [call.segments]);
   }
 }

@@ -2,8 +2,9 @@
 // and Adam's bias corrections are rewritten before each submit, so setConfig needs no new pipeline unless
 // the optimiser type changes.
 import type { OptimizerType, TrainConfig } from '../../core/config';
+import { createUniformBuffer } from '../buffers';
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, grid1d, packWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, grid1d, writeWords } from './pipelines';
 
 export const OPTIMIZER_CODE: Record<OptimizerType, number> = { sgd: 0, rmsprop: 1, adam: 2 };
 const WG = 256;
@@ -42,11 +43,7 @@ export class OptimizerKernel {
   }
 
   prepare(n: number, bufs: OptimizerBuffers): OptimizerCall {
-    const uniform = this.device.createBuffer({
-      label: 'OptimizerKernel.params',
-      size: 48,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
+    const uniform = createUniformBuffer(this.device, 'OptimizerKernel.params', 48);
     const group = bindGroup(this.device, this.entry, {
       0: uniform,
       1: bufs.stats,
@@ -74,12 +71,10 @@ export class OptimizerKernel {
       0,
       0,
     ];
-    this.device.queue.writeBuffer(call.uniform, 0, packWords(words));
+    writeWords(this.device, call.uniform, words);
   }
 
   encode(pass: GPUComputePassEncoder, call: OptimizerCall): void {
-    pass.setPipeline(this.entry.pipeline);
-    pass.setBindGroup(0, call.group);
-    pass.dispatchWorkgroups(call.grid[0], call.grid[1]);
+    dispatch(pass, this.entry, call.group, call.grid);
   }
 }

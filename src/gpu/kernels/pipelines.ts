@@ -1,5 +1,7 @@
 // Helpers shared by the kernel classes: explicit bind group layouts from a compact binding list, compute
-// pipelines with override constants and 'Class.member' labels, bind groups from buffers, and grid shapes.
+// pipelines with override constants and 'Class.member' labels, bind groups from buffers, uniform blocks,
+// dispatches and grid shapes.
+import { createUniformBuffer } from '../buffers';
 
 /** How an entry point uses a binding: uniform, uniform with a dynamic offset, read-only or read-write storage. */
 export type BindingKind = 'uniform' | 'dynamic' | 'read' | 'rw';
@@ -78,29 +80,38 @@ export function grid1d(n: number, wg: number, maxPerDim = 65535): [number, numbe
   return [Math.ceil(groups / y), y];
 }
 
-/** A uniform buffer holding the given 32-bit words (u32 or f32 by position), written once. */
-export function uniformWords(
-  device: GPUDevice,
-  label: string,
-  words: (number | { f32: number })[],
-): GPUBuffer {
-  const buf = device.createBuffer({
-    label,
-    size: Math.max(16, Math.ceil((words.length * 4) / 16) * 16),
-    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-  });
-  device.queue.writeBuffer(buf, 0, packWords(words));
+/** A 32-bit word of a uniform block: u32 as a number, f32 as `{ f32: x }`. */
+export type Word = number | { f32: number };
+
+/** A uniform buffer holding the given words, written once (rewrite with writeWords). */
+export function uniformWords(device: GPUDevice, label: string, words: Word[]): GPUBuffer {
+  const buf = createUniformBuffer(device, label, words.length * 4);
+  writeWords(device, buf, words);
   return buf;
 }
 
-/** Packs u32 and f32 words into one ArrayBuffer for a uniform block. */
-export function packWords(words: (number | { f32: number })[]): ArrayBuffer {
-  const data = new ArrayBuffer(Math.max(16, Math.ceil((words.length * 4) / 16) * 16));
+/** Rewrites a uniform block; lands before the next submit. */
+export function writeWords(device: GPUDevice, buf: GPUBuffer, words: Word[]): void {
+  const data = new ArrayBuffer(buf.size);
   const u = new Uint32Array(data);
   const f = new Float32Array(data);
   words.forEach((w, i) => {
     if (typeof w === 'number') u[i] = w;
     else f[i] = w.f32;
   });
-  return data;
+  device.queue.writeBuffer(buf, 0, data);
+}
+
+/** Records one dispatch of an entry point with its bind group (and dynamic offsets, if any). */
+export function dispatch(
+  pass: GPUComputePassEncoder,
+  entry: Entry,
+  group: GPUBindGroup,
+  grid: readonly number[],
+  dynamicOffsets?: number[],
+): void {
+  pass.setPipeline(entry.pipeline);
+  if (dynamicOffsets) pass.setBindGroup(0, group, dynamicOffsets);
+  else pass.setBindGroup(0, group);
+  pass.dispatchWorkgroups(grid[0] ?? 1, grid[1] ?? 1, grid[2] ?? 1);
 }

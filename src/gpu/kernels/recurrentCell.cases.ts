@@ -1,9 +1,8 @@
 // Registry entry for shaders/recurrent_cell.wgsl: for each cell type, initial state, T forward steps, T
 // backward steps and the initial-state gradient of one layer, against reference/model.ts layerForward and
 // layerBackward (which compose reference/cells.ts). H = 70 spans several unit tiles; B = 9 and 17 several sequence tiles.
-import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config';
+import { CELL_TYPES, type CellType, actCount, gateCount, isLstm } from '../../core/config';
 import { Rng } from '../../core/rng';
-import { actCount } from '../../reference/cells';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers, perDevice } from './caseUtil';
 import { RecurrentCellKernel } from './recurrentCell';

@@ -2,7 +2,7 @@
 // them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
 import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, packWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, uniformWords } from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
@@ -113,33 +113,25 @@ export class RecurrentCellKernel {
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {
     const i = info;
-    const uniform = this.device.createBuffer({
-      label: `${label}.layer`,
-      size: 64,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    this.device.queue.writeBuffer(
-      uniform,
+    const uniform = uniformWords(this.device, `${label}.layer`, [
+      i.B,
+      i.H,
+      i.T,
+      i.offWhh,
+      i.offBhh,
+      i.offPeep,
+      i.offH0,
+      i.offC0,
+      i.cOff,
+      i.dghOff,
+      i.carryCOff,
+      i.dhFullOff,
+      i.dpeepOff,
+      +i.learnedInit,
       0,
-      packWords([
-        i.B,
-        i.H,
-        i.T,
-        i.offWhh,
-        i.offBhh,
-        i.offPeep,
-        i.offH0,
-        i.offC0,
-        i.cOff,
-        i.dghOff,
-        i.carryCOff,
-        i.dhFullOff,
-        i.dpeepOff,
-        +i.learnedInit,
-        0,
-        0,
-      ]),
-    );
+      0,
+    ]);
+
     const step = { buffer: steps, size: 16 };
     const all = {
       0: uniform,
@@ -167,27 +159,31 @@ export class RecurrentCellKernel {
 
   /** Writes the initial state (learned h0/c0 or zeros) into slot 0 of the layer's states. */
   encodeInit(pass: GPUComputePassEncoder, layer: CellLayer): void {
-    pass.setPipeline(this.init.pipeline);
-    pass.setBindGroup(0, layer.groups.init);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG), layer.info.B);
+    dispatch(pass, this.init, layer.groups.init, [Math.ceil(layer.info.H / WG), layer.info.B]);
   }
 
   encodeForward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
-    pass.setPipeline(this.forward.pipeline);
-    pass.setBindGroup(0, layer.groups.forward, [t * this.stepStride]);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / FWD_TJ), Math.ceil(layer.info.B / TILE_B));
+    dispatch(
+      pass,
+      this.forward,
+      layer.groups.forward,
+      [Math.ceil(layer.info.H / FWD_TJ), Math.ceil(layer.info.B / TILE_B)],
+      [t * this.stepStride],
+    );
   }
 
   encodeBackward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
-    pass.setPipeline(this.backward.pipeline);
-    pass.setBindGroup(0, layer.groups.backward, [t * this.stepStride]);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / BWD_TJ), Math.ceil(layer.info.B / TILE_B));
+    dispatch(
+      pass,
+      this.backward,
+      layer.groups.backward,
+      [Math.ceil(layer.info.H / BWD_TJ), Math.ceil(layer.info.B / TILE_B)],
+      [t * this.stepStride],
+    );
   }
 
   /** After the t = 0 backward step: gradient of the learned initial state (only when learnedInit). */
   encodeBackwardInit(pass: GPUComputePassEncoder, layer: CellLayer): void {
-    pass.setPipeline(this.backwardInit.pipeline);
-    pass.setBindGroup(0, layer.groups.backwardInit);
-    pass.dispatchWorkgroups(Math.ceil(layer.info.H / WG));
+    dispatch(pass, this.backwardInit, layer.groups.backwardInit, [Math.ceil(layer.info.H / WG)]);
   }
 }

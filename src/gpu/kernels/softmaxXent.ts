@@ -1,6 +1,6 @@
 // SoftmaxXentKernel: shaders/softmax_xent.wgsl — per-row loss and dlogits, then the mean loss into stats.
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, grid1d, uniformWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, grid1d, uniformWords } from './pipelines';
 
 export interface SoftmaxXentBuffers {
   logits: GPUBuffer;
@@ -57,11 +57,7 @@ export class SoftmaxXentKernel {
   }
 
   encode(pass: GPUComputePassEncoder, call: SoftmaxXentCall): void {
-    pass.setPipeline(this.rows.pipeline);
-    pass.setBindGroup(0, call.rows);
-    pass.dispatchWorkgroups(call.grid[0], call.grid[1]);
-    pass.setPipeline(this.mean.pipeline);
-    pass.setBindGroup(0, call.mean);
-    pass.dispatchWorkgroups(1);
+    dispatch(pass, this.rows, call.rows, call.grid);
+    dispatch(pass, this.mean, call.mean, [1]);
   }
 }

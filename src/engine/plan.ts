@@ -1,0 +1,320 @@
+// The prepared iteration: every buffer and every prepared kernel call of one training step for a given
+// (T, B), built once (buildPlan) and encoded per step (encodeIteration) in DESIGN.md §1's order:
+// embedding → per layer [input GEMM, T fused steps] → head GEMM → fused softmax-xent → head grads → per
+// layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
+import { type ModelConfig, gateCount } from '../core/config';
+import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
+import type { ParamLayout } from '../core/params';
+import { ReadbackRing, createStorageBuffer } from '../gpu/buffers';
+import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
+import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
+import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
+import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
+import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
+import { type CellLayer, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
+import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
+import { planSizes } from './memory';
+
+/** The kernels an engine compiles once for its cell type. */
+export class EngineKernels {
+  readonly matmul: MatmulKernel;
+  readonly cell: RecurrentCellKernel;
+  readonly xent: SoftmaxXentKernel;
+  readonly embed: EmbeddingKernel;
+  readonly norm: GradNormKernel;
+  readonly sum: ColumnSumKernel;
+
+  constructor(device: GPUDevice, model: ModelConfig) {
+    this.matmul = new MatmulKernel(device);
+    this.cell = new RecurrentCellKernel(device, model.cell);
+    this.xent = new SoftmaxXentKernel(device);
+    this.embed = new EmbeddingKernel(device);
+    this.norm = new GradNormKernel(device);
+    this.sum = new ColumnSumKernel(device);
+  }
+}
+
+/** What a plan binds that outlives it: the flat parameter and gradient buffers. */
+export interface PlanContext {
+  device: GPUDevice;
+  model: ModelConfig;
+  layout: ParamLayout;
+  kernels: EngineKernels;
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  clipNorm: number;
+}
+
+/** Activation buffers and every prepared call for one (T, B); rebuilt when either changes. */
+export interface Plan {
+  T: number;
+  B: number;
+  /** Everything the plan allocated, destroyed with it. */
+  buffers: GPUBuffer[];
+  tokens: GPUBuffer;
+  targets: GPUBuffer;
+  logits: GPUBuffer;
+  stats: GPUBuffer;
+  statsFloats: number;
+  embedding: EmbeddingCall;
+  layers: CellLayer[];
+  inputGemm: MatmulCall[];
+  headGemm: MatmulCall;
+  xent: SoftmaxXentCall;
+  headGrads: MatmulCall[];
+  headSums: ColumnSumCall[];
+  layerGrads: MatmulCall[][];
+  layerSums: ColumnSumCall[][];
+  dhNorms: SegmentNormCall[];
+  norms: GradNormCall;
+  /** Metrics staging: stats, then the GPU timestamps at `timingOffset`. */
+  ring: ReadbackRing;
+  timingOffset: number;
+}
+
+/** Allocates a plan's buffers (sizes from engine/memory.ts) and prepares every call of the iteration. */
+export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: number): Plan {
+  const { device: d, model: m, layout: lay, kernels: k, params, grads } = ctx;
+  const H = m.hiddenSize;
+  const E = m.embedSize;
+  const V = m.vocabSize;
+  const G = gateCount(m.cell);
+  const L = m.layers;
+  const N = T * B;
+  const size = planSizes(m, T, B);
+  const buffers: GPUBuffer[] = [];
+  const buf = (label: string, floats: number): GPUBuffer => {
+    const b = createStorageBuffer(d, `Engine.${label}`, floats);
+    buffers.push(b);
+    return b;
+  };
+  const uniform = <C extends { uniform: GPUBuffer }>(call: C): C => {
+    buffers.push(call.uniform);
+    return call;
+  };
+  const mm = (sp: MatmulSpec, b: MatmulBuffers, label: string): MatmulCall => {
+    const call = k.matmul.prepare(sp, b, `Engine.${label}`);
+    buffers.push(call.params);
+    return call;
+  };
+  const tokens = buf('tokens', size.tokens);
+  const targets = buf('targets', size.targets);
+  const x0 = buf('x0', size.x0);
+  const gx = buf('gx', size.gx);
+  const states = size.states.map((n, l) => buf(`states${l}`, n));
+  const acts = size.act.map((n, l) => buf(`act${l}`, n));
+  const logits = buf('logits', size.logits);
+  const dlogits = buf('dlogits', size.dlogits);
+  const losses = buf('losses', size.losses);
+  const dabove = buf('dabove', size.dabove);
+  const dg = buf('dg', size.dg);
+  const scratch = buf('scratch', size.scratch);
+  // Shared by every bias/peephole column sum: they run one after another.
+  const partials = buf('colsumPartials', size.colsumPartials);
+  const stats = buf('stats', size.stats);
+  const steps = k.cell.createStepUniform(T);
+  buffers.push(steps);
+  const colsum = (C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall =>
+    uniform(k.sum.prepare(N, C, x, inOff, grads, outOff, partials, `Engine.${label}`));
+
+  const embedding = uniform(
+    k.embed.prepare(N, E, V, lay.embedding.offset, { params, tokens, out: x0, dout: dabove, grads }),
+  );
+  const nT = lay.tensors.length;
+  const dhFullOff = 2 * B * H;
+  const dpeepOff = dhFullOff + N * H;
+  const layers: CellLayer[] = [];
+  const inputGemm: MatmulCall[] = [];
+  const layerGrads: MatmulCall[][] = [];
+  const layerSums: ColumnSumCall[][] = [];
+  const dhNorms: SegmentNormCall[] = [];
+  for (let l = 0; l < L; l++) {
+    const lt = lay.layers[l]!;
+    const I = l === 0 ? E : H;
+    const input = l === 0 ? { buf: x0, off: 0 } : { buf: states[l - 1]!, off: B * H };
+    inputGemm.push(
+      mm(
+        spec(N, G * H, I, { transB: true, bias: true }),
+        {
+          a: input.buf,
+          offA: input.off,
+          b: params,
+          offB: lt.weightIh.offset,
+          c: gx,
+          bias: params,
+          offBias: lt.biasIh.offset,
+        },
+        `inputGemm${l}`,
+      ),
+    );
+    layers.push(
+      uniform(
+        k.cell.prepare(
+          {
+            B,
+            H,
+            T,
+            offWhh: lt.weightHh.offset,
+            offBhh: lt.biasHh.offset,
+            offPeep: lt.peephole?.offset ?? 0,
+            offH0: lt.h0?.offset ?? 0,
+            offC0: lt.c0?.offset ?? 0,
+            cOff: (T + 1) * B * H,
+            dghOff: N * G * H,
+            carryCOff: B * H,
+            dhFullOff,
+            dpeepOff,
+            learnedInit: m.learnedInit,
+          },
+          { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads },
+          steps,
+          `Engine.layer${l}`,
+        ),
+      ),
+    );
+    layerGrads.push([
+      mm(
+        spec(G * H, I, N, { transA: true, accumulate: true }),
+        { a: dg, b: input.buf, offB: input.off, c: grads, offC: lt.weightIh.offset },
+        `dWih${l}`,
+      ),
+      mm(
+        spec(G * H, H, N, { transA: true, accumulate: true }),
+        { a: dg, offA: N * G * H, b: states[l]!, c: grads, offC: lt.weightHh.offset },
+        `dWhh${l}`,
+      ),
+      // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
+      mm(spec(N, I, G * H), { a: dg, b: params, offB: lt.weightIh.offset, c: dabove }, `dx${l}`),
+    ]);
+    const sums = [
+      colsum(G * H, dg, 0, lt.biasIh.offset, `dbih${l}`),
+      colsum(G * H, dg, N * G * H, lt.biasHh.offset, `dbhh${l}`),
+    ];
+    if (lt.peephole) sums.push(colsum(3 * H, scratch, dpeepOff, lt.peephole.offset, `dpeep${l}`));
+    layerSums.push(sums);
+    dhNorms.push(
+      uniform(k.norm.prepareSegments(scratch, dhFullOff, B * H, T, stats, STATS.tensorNorms + nT + l * T)),
+    );
+  }
+  const top = { buf: states[L - 1]!, off: B * H };
+  const headGemm = mm(
+    spec(N, V, H, { transB: true, bias: true }),
+    {
+      a: top.buf,
+      offA: top.off,
+      b: params,
+      offB: lay.headWeight.offset,
+      c: logits,
+      bias: params,
+      offBias: lay.headBias.offset,
+    },
+    'headGemm',
+  );
+  const xent = uniform(k.xent.prepare(N, V, { logits, targets, dlogits, losses, stats }, STATS.loss));
+  const headGrads = [
+    mm(
+      spec(V, H, N, { transA: true, accumulate: true }),
+      { a: dlogits, b: top.buf, offB: top.off, c: grads, offC: lay.headWeight.offset },
+      'dWhead',
+    ),
+    mm(spec(N, H, V), { a: dlogits, b: params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
+  ];
+  const headSums = [colsum(V, dlogits, 0, lay.headBias.offset, 'dbhead')];
+  const norms = k.norm.prepare(lay.tensors, grads, stats, ctx.clipNorm);
+  buffers.push(...norms.buffers);
+  // One staging slot holds the stats and, 256-byte aligned after them, the step's GPU timestamps. Grows to
+  // 64 slots: the caller may run up to 64 steps ahead of the GPU before metrics are dropped.
+  const timingOffset = Math.ceil((size.stats * 4) / 256) * 256;
+  const ring = new ReadbackRing(d, timingOffset + timingBytes, 4, 'Engine.metrics', 64);
+  return {
+    T,
+    B,
+    buffers,
+    tokens,
+    targets,
+    logits,
+    stats,
+    statsFloats: size.stats,
+    embedding,
+    layers,
+    inputGemm,
+    headGemm,
+    xent,
+    headGrads,
+    headSums,
+    layerGrads,
+    layerSums,
+    dhNorms,
+    norms,
+    ring,
+    timingOffset,
+  };
+}
+
+/** Opens a compute pass named `label`, timed as `phase`. */
+export type PassOpener = (label: string, phase: string) => GPUComputePassEncoder;
+
+/** Records one training iteration (all its passes) after the caller has cleared the gradients. */
+export function encodeIteration(
+  p: Plan,
+  k: EngineKernels,
+  learnedInit: boolean,
+  optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
+  beginPass: PassOpener,
+): void {
+  const L = p.layers.length;
+  let pass = beginPass('Engine.forward', 'forward');
+  k.embed.encodeForward(pass, p.embedding);
+  for (let l = 0; l < L; l++) {
+    const layer = p.layers[l]!;
+    k.cell.encodeInit(pass, layer);
+    k.matmul.encode(pass, p.inputGemm[l]!);
+    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, layer, t);
+  }
+  k.matmul.encode(pass, p.headGemm);
+  pass.end();
+
+  pass = beginPass('Engine.loss', 'loss');
+  k.xent.encode(pass, p.xent);
+  for (const call of p.headGrads) k.matmul.encode(pass, call);
+  for (const call of p.headSums) k.sum.encode(pass, call);
+  pass.end();
+
+  for (let l = L - 1; l >= 0; l--) {
+    const layer = p.layers[l]!;
+    pass = beginPass(`Engine.backward${l}`, 'backward');
+    for (let t = p.T - 1; t >= 0; t--) k.cell.encodeBackward(pass, layer, t);
+    if (learnedInit) k.cell.encodeBackwardInit(pass, layer);
+    k.norm.encodeSegments(pass, p.dhNorms[l]!);
+    pass.end();
+    pass = beginPass(`Engine.weightGrads${l}`, 'weight_grads');
+    for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
+    for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
+    if (l === 0) k.embed.encodeBackward(pass, p.embedding);
+    pass.end();
+  }
+
+  pass = beginPass('Engine.optimizer', 'optimizer');
+  k.norm.encode(pass, p.norms);
+  optimizer.kernel.encode(pass, optimizer.call);
+  pass.end();
+}
+
+/** Passes and dispatches an iteration records, counted by encoding it into stand-in pass encoders. */
+export function countIteration(
+  p: Plan,
+  k: EngineKernels,
+  learnedInit: boolean,
+  optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
+): { dispatches: number; passes: number } {
+  let dispatches = 0;
+  let passes = 0;
+  const counter = {
+    setPipeline: () => undefined,
+    setBindGroup: () => undefined,
+    dispatchWorkgroups: () => void dispatches++,
+    end: () => undefined,
+  } as unknown as GPUComputePassEncoder;
+  encodeIteration(p, k, learnedInit, optimizer, () => (passes++, counter));
+  return { dispatches, passes };
+}
