@@ -4,6 +4,8 @@
 // Layouts: states (2, T+1, B, H) = [h; c] with slot 0 the initial state; act (T, B, A·H); dg (2, T, B, G·H)
 // = [dgx; dgh]; scratch = carry_h (B, H) | carry_c (B, H) | dh_full (T, B, H) | dpeep (T, B, 3H).
 // CELL: 0 rnn (A=1: [h]), 1 lstm and 3 lstm-peephole (A=4: [i, f, g, o]), 2 gru (A=4: [r, z, n, hn]).
+// rows (B): per sequence, RESET (start from h0/c0 or zeros) or the row of slot T to carry from — the previous
+// window's final state (truncated BPTT), permuted for beam search.
 
 struct Layer {
   B: u32,
@@ -38,6 +40,9 @@ struct Step {
 @group(0) @binding(7) var<storage, read_write> dg: array<f32>;
 @group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
 @group(0) @binding(9) var<storage, read_write> grads: array<f32>;
+@group(0) @binding(10) var<storage, read> rows: array<u32>;
+
+const RESET: u32 = 0xffffffffu;
 
 override CELL: u32 = 1u;
 override WG: u32 = 64u;
@@ -69,7 +74,8 @@ fn peepholes(j: u32) -> vec3f {
   return vec3f(params[layer.off_peep + j], params[layer.off_peep + H + j], params[layer.off_peep + 2u * H + j]);
 }
 
-// Writes the initial state of every sequence: the learned h0 (c0) or zeros.
+// Writes the initial state of every sequence: carried from slot T (row rows[b]) or, on RESET, the learned
+// h0 (c0) or zeros. Slot T and slot 0 never overlap, so a permuted carry needs no second buffer.
 @compute @workgroup_size(WG)
 fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   let j = gid.x;
@@ -78,9 +84,14 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   if (j >= H) {
     return;
   }
+  let src = rows[b];
   var h0 = 0.0;
   var c0 = 0.0;
-  if (layer.learned_init != 0u) {
+  if (src != RESET) {
+    let at = (layer.T * layer.B + src) * H + j;
+    h0 = states[at];
+    c0 = states[layer.c_off + at];
+  } else if (layer.learned_init != 0u) {
     h0 = params[layer.off_h0 + j];
     if (is_lstm()) {
       c0 = params[layer.off_c0 + j];
@@ -320,8 +331,9 @@ fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_ind
   scratch[layer.carry_c_off + bj] = dc_prev;
 }
 
-// Gradient of the learned initial state after the t = 0 step: ∂L/∂h_{−1} summed over the batch that
-// shares h0 (and the carried dc for c0). One invocation per unit; it loops over b so the sum is ordered.
+// Gradient of the learned initial state after the t = 0 step: ∂L/∂h_{−1} summed over the sequences that
+// started from h0 (RESET rows; a carried state is a constant), and the carried dc for c0. One invocation
+// per unit; it loops over b so the sum is ordered.
 @compute @workgroup_size(WG)
 fn cell_backward_init(@builtin(global_invocation_id) gid: vec3u) {
   let j = gid.x;
@@ -334,6 +346,9 @@ fn cell_backward_init(@builtin(global_invocation_id) gid: vec3u) {
   var sum_h = 0.0;
   var sum_c = 0.0;
   for (var b = 0u; b < B; b++) {
+    if (rows[b] != RESET) {
+      continue;
+    }
     var d = scratch[b * H + j];
     let row = layer.dgh_off + b * GH;
     for (var i = 0u; i < GH; i++) {

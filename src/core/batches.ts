@@ -7,6 +7,8 @@
 export interface TokenBatch {
   inputs: Uint32Array;
   targets: Uint32Array;
+  /** The streams restart here: a trainer that carries state across windows resets it. */
+  startsEpoch?: boolean;
 }
 
 export class StreamBatcher {

@@ -37,6 +37,11 @@ export interface TrainConfig {
   eps: number;
   /** L2 penalty added to the gradient, PyTorch's `weight_decay`. */
   weightDecay: number;
+  /**
+   * Truncated BPTT: each window starts from the previous window's final state (h, and c for LSTMs) instead of
+   * h0/c0 or zeros; streams still restart at epoch boundaries. False resets the state every iteration.
+   */
+  carryState: boolean;
   seed: number;
 }
 
@@ -54,6 +59,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   beta2: 0.999,
   eps: 1e-8,
   weightDecay: 0,
+  carryState: true,
   seed: 1,
 };
 
@@ -108,6 +114,7 @@ export function validateTrain(t: TrainConfig): string[] {
   checkReal(errors, 'β2', t.beta2, 0, 0.99999);
   checkReal(errors, 'ε', t.eps, 0, 1, true);
   checkReal(errors, 'Weight decay', t.weightDecay, 0, 1);
+  if (typeof t.carryState !== 'boolean') errors.push('Carry state must be true or false.');
   checkInt(errors, 'Seed', t.seed, 0, 2 ** 32 - 1);
   return errors;
 }

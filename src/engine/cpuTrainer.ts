@@ -5,7 +5,7 @@ import { Emitter } from '../core/emitter';
 import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { ReferenceTrainer } from '../reference/trainer';
-import type { EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
+import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
 
 /** Largest model the CPU fallback accepts (parameters), so a page never freezes for minutes per step. */
 export const CPU_MAX_PARAMS = 200_000;
@@ -47,7 +47,7 @@ export class CpuTrainer implements Trainer {
     const { seqLen: T, batchSize: B } = this.ref.train;
     if (batch.inputs.length !== T * B || batch.targets.length !== T * B)
       throw new Error(`CpuTrainer.step: expected ${T * B} inputs and targets`);
-    const r = this.ref.step({ T, B, inputs: batch.inputs, targets: batch.targets });
+    const r = this.ref.step({ T, B, ...batch });
     const metrics: StepMetrics = {
       step: this.ref.steps,
       loss: r.fb.loss,
@@ -81,6 +81,47 @@ export class CpuTrainer implements Trainer {
     if (data.length !== this.ref.params.length)
       throw new Error(`writeParams: expected ${this.ref.params.length} floats, got ${data.length}`);
     this.ref.params = Float64Array.from(data);
+  }
+
+  async readOptimizerState(): Promise<{ m: Float32Array; v: Float32Array }> {
+    return { m: Float32Array.from(this.ref.state.m), v: Float32Array.from(this.ref.state.v) };
+  }
+
+  async writeOptimizerState(state: { m: Float32Array; v: Float32Array }, stepCount: number): Promise<void> {
+    const n = this.ref.params.length;
+    if (state.m.length !== n || state.v.length !== n)
+      throw new Error(`writeOptimizerState: expected ${n} floats for m and v`);
+    this.ref.state = { m: Float64Array.from(state.m), v: Float64Array.from(state.v) };
+    this.ref.steps = stepCount;
+  }
+
+  resetState(): void {
+    this.ref.carried = null;
+  }
+
+  async readState(): Promise<CarriedState> {
+    const { batchSize: B } = this.ref.train;
+    const BH = B * this.model.hiddenSize;
+    const c = this.ref.carried;
+    const layer = (x: Float64Array[] | undefined, l: number) =>
+      x ? Float32Array.from(x[l]!) : new Float32Array(BH);
+    return {
+      fresh: c === null,
+      h: Array.from({ length: this.model.layers }, (_, l) => layer(c?.h, l)),
+      c: Array.from({ length: this.model.layers }, (_, l) => layer(c?.c, l)),
+    };
+  }
+
+  writeState(state: CarriedState): void {
+    const BH = this.ref.train.batchSize * this.model.hiddenSize;
+    if (
+      state.h.length !== this.model.layers ||
+      state.h.some((x, l) => x.length !== BH || state.c[l]?.length !== BH)
+    )
+      throw new Error(`writeState: expected ${this.model.layers} layers of ${BH} floats (B × H) for h and c`);
+    this.ref.carried = state.fresh
+      ? null
+      : { h: state.h.map((x) => Float64Array.from(x)), c: state.c.map((x) => Float64Array.from(x)) };
   }
 
   dispose(): void {}

@@ -10,8 +10,16 @@ import { STATS } from '../gpu/kernels/gradNorm';
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { estimateMemory } from './memory';
-import { EngineKernels, type Plan, buildPlan, countIteration, encodeIteration } from './plan';
-import type { EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
+import {
+  EngineKernels,
+  type Plan,
+  buildPlan,
+  carryRows,
+  countIteration,
+  encodeIteration,
+  resetRows,
+} from './plan';
+import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */
 export class Engine implements Trainer {
@@ -30,6 +38,10 @@ export class Engine implements Trainer {
   private steps = 0;
   private pending: Promise<void>[] = [];
   private disposed = false;
+  /** The next step starts every sequence from h0/c0 (first step, after a reshape, after resetState). */
+  private fresh = true;
+  private rowsReset!: Uint32Array;
+  private rowsCarry!: Uint32Array;
   train: TrainConfig;
 
   private constructor(
@@ -75,6 +87,9 @@ export class Engine implements Trainer {
   }
 
   private buildPlan(T: number, B: number): Plan {
+    this.rowsReset = resetRows(B);
+    this.rowsCarry = carryRows(B);
+    this.fresh = true;
     const ctx = {
       device: this.device,
       model: this.model,
@@ -109,6 +124,9 @@ export class Engine implements Trainer {
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);
     d.queue.writeBuffer(p.targets, 0, batch.targets);
+    const reset = this.fresh || !this.train.carryState || !!batch.startsEpoch;
+    d.queue.writeBuffer(p.rows, 0, reset ? this.rowsReset : this.rowsCarry);
+    this.fresh = false;
     this.optKernel.setStep(this.optCall, this.train, this.steps);
     this.timer.begin();
     const enc = d.createCommandEncoder({ label: `Engine.step${this.steps}` });
@@ -188,6 +206,43 @@ export class Engine implements Trainer {
     }
   }
 
+  /** The next step starts every sequence from h0/c0 (or zeros) instead of the carried state. */
+  resetState(): void {
+    this.fresh = true;
+  }
+
+  /**
+   * The state the next step carries (slot T of each layer): h and c, (B, H) each, per layer; `fresh` when the
+   * next step resets instead. Checkpoints save it so a resumed run continues exactly.
+   */
+  async readState(): Promise<CarriedState> {
+    const p = this.plan;
+    const BH = p.B * this.model.hiddenSize;
+    const h: Float32Array[] = [];
+    const c: Float32Array[] = [];
+    for (const buf of p.states) {
+      h.push(await readFloats(this.device, buf, BH, p.T * BH * 4));
+      c.push(await readFloats(this.device, buf, BH, (2 * p.T + 1) * BH * 4));
+    }
+    return { fresh: this.fresh, h, c };
+  }
+
+  /** Restores a state read by readState (same B and H); the next step carries it unless `fresh`. */
+  writeState(state: CarriedState): void {
+    const p = this.plan;
+    const BH = p.B * this.model.hiddenSize;
+    if (
+      state.h.length !== p.states.length ||
+      state.h.some((x, l) => x.length !== BH || state.c[l]?.length !== BH)
+    )
+      throw new Error(`writeState: expected ${p.states.length} layers of ${BH} floats (B × H) for h and c`);
+    p.states.forEach((buf, l) => {
+      this.device.queue.writeBuffer(buf, p.T * BH * 4, state.h[l]!);
+      this.device.queue.writeBuffer(buf, (2 * p.T + 1) * BH * 4, state.c[l]!);
+    });
+    this.fresh = state.fresh;
+  }
+
   /** Work encoded per iteration with the current configuration (the benchmark reports it). */
   stepShape(): { dispatches: number; passes: number; submits: number } {
     return {
@@ -231,6 +286,18 @@ export class Engine implements Trainer {
       m: await readFloats(this.device, this.optM, this.layout.totalSize),
       v: await readFloats(this.device, this.optV, this.layout.totalSize),
     };
+  }
+
+  async writeOptimizerState(state: { m: Float32Array; v: Float32Array }, stepCount: number): Promise<void> {
+    const n = this.layout.totalSize;
+    if (state.m.length !== n || state.v.length !== n)
+      throw new Error(`writeOptimizerState: expected ${n} floats for m and v`);
+    if (!Number.isInteger(stepCount) || stepCount < 0)
+      throw new Error(`writeOptimizerState: bad step count ${stepCount}`);
+    this.device.queue.writeBuffer(this.optM, 0, state.m);
+    this.device.queue.writeBuffer(this.optV, 0, state.v);
+    this.steps = stepCount;
+    await this.device.queue.onSubmittedWorkDone();
   }
 
   /** Logits (T·B, V) of the last step (the full-iteration check compares them). */

@@ -33,7 +33,8 @@ export interface PlanSizes {
   stats: number;
 }
 
-export function planSizes(m: ModelConfig, T: number, B: number): PlanSizes {
+/** With `forwardOnly`, the buffers only backward reads shrink to one-float placeholders. */
+export function planSizes(m: ModelConfig, T: number, B: number, forwardOnly = false): PlanSizes {
   const N = T * B;
   const H = m.hiddenSize;
   const G = gateCount(m.cell);
@@ -48,10 +49,10 @@ export function planSizes(m: ModelConfig, T: number, B: number): PlanSizes {
     logits: N * m.vocabSize,
     dlogits: N * m.vocabSize,
     losses: N,
-    dabove: N * Math.max(H, m.embedSize),
-    dg: 2 * N * G * H,
-    scratch: 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
-    colsumPartials: columnSumScratch(N, Math.max(G * H, 3 * H, m.vocabSize)),
+    dabove: forwardOnly ? 1 : N * Math.max(H, m.embedSize),
+    dg: forwardOnly ? 1 : 2 * N * G * H,
+    scratch: forwardOnly ? 1 : 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
+    colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, m.vocabSize)),
     stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
   };
 }

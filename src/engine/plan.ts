@@ -5,13 +5,13 @@
 import { type ModelConfig, gateCount } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import type { ParamLayout } from '../core/params';
-import { ReadbackRing, createStorageBuffer } from '../gpu/buffers';
+import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
 import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
 import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
-import { type CellLayer, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
+import { type CellLayer, RESET_ROW, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
 import { planSizes } from './memory';
 
@@ -45,15 +45,21 @@ export interface PlanContext {
   clipNorm: number;
 }
 
-/** Activation buffers and every prepared call for one (T, B); rebuilt when either changes. */
-export interface Plan {
+/** The forward half of a plan: inputs, states and logits for one (T, B), and the calls that compute them. */
+export interface ForwardPlan {
   T: number;
   B: number;
   /** Everything the plan allocated, destroyed with it. */
   buffers: GPUBuffer[];
   tokens: GPUBuffer;
   targets: GPUBuffer;
+  /** (B) u32 per sequence: RESET_ROW or the row of slot T it carries its state from. */
+  rows: GPUBuffer;
+  /** Per layer (2, T+1, B, H): [h; c]; slot T is the state the next window carries. */
+  states: GPUBuffer[];
   logits: GPUBuffer;
+  /** (N) per-position loss */
+  losses: GPUBuffer;
   stats: GPUBuffer;
   statsFloats: number;
   embedding: EmbeddingCall;
@@ -61,6 +67,10 @@ export interface Plan {
   inputGemm: MatmulCall[];
   headGemm: MatmulCall;
   xent: SoftmaxXentCall;
+}
+
+/** Activation buffers and every prepared call of one training iteration for one (T, B). */
+export interface Plan extends ForwardPlan {
   headGrads: MatmulCall[];
   headSums: ColumnSumCall[];
   layerGrads: MatmulCall[][];
@@ -72,8 +82,28 @@ export interface Plan {
   timingOffset: number;
 }
 
-/** Allocates a plan's buffers (sizes from engine/memory.ts) and prepares every call of the iteration. */
-export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: number): Plan {
+/** rows[] for a window: every sequence restarts from h0/c0 (or zeros), or each carries its own state. */
+export function resetRows(B: number): Uint32Array {
+  return new Uint32Array(B).fill(RESET_ROW);
+}
+export function carryRows(B: number): Uint32Array {
+  return Uint32Array.from({ length: B }, (_, b) => b);
+}
+
+/**
+ * Allocates a plan's buffers (sizes from engine/memory.ts) and prepares every call of the iteration. With
+ * `timingBytes` null it is a forward-only plan (evaluation, sampling, probes): the backward buffers shrink to
+ * placeholders and no backward call is prepared.
+ */
+export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: number): Plan;
+export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: null): ForwardPlan;
+export function buildPlan(
+  ctx: PlanContext,
+  T: number,
+  B: number,
+  timingBytes: number | null,
+): ForwardPlan | Plan {
+  const forwardOnly = timingBytes === null;
   const { device: d, model: m, layout: lay, kernels: k, params, grads } = ctx;
   const H = m.hiddenSize;
   const E = m.embedSize;
@@ -81,7 +111,7 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
   const G = gateCount(m.cell);
   const L = m.layers;
   const N = T * B;
-  const size = planSizes(m, T, B);
+  const size = planSizes(m, T, B, forwardOnly);
   const buffers: GPUBuffer[] = [];
   const buf = (label: string, floats: number): GPUBuffer => {
     const b = createStorageBuffer(d, `Engine.${label}`, floats);
@@ -112,6 +142,8 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
   // Shared by every bias/peephole column sum: they run one after another.
   const partials = buf('colsumPartials', size.colsumPartials);
   const stats = buf('stats', size.stats);
+  const rows = createStorageBufferFrom(d, 'Engine.rows', resetRows(B));
+  buffers.push(rows);
   const steps = k.cell.createStepUniform(T);
   buffers.push(steps);
   const colsum = (C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall =>
@@ -166,12 +198,13 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
             dpeepOff,
             learnedInit: m.learnedInit,
           },
-          { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads },
+          { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads, rows },
           steps,
           `Engine.layer${l}`,
         ),
       ),
     );
+    if (forwardOnly) continue;
     layerGrads.push([
       mm(
         spec(G * H, I, N, { transA: true, accumulate: true }),
@@ -211,6 +244,25 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
     'headGemm',
   );
   const xent = uniform(k.xent.prepare(N, V, { logits, targets, dlogits, losses, stats }, STATS.loss));
+  const forward: ForwardPlan = {
+    T,
+    B,
+    buffers,
+    tokens,
+    targets,
+    rows,
+    states,
+    logits,
+    losses,
+    stats,
+    statsFloats: size.stats,
+    embedding,
+    layers,
+    inputGemm,
+    headGemm,
+    xent,
+  };
+  if (forwardOnly) return forward;
   const headGrads = [
     mm(
       spec(V, H, N, { transA: true, accumulate: true }),
@@ -227,19 +279,7 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
   const timingOffset = Math.ceil((size.stats * 4) / 256) * 256;
   const ring = new ReadbackRing(d, timingOffset + timingBytes, 4, 'Engine.metrics', 64);
   return {
-    T,
-    B,
-    buffers,
-    tokens,
-    targets,
-    logits,
-    stats,
-    statsFloats: size.stats,
-    embedding,
-    layers,
-    inputGemm,
-    headGemm,
-    xent,
+    ...forward,
     headGrads,
     headSums,
     layerGrads,
@@ -254,6 +294,18 @@ export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: n
 /** Opens a compute pass named `label`, timed as `phase`. */
 export type PassOpener = (label: string, phase: string) => GPUComputePassEncoder;
 
+/** Records the forward pass up to the logits: embedding, per layer [state init, input GEMM, T steps], head. */
+export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: EngineKernels): void {
+  k.embed.encodeForward(pass, p.embedding);
+  for (let l = 0; l < p.layers.length; l++) {
+    const layer = p.layers[l]!;
+    k.cell.encodeInit(pass, layer);
+    k.matmul.encode(pass, p.inputGemm[l]!);
+    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, layer, t);
+  }
+  k.matmul.encode(pass, p.headGemm);
+}
+
 /** Records one training iteration (all its passes) after the caller has cleared the gradients. */
 export function encodeIteration(
   p: Plan,
@@ -264,14 +316,7 @@ export function encodeIteration(
 ): void {
   const L = p.layers.length;
   let pass = beginPass('Engine.forward', 'forward');
-  k.embed.encodeForward(pass, p.embedding);
-  for (let l = 0; l < L; l++) {
-    const layer = p.layers[l]!;
-    k.cell.encodeInit(pass, layer);
-    k.matmul.encode(pass, p.inputGemm[l]!);
-    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, layer, t);
-  }
-  k.matmul.encode(pass, p.headGemm);
+  encodeForward(pass, p, k);
   pass.end();
 
   pass = beginPass('Engine.loss', 'loss');

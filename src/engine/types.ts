@@ -34,6 +34,14 @@ export interface EngineEvents extends EventMap {
   error: string;
 }
 
+/** The hidden state carried into the next window: per layer (B, H) for h and c (zeros for non-LSTMs). */
+export interface CarriedState {
+  /** The next step resets instead of carrying (first step, epoch start, after a reshape). */
+  fresh: boolean;
+  h: Float32Array[];
+  c: Float32Array[];
+}
+
 /** The operations both backends offer; the tests drive them through this interface. */
 export interface Trainer {
   readonly kind: 'gpu' | 'cpu';
@@ -50,5 +58,13 @@ export interface Trainer {
   flush(): Promise<void>;
   readParams(): Promise<Float32Array>;
   writeParams(data: Float32Array): Promise<void>;
+  /** Optimiser state: SGD velocity or Adam's first moment in m; second moments in v. */
+  readOptimizerState(): Promise<{ m: Float32Array; v: Float32Array }>;
+  /** Restores optimiser state and the step count the update formulas use (bias correction). */
+  writeOptimizerState(state: { m: Float32Array; v: Float32Array }, stepCount: number): Promise<void>;
+  /** The next step starts from h0/c0 (or zeros) instead of the carried state. */
+  resetState(): void;
+  readState(): Promise<CarriedState>;
+  writeState(state: CarriedState): void;
   dispose(): void;
 }

@@ -67,6 +67,37 @@ describe('reference model gradients (centred differences, float64)', () => {
     expect(res[0]!.relError).toBeLessThan(1e-6);
   });
 
+  it('mixes carried and reset sequences; h0 and c0 get gradient from the reset ones only', () => {
+    const cfg: ModelConfig = {
+      cell: 'lstm',
+      vocabSize: 5,
+      embedSize: 3,
+      hiddenSize: 4,
+      layers: 2,
+      learnedInit: true,
+    };
+    const layout = paramLayout(cfg);
+    const params = Float64Array.from(initParams(cfg, layout, 3));
+    const batch = batchFor(5, 3, 3, 4);
+    const first = forwardBackward(cfg, layout, params, batch);
+    const initial = { h: first.finalH, c: first.finalC, reset: [false, true, false] };
+    const mixed = forwardBackward(cfg, layout, params, batch, initial);
+    const h0 = layout.layers[1]!.h0!.offset;
+    const c0 = layout.layers[0]!.c0!.offset;
+    expect(mixed.grads[h0]).not.toBe(0);
+    const allCarried = forwardBackward(cfg, layout, params, batch, {
+      ...initial,
+      reset: [false, false, false],
+    });
+    expect(allCarried.grads[h0]).toBe(0);
+    const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch, initial).loss, params, mixed.grads, [
+      h0,
+      h0 + 2,
+      c0 + 1,
+    ]);
+    for (const r of res) expect(r.relError).toBeLessThan(1e-6);
+  });
+
   it('a wrong gradient is caught (the check can fail)', () => {
     const cfg: ModelConfig = {
       cell: 'gru',

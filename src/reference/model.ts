@@ -17,10 +17,12 @@ export interface Batch {
   targets: ArrayLike<number>;
 }
 
-/** Per-layer initial state (B, H) each, e.g. carried from the previous window; overrides h0/c0. */
+/** Per-layer initial state (B, H) each, carried from the previous window; overrides h0/c0. */
 export interface InitialState {
   h: ArrayLike<number>[];
   c: ArrayLike<number>[];
+  /** Per sequence: start from h0/c0 (or zeros) instead, so its gradient reaches h0. Default: none. */
+  reset?: ArrayLike<boolean>;
 }
 
 export interface ForwardBackward {
@@ -195,6 +197,7 @@ export function forwardBackward(
   const N = T * B;
   const L = cfg.layers;
 
+  const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
   // ---- forward
   const x0 = embeddingGather(E, view(params, layout.embedding), batch.inputs); // (N, E)
   const hs: Float64Array[] = [];
@@ -216,9 +219,10 @@ export function forwardBackward(
     const h0 = new Float64Array(B * H);
     const c0 = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {
+      const carry = !fromInit(b);
       for (let j = 0; j < H; j++) {
-        h0[b * H + j] = initial ? initial.h[l]![b * H + j]! : lt.h0 ? params[lt.h0.offset + j]! : 0;
-        c0[b * H + j] = initial ? (initial.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
+        h0[b * H + j] = carry ? initial!.h[l]![b * H + j]! : lt.h0 ? params[lt.h0.offset + j]! : 0;
+        c0[b * H + j] = carry ? (initial!.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
       }
     }
     const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weights, h0, c0);
@@ -258,11 +262,10 @@ export function forwardBackward(
     addInto(grads, lt.biasIh.offset, colSum(N, G * H, dgx));
     addInto(grads, lt.biasHh.offset, colSum(N, G * H, dgh));
     if (lt.peephole) addInto(grads, lt.peephole.offset, back.dpeep);
-    if (!initial) {
-      // Gradient on the learned initial state, summed over the batch that shares it.
-      if (lt.h0) addInto(grads, lt.h0.offset, colSum(B, H, back.dInitH));
-      if (lt.c0) addInto(grads, lt.c0.offset, colSum(B, H, back.dInitC));
-    }
+    // Gradient on the learned initial state, summed over the sequences that started from it.
+    const started = (d: Float64Array) => d.map((v, i) => (fromInit(Math.floor(i / H)) ? v : 0));
+    if (lt.h0) addInto(grads, lt.h0.offset, colSum(B, H, started(back.dInitH)));
+    if (lt.c0) addInto(grads, lt.c0.offset, colSum(B, H, started(back.dInitC)));
     dAbove = matmul(mm(N, I, G * H, false, false), dgx, view(params, lt.weightIh));
   }
   addInto(grads, layout.embedding.offset, embeddingBackward(V, E, dAbove, batch.inputs));

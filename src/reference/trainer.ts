@@ -17,6 +17,8 @@ export class ReferenceTrainer {
   params: Float64Array;
   state: OptimState;
   steps = 0;
+  /** The state the next step carries (per layer (B, H)); null: the next step starts from h0/c0 or zeros. */
+  carried: { h: Float64Array[]; c: Float64Array[] } | null = null;
 
   constructor(
     readonly model: ModelConfig,
@@ -28,18 +30,28 @@ export class ReferenceTrainer {
     this.state = { m: new Float64Array(this.layout.totalSize), v: new Float64Array(this.layout.totalSize) };
   }
 
-  /** One iteration; the update is skipped when the gradient is not finite, as on the GPU. */
-  step(batch: Batch): ReferenceStep {
+  /**
+   * One iteration; the update is skipped when the gradient is not finite, as on the GPU. With carryState
+   * the window starts from the previous window's final state unless `startsEpoch` (or nothing is carried).
+   */
+  step(batch: Batch & { startsEpoch?: boolean }): ReferenceStep {
     this.steps++;
-    const fb = forwardBackward(this.model, this.layout, this.params, batch);
+    const carry = this.train.carryState && !batch.startsEpoch ? this.carried : null;
+    const fb = forwardBackward(this.model, this.layout, this.params, batch, carry ?? undefined);
+    this.carried = { h: fb.finalH, c: fb.finalC };
     const norms = gradNorms(this.layout.tensors, fb.grads);
     const scale = clipScale(norms.global, this.train.clipNorm);
     if (!norms.nonFinite) optimizerUpdate(this.train, this.steps, this.params, fb.grads, this.state, scale);
     return { fb, norms, scale };
   }
 
-  /** Switching optimiser type resets its state, as the GPU engine does. */
+  /** Switching optimiser type resets its state, as the GPU engine does; a new shape resets the carry. */
   setConfig(patch: Partial<TrainConfig>): void {
+    if (
+      (patch.seqLen !== undefined && patch.seqLen !== this.train.seqLen) ||
+      (patch.batchSize !== undefined && patch.batchSize !== this.train.batchSize)
+    )
+      this.carried = null;
     if (patch.optimizer && patch.optimizer !== this.train.optimizer) {
       this.state = { m: new Float64Array(this.layout.totalSize), v: new Float64Array(this.layout.totalSize) };
     }

@@ -1,11 +1,12 @@
 // Registry entry for shaders/recurrent_cell.wgsl: for each cell type, initial state, T forward steps, T
 // backward steps and the initial-state gradient of one layer, against reference/model.ts layerForward and
-// layerBackward (which compose reference/cells.ts). H = 70 spans several unit tiles; B = 9 and 17 several sequence tiles.
+// layerBackward (which compose reference/cells.ts), with half the sequences carrying a permuted state from
+// slot T. H = 70 spans several unit tiles; B = 9 and 17 several sequence tiles.
 import { CELL_TYPES, type CellType, actCount, gateCount, isLstm } from '../../core/config';
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers, perDevice } from './caseUtil';
-import { RecurrentCellKernel } from './recurrentCell';
+import { RESET_ROW, RecurrentCellKernel } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
 const kernels = new Map<CellType, (d: GPUDevice) => RecurrentCellKernel>();
@@ -43,8 +44,15 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
         c0: G * H * H + G * H + 4 * H,
       };
       const params = [...whh, ...bhh, ...peep, ...h0, ...c0];
+      // Sequence b carries from row (b + 1) % B of slot T (a permutation, as beam search uses) when b is
+      // odd, and starts from h0/c0 when even: both paths of cell_init and cell_backward_init in one case.
+      const carried = rng.uniformArray(2 * B * H, -0.5, 0.5);
+      const rows = Uint32Array.from({ length: B }, (_, b) => (b % 2 ? (b + 1) % B : RESET_ROW));
+      const initStates = new Float32Array(2 * (T + 1) * B * H);
+      initStates.set(carried.subarray(0, B * H), T * B * H);
+      initStates.set(carried.subarray(B * H), (2 * T + 1) * B * H);
       const bufs = new CaseBuffers(device);
-      const states = bufs.zeros('states', 2 * (T + 1) * B * H);
+      const states = bufs.from('states', initStates);
       const act = bufs.zeros('act', N * A * H);
       const dg = bufs.zeros('dg', 2 * N * G * H);
       const scratch = bufs.zeros('scratch', 2 * B * H + N * H + 3 * N * H);
@@ -78,6 +86,7 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
           dg,
           scratch,
           grads,
+          rows: bufs.from('rows', rows, 'u32'),
         },
         steps,
         'case.layer',
@@ -90,18 +99,15 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
         k.encodeBackwardInit(pass, layer);
       });
       const weights = { whh, bhh, ...(cell === 'lstm-peephole' ? { peep } : {}) };
-      const bcast = (v: Float32Array) => Float64Array.from({ length: B * H }, (_, i) => v[i % H]!);
-      const fwd = layerForward(
-        cell,
-        T,
-        B,
-        H,
-        gx,
-        weights,
-        bcast(h0),
-        isLstm(cell) ? bcast(c0) : new Float64Array(B * H),
-      );
+      const init = (v: Float32Array, half: number) =>
+        Float64Array.from({ length: B * H }, (_, i) => {
+          const src = rows[Math.floor(i / H)]!;
+          return src === RESET_ROW ? v[i % H]! : carried[half * B * H + src * H + (i % H)]!;
+        });
+      const c0s = isLstm(cell) ? init(c0, 1) : new Float64Array(B * H);
+      const fwd = layerForward(cell, T, B, H, gx, weights, init(h0, 0), c0s);
       const back = layerBackward(cell, T, B, H, dabove, fwd, weights);
+      const reset = (d: Float64Array) => d.map((v, i) => (rows[Math.floor(i / H)] === RESET_ROW ? v : 0));
       const sts = await bufs.read(states, 2 * (T + 1) * B * H);
       const outputs: CaseOutput[] = [
         { name: 'h', actual: sts.subarray(0, (T + 1) * B * H), expected: fwd.h },
@@ -109,14 +115,18 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
         { name: 'dgx', actual: await bufs.read(dg, N * G * H), expected: back.dgx },
         { name: 'dgh', actual: await bufs.read(dg, N * G * H, N * G * H), expected: back.dgh },
         { name: 'dh_t', actual: await bufs.read(scratch, N * H, dhFullOff), expected: back.dhFull },
-        { name: 'grad h0', actual: await bufs.read(grads, H, off.h0), expected: colSum(B, H, back.dInitH) },
+        {
+          name: 'grad h0',
+          actual: await bufs.read(grads, H, off.h0),
+          expected: colSum(B, H, reset(back.dInitH)),
+        },
       ];
       if (isLstm(cell)) {
         outputs.push({ name: 'c', actual: sts.subarray((T + 1) * B * H), expected: fwd.c });
         outputs.push({
           name: 'grad c0',
           actual: await bufs.read(grads, H, off.c0),
-          expected: colSum(B, H, back.dInitC),
+          expected: colSum(B, H, reset(back.dInitC)),
         });
       }
       if (cell === 'lstm-peephole') {

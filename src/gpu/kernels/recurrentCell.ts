@@ -39,7 +39,12 @@ export interface CellLayerBuffers {
   dg: GPUBuffer;
   scratch: GPUBuffer;
   grads: GPUBuffer;
+  /** (B) u32: RESET_ROW or the row of slot T each sequence carries its state from (see cell_init). */
+  rows: GPUBuffer;
 }
+
+/** rows[] value: start the sequence from the initial state instead of carrying one. */
+export const RESET_ROW = 0xffffffff;
 
 /** A prepared layer: its bind groups and grid. */
 export interface CellLayer {
@@ -68,7 +73,7 @@ export class RecurrentCellKernel {
       module,
       `${L}.init`,
       'cell_init',
-      { 0: 'uniform', 2: 'read', 4: 'rw' },
+      { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' },
       c,
     );
     this.forward = createEntry(
@@ -92,7 +97,7 @@ export class RecurrentCellKernel {
       module,
       `${L}.backwardInit`,
       'cell_backward_init',
-      { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw' },
+      { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' },
       c,
     );
     this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
@@ -144,6 +149,7 @@ export class RecurrentCellKernel {
       7: bufs.dg,
       8: bufs.scratch,
       9: bufs.grads,
+      10: bufs.rows,
     };
     return {
       info,
@@ -157,7 +163,7 @@ export class RecurrentCellKernel {
     };
   }
 
-  /** Writes the initial state (learned h0/c0 or zeros) into slot 0 of the layer's states. */
+  /** Writes slot 0 of the layer's states: carried from slot T per `rows`, or learned h0/c0 or zeros. */
   encodeInit(pass: GPUComputePassEncoder, layer: CellLayer): void {
     dispatch(pass, this.init, layer.groups.init, [Math.ceil(layer.info.H / WG), layer.info.B]);
   }
