@@ -1,6 +1,7 @@
 // Fused softmax + cross-entropy over rows of logits: per-row loss and dlogits = (softmax − onehot)/N in one
 // pass (a workgroup per row, tree reductions in workgroup memory), then the mean loss by one workgroup
-// summing rows in a fixed order, so the result is bitwise reproducible.
+// summing rows in a fixed order, so the result is bitwise reproducible. A target ≥ V marks padding (the tail
+// of a validation split): its loss and dlogits are 0.
 
 struct Params {
   N: u32,
@@ -44,12 +45,13 @@ fn softmax_xent(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: 
     return;
   }
   let y = targets[row];
+  let pad = y >= p.V;
   for (var v = lid; v < p.V; v += WG) {
     let prob = exp(logits[base + v] - log_z);
-    dlogits[base + v] = (prob - select(0.0, 1.0, v == y)) * p.inv_n;
+    dlogits[base + v] = select((prob - select(0.0, 1.0, v == y)) * p.inv_n, 0.0, pad);
   }
   if (lid == 0u) {
-    losses[row] = log_z - logits[base + y];
+    losses[row] = select(log_z - logits[base + min(y, p.V - 1u)], 0.0, pad);
   }
 }
 

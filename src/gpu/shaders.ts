@@ -7,6 +7,7 @@ import gradNormWgsl from '../../shaders/grad_norm.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import recurrentCellWgsl from '../../shaders/recurrent_cell.wgsl?raw';
+import sampleWgsl from '../../shaders/sample.wgsl?raw';
 import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
 
 /** Every WGSL file in shaders/, by file name. A test checks this list against the folder and the registry. */
@@ -18,6 +19,7 @@ export const SHADER_SOURCES = {
   'matmul.wgsl': matmulWgsl,
   'optimizer.wgsl': optimizerWgsl,
   'recurrent_cell.wgsl': recurrentCellWgsl,
+  'sample.wgsl': sampleWgsl,
   'softmax_xent.wgsl': softmaxXentWgsl,
 } as const satisfies Record<string, string>;
 

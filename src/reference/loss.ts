@@ -1,5 +1,6 @@
 // Float64 reference for shaders/softmax_xent.wgsl: softmax cross-entropy per row and its gradient, with the
-// loss averaged over all N = T·B rows (so dlogits carry the 1/N).
+// loss averaged over all N = T·B rows (so dlogits carry the 1/N). A target ≥ V marks a padding position
+// (the end of a validation split): loss 0, gradient 0, still counted in N, as on the GPU.
 
 export interface XentResult {
   /** (N) per-row loss in nats */
@@ -25,6 +26,7 @@ export function softmaxXent(
     let sum = 0;
     for (let v = 0; v < V; v++) sum += Math.exp((logits[r * V + v] as number) - max);
     const y = targets[r] as number;
+    if (y >= V) continue;
     const logZ = max + Math.log(sum);
     losses[r] = logZ - (logits[r * V + y] as number);
     total += losses[r] as number;

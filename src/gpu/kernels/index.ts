@@ -7,6 +7,7 @@ import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
 import { optimizerEntry } from './optimizer.cases';
 import { recurrentCellEntry } from './recurrentCell.cases';
+import { sampleEntry } from './sample.cases';
 import { softmaxXentEntry } from './softmaxXent.cases';
 import type { CheckResult, KernelCase, KernelEntry } from './registry';
 
@@ -21,6 +22,7 @@ export const KERNELS: readonly KernelEntry[] = [
   gradNormEntry,
   optimizerEntry,
   columnSumEntry,
+  sampleEntry,
 ];
 
 const now = (): number => globalThis.performance.now();

@@ -115,3 +115,24 @@ export function dispatch(
   else pass.setBindGroup(0, group);
   pass.dispatchWorkgroups(grid[0] ?? 1, grid[1] ?? 1, grid[2] ?? 1);
 }
+
+/**
+ * A uniform array of step records `{ s }` for s = 0 … n−1, one per `stride` bytes, written once: kernels that
+ * run once per step read theirs through a dynamic offset, so one submit can hold many steps.
+ */
+export function stepUniform(
+  device: GPUDevice,
+  label: string,
+  n: number,
+): { buffer: GPUBuffer; stride: number } {
+  const stride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
+  const buffer = device.createBuffer({
+    label,
+    size: n * stride,
+    usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+  });
+  const words = new Uint32Array((n * stride) / 4);
+  for (let s = 0; s < n; s++) words[(s * stride) / 4] = s;
+  device.queue.writeBuffer(buffer, 0, words);
+  return { buffer, stride };
+}

@@ -2,7 +2,7 @@
 // them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
 import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
-import { type Entry, bindGroup, createEntry, dispatch, uniformWords } from './pipelines';
+import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
@@ -105,15 +105,7 @@ export class RecurrentCellKernel {
 
   /** A uniform array with t = 0 … T−1, one record per `stepStride` bytes; shared by every layer. */
   createStepUniform(T: number): GPUBuffer {
-    const buf = this.device.createBuffer({
-      label: 'RecurrentCellKernel.steps',
-      size: T * this.stepStride,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    const words = new Uint32Array((T * this.stepStride) / 4);
-    for (let t = 0; t < T; t++) words[(t * this.stepStride) / 4] = t;
-    this.device.queue.writeBuffer(buf, 0, words);
-    return buf;
+    return stepUniform(this.device, 'RecurrentCellKernel.steps', T).buffer;
   }
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {

@@ -8,13 +8,14 @@ import { SoftmaxXentKernel } from './softmaxXent';
 
 const kernelFor = perDevice((d) => new SoftmaxXentKernel(d));
 
-function xentCase(N: number, V: number, scale: number, seed: number): KernelCase {
+/** `padded` rows at the end get target V (padding: zero loss and gradient). */
+function xentCase(N: number, V: number, scale: number, seed: number, padded = 0): KernelCase {
   return {
-    label: `N ${N}, V ${V}, logits ±${scale}`,
+    label: `N ${N}, V ${V}, logits ±${scale}${padded ? `, ${padded} padded` : ''}`,
     async run(device) {
       const rng = new Rng(seed);
       const logits = rng.uniformArray(N * V, -scale, scale);
-      const targets = Array.from({ length: N }, () => rng.int(V));
+      const targets = Array.from({ length: N }, (_, r) => (r >= N - padded ? V : rng.int(V)));
       const bufs = new CaseBuffers(device);
       const dlogits = bufs.zeros('dlogits', N * V);
       const losses = bufs.zeros('losses', N);
@@ -51,5 +52,5 @@ export const softmaxXentEntry: KernelEntry = {
   entryPoints: ['softmax_xent', 'loss_mean'],
   reference: 'reference/loss.ts: softmaxXent',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [xentCase(1, 2, 1, 1), xentCase(13, 65, 3, 2), xentCase(300, 301, 30, 3)],
+  cases: () => [xentCase(1, 2, 1, 1), xentCase(13, 65, 3, 2, 4), xentCase(300, 301, 30, 3)],
 };

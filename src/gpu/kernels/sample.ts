@@ -1,0 +1,134 @@
+// SampleKernel: shaders/sample.wgsl — temperature log-softmax of rows of logits, and per-row sampling
+// (greedy, temperature, top-k, top-p) whose tokens feed the next step's input on the GPU.
+import { createShaderModule } from '../shaders';
+import {
+  type Entry,
+  type Word,
+  bindGroup,
+  createEntry,
+  dispatch,
+  stepUniform,
+  uniformWords,
+  writeWords,
+} from './pipelines';
+
+/** How the next character is chosen. temperature 0 means greedy (argmax). */
+export interface SamplingOptions {
+  temperature: number;
+  /** Keep only the k most likely characters; 0 keeps all. */
+  topK: number;
+  /** Nucleus: keep the smallest set of most likely characters whose mass reaches p; 1 keeps all. */
+  topP: number;
+}
+
+export interface SampleBuffers {
+  logits: GPUBuffer;
+  /** (S, B) f32 uniform draws, one per step and row */
+  draws: GPUBuffer;
+  /** (B) u32: receives each row's token (the next step's input) */
+  tokens: GPUBuffer;
+  /** (S, B) u32: the sampled sequence */
+  out: GPUBuffer;
+  /** (B, 2V) f32 scratch */
+  work: GPUBuffer;
+  /** (B, V) f32 log-probabilities */
+  logp: GPUBuffer;
+}
+
+export interface SampleCall {
+  B: number;
+  V: number;
+  uniform: GPUBuffer;
+  steps: GPUBuffer;
+  stride: number;
+  sample: GPUBindGroup;
+  logSoftmax: GPUBindGroup;
+}
+
+function words(B: number, V: number, logitsOff: number, o: SamplingOptions): Word[] {
+  const greedy = o.temperature === 0;
+  return [
+    B,
+    V,
+    logitsOff,
+    Math.max(0, Math.floor(o.topK)),
+    { f32: greedy ? 1 : 1 / o.temperature },
+    { f32: o.topP },
+    +greedy,
+    0,
+  ];
+}
+
+export class SampleKernel {
+  private readonly sample: Entry;
+  private readonly logSoftmax: Entry;
+
+  constructor(private readonly device: GPUDevice) {
+    const module = createShaderModule(device, 'sample.wgsl');
+    this.sample = createEntry(device, module, 'SampleKernel.sample', 'sample_rows', {
+      0: 'uniform',
+      1: 'dynamic',
+      2: 'read',
+      3: 'read',
+      4: 'rw',
+      5: 'rw',
+      6: 'rw',
+    });
+    this.logSoftmax = createEntry(device, module, 'SampleKernel.logSoftmax', 'log_softmax_rows', {
+      0: 'uniform',
+      2: 'read',
+      7: 'rw',
+    });
+  }
+
+  /** B rows of V logits starting at element `logitsOff`; up to `maxSteps` sampling steps per submit. */
+  prepare(
+    B: number,
+    V: number,
+    logitsOff: number,
+    bufs: SampleBuffers,
+    o: SamplingOptions,
+    maxSteps: number,
+  ): SampleCall {
+    const uniform = uniformWords(this.device, 'SampleKernel.params', words(B, V, logitsOff, o));
+    const { buffer: steps, stride } = stepUniform(this.device, 'SampleKernel.steps', maxSteps);
+    const all = {
+      0: uniform,
+      1: { buffer: steps, size: 16 },
+      2: bufs.logits,
+      3: bufs.draws,
+      4: bufs.tokens,
+      5: bufs.out,
+      6: bufs.work,
+      7: bufs.logp,
+    };
+    return {
+      B,
+      V,
+      uniform,
+      steps,
+      stride,
+      sample: bindGroup(this.device, this.sample, all),
+      logSoftmax: bindGroup(this.device, this.logSoftmax, all),
+    };
+  }
+
+  /** New options (and logits offset); lands before the next submit. */
+  setOptions(call: SampleCall, logitsOff: number, o: SamplingOptions): void {
+    writeWords(this.device, call.uniform, words(call.B, call.V, logitsOff, o));
+  }
+
+  /** Draws one token per row as step `s` of the submit (draws and out are indexed by s). */
+  encodeSample(pass: GPUComputePassEncoder, call: SampleCall, s: number): void {
+    dispatch(pass, this.sample, call.sample, [call.B], [s * call.stride]);
+  }
+
+  encodeLogSoftmax(pass: GPUComputePassEncoder, call: SampleCall): void {
+    dispatch(pass, this.logSoftmax, call.logSoftmax, [call.B]);
+  }
+
+  static destroy(call: SampleCall): void {
+    call.uniform.destroy();
+    call.steps.destroy();
+  }
+}
