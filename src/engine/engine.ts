@@ -9,6 +9,7 @@ import { createStorageBuffer, createStorageBufferFrom, readFloats } from '../gpu
 import { STATS } from '../gpu/kernels/gradNorm';
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
+import { GpuInference } from './inference';
 import { estimateMemory } from './memory';
 import {
   EngineKernels,
@@ -38,6 +39,7 @@ export class Engine implements Trainer {
   private steps = 0;
   private pending: Promise<void>[] = [];
   private disposed = false;
+  private inferenceRunner: GpuInference | null = null;
   /** The next step starts every sequence from h0/c0 (first step, after a reshape, after resetState). */
   private fresh = true;
   private rowsReset!: Uint32Array;
@@ -206,6 +208,16 @@ export class Engine implements Trainer {
     }
   }
 
+  /** Forward-only uses of the current parameters: validation, probes, sampling, beam search. */
+  get inference(): GpuInference {
+    if (this.disposed) throw new Error('Engine: used after dispose()');
+    return (this.inferenceRunner ??= new GpuInference(this.device, this.model, this.kernels, {
+      layout: this.layout,
+      params: this.params,
+      grads: this.grads,
+    }));
+  }
+
   /** The next step starts every sequence from h0/c0 (or zeros) instead of the carried state. */
   resetState(): void {
     this.fresh = true;
@@ -308,6 +320,7 @@ export class Engine implements Trainer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.inferenceRunner?.dispose();
     for (const b of this.plan.buffers) b.destroy();
     this.plan.ring.destroy();
     for (const b of [this.params, this.grads, this.optM, this.optV, this.optCall.uniform]) b.destroy();

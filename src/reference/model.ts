@@ -181,14 +181,23 @@ export function layerWeights(params: ArrayLike<number>, lt: LayerTensors): CellW
   };
 }
 
-/** Forward and backward of one iteration in float64. */
-export function forwardBackward(
+/** The forward pass: per-layer states and activations, and the logits (N, V). */
+export interface ModelForward {
+  x0: Float64Array;
+  hs: Float64Array[];
+  cs: Float64Array[];
+  acts: Float64Array[];
+  logits: Float64Array;
+}
+
+/** Forward pass of a window in float64: embedding → L layers (from `initial` or h0/c0) → head. */
+export function modelForward(
   cfg: ModelConfig,
   layout: ParamLayout,
   params: ArrayLike<number>,
-  batch: Batch,
+  batch: Pick<Batch, 'T' | 'B' | 'inputs'>,
   initial?: InitialState,
-): ForwardBackward {
+): ModelForward {
   const { T, B } = batch;
   const H = cfg.hiddenSize;
   const E = cfg.embedSize;
@@ -239,6 +248,27 @@ export function forwardBackward(
     undefined,
     view(params, layout.headBias),
   );
+  return { x0, hs, cs, acts, logits };
+}
+
+/** Forward and backward of one iteration in float64. */
+export function forwardBackward(
+  cfg: ModelConfig,
+  layout: ParamLayout,
+  params: ArrayLike<number>,
+  batch: Batch,
+  initial?: InitialState,
+): ForwardBackward {
+  const { T, B } = batch;
+  const H = cfg.hiddenSize;
+  const E = cfg.embedSize;
+  const V = cfg.vocabSize;
+  const G = gateCount(cfg.cell);
+  const N = T * B;
+  const L = cfg.layers;
+  const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
+  const { x0, hs, cs, acts, logits } = modelForward(cfg, layout, params, batch, initial);
+  const top = hs[L - 1]!.subarray(B * H); // (N, H)
   const xent = softmaxXent(N, V, logits, batch.targets);
 
   // ---- backward

@@ -1,0 +1,136 @@
+// CpuInference: the forward-only uses of a model on the float64 reference — the labelled CPU fallback of
+// GpuInference and the oracle its tests compare against (same evaluation layout, same draws, same beams).
+import type { ModelConfig } from '../core/config';
+import { type ParamLayout, paramLayout } from '../core/params';
+import { Rng } from '../core/rng';
+import { softmaxXent } from '../reference/loss';
+import { type InitialState, modelForward } from '../reference/model';
+import { logSoftmax, sampleToken } from '../reference/sampling';
+import type { Evaluation } from './inference';
+import {
+  type Decoder,
+  type EvalResult,
+  type SampleOptions,
+  evalLayout,
+  evalResult,
+  evalWindow,
+  validateSampling,
+} from './sampling';
+
+type State = { h: Float64Array[]; c: Float64Array[] };
+
+export class CpuInference {
+  readonly layout: ParamLayout;
+
+  /** `params` is read at each call, so the inference follows a model still training. */
+  constructor(
+    private readonly model: ModelConfig,
+    private readonly params: () => ArrayLike<number>,
+  ) {
+    this.layout = paramLayout(model);
+  }
+
+  /** Forward of (T, B) tokens from `initial` (or h0/c0); logits and the final state. */
+  private run(inputs: ArrayLike<number>, T: number, B: number, initial?: InitialState) {
+    const f = modelForward(this.model, this.layout, this.params(), { T, B, inputs }, initial);
+    const BH = B * this.model.hiddenSize;
+    const state: State = { h: f.hs.map((h) => h.slice(T * BH)), c: f.cs.map((c) => c.slice(T * BH)) };
+    return { logits: f.logits, state };
+  }
+
+  startEvaluation(tokens: Uint32Array, T: number, B: number): Evaluation {
+    const V = this.model.vocabSize;
+    const lay = evalLayout(tokens.length, T, B);
+    let w = 0;
+    let sum = 0;
+    let state: State | undefined;
+    let finish!: (r: EvalResult) => void;
+    const result = new Promise<EvalResult>((res) => (finish = res));
+    const step = (): boolean => {
+      if (w >= lay.windows) return false;
+      const win = evalWindow(tokens, lay, w, V);
+      const r = this.run(win.inputs, T, B, state);
+      state = r.state;
+      sum += softmaxXent(T * B, V, r.logits, win.targets).losses.reduce((a, b) => a + b, 0);
+      if (++w === lay.windows) finish(evalResult(sum, lay.count));
+      return true;
+    };
+    if (lay.count === 0) finish(evalResult(0, 0));
+    return { windows: lay.count ? lay.windows : 0, step, result };
+  }
+
+  async evaluate(tokens: Uint32Array, T: number, B: number): Promise<EvalResult> {
+    const ev = this.startEvaluation(tokens, T, B);
+    while (ev.step());
+    return ev.result;
+  }
+
+  async probe(tokens: Uint32Array): Promise<Float32Array> {
+    const V = this.model.vocabSize;
+    const { logits } = this.run(tokens, tokens.length, 1);
+    const out = new Float32Array(tokens.length * V);
+    for (let t = 0; t < tokens.length; t++)
+      out.set(logSoftmax(logits.subarray(t * V, (t + 1) * V)).map(Math.exp), t * V);
+    return out;
+  }
+
+  /** Same draws as the GPU sampler: draw i of Rng(seed), rounded to f32, chooses character i. */
+  async sample(
+    prime: Uint32Array,
+    length: number,
+    o: SampleOptions,
+    seed: number,
+    onChunk?: (tokens: Uint32Array) => void,
+  ): Promise<Uint32Array> {
+    const problems = validateSampling(o);
+    if (problems.length) throw new Error(problems.join(' '));
+    if (prime.length === 0) throw new Error('Sampling needs at least one character of prime text.');
+    const V = this.model.vocabSize;
+    const rng = new Rng(seed);
+    let r = this.run(prime, prime.length, 1);
+    let row = r.logits.subarray((prime.length - 1) * V);
+    const out = new Uint32Array(length);
+    for (let i = 0; i < length; i++) {
+      const tok = sampleToken(row, o, Math.fround(rng.next()));
+      out[i] = tok;
+      onChunk?.(out.subarray(i, i + 1));
+      if (i + 1 < length) {
+        r = this.run([tok], 1, 1, r.state);
+        row = r.logits;
+      }
+    }
+    return out;
+  }
+
+  decoder(width: number): Decoder {
+    const V = this.model.vocabSize;
+    let state: State | undefined;
+    const rows = (logits: Float64Array, n: number) => {
+      const out = new Float64Array(n * V);
+      for (let b = 0; b < n; b++) out.set(logSoftmax(logits.subarray(b * V, (b + 1) * V)), b * V);
+      return out;
+    };
+    return {
+      start: async (prime) => {
+        if (prime.length === 0) throw new Error('Beam search needs at least one character of prime text.');
+        const r = this.run(prime, prime.length, 1);
+        state = r.state;
+        return rows(r.logits.subarray((prime.length - 1) * V), 1);
+      },
+      next: async (tokens, parents) => {
+        const H = this.model.hiddenSize;
+        const pick = (x: Float64Array) => {
+          const o = new Float64Array(width * H);
+          parents.forEach((p, b) => o.set(x.subarray(p * H, (p + 1) * H), b * H));
+          return o;
+        };
+        const inputs = new Uint32Array(width);
+        inputs.set(tokens);
+        const r = this.run(inputs, 1, width, { h: state!.h.map(pick), c: state!.c.map(pick) });
+        state = r.state;
+        return rows(r.logits, width);
+      },
+      dispose: () => undefined,
+    };
+  }
+}

@@ -1,0 +1,295 @@
+// GpuInference: the forward-only uses of a trained model on the GPU — validation passes interleaved with
+// training, next-character probabilities over a probe text, sampling (the token chosen by sample.wgsl is
+// the next step's input, so a chunk of characters is one submit) and the Decoder beam search runs on. Its
+// forward plans are separate from the training plan, so none of this disturbs the training state it carries.
+import type { ModelConfig } from '../core/config';
+import type { ParamLayout } from '../core/params';
+import { Rng } from '../core/rng';
+import { ReadbackRing, createStorageBuffer, readFloats } from '../gpu/buffers';
+import { SampleKernel, type SampleCall } from '../gpu/kernels/sample';
+import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, encodeForward, resetRows } from './plan';
+import {
+  type Decoder,
+  type EvalResult,
+  type SampleOptions,
+  evalLayout,
+  evalResult,
+  evalWindow,
+  validateSampling,
+} from './sampling';
+
+/** Characters generated per submit (and per streamed chunk). */
+export const SAMPLE_CHUNK = 32;
+
+/** A validation pass in progress: step() submits its next window; `result` settles after the last one. */
+export interface Evaluation {
+  readonly windows: number;
+  /** Submits the next window; false when every window has been submitted. */
+  step(): boolean;
+  readonly result: Promise<EvalResult>;
+}
+
+export class GpuInference {
+  private readonly sampler: SampleKernel;
+  private readonly plans = new Map<string, ForwardPlan>();
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly model: ModelConfig,
+    private readonly kernels: EngineKernels,
+    private readonly ctx: { layout: ParamLayout; params: GPUBuffer; grads: GPUBuffer },
+  ) {
+    this.sampler = new SampleKernel(device);
+  }
+
+  /** A forward-only plan for (T, B), cached; the oldest is dropped beyond a few shapes. */
+  private plan(T: number, B: number): ForwardPlan {
+    const key = `${T}x${B}`;
+    let p = this.plans.get(key);
+    if (!p) {
+      p = buildPlan(
+        { device: this.device, model: this.model, kernels: this.kernels, clipNorm: 0, ...this.ctx },
+        T,
+        B,
+        null,
+      );
+      this.plans.set(key, p);
+      if (this.plans.size > 4) {
+        const [oldKey, old] = this.plans.entries().next().value as [string, ForwardPlan];
+        this.plans.delete(oldKey);
+        void this.device.queue.onSubmittedWorkDone().then(() => old.buffers.forEach((b) => b.destroy()));
+      }
+    }
+    return p;
+  }
+
+  private forward(p: ForwardPlan, inputs: Uint32Array, rows: Uint32Array, enc: GPUCommandEncoder): void {
+    this.device.queue.writeBuffer(p.tokens, 0, inputs);
+    this.device.queue.writeBuffer(p.rows, 0, rows);
+    const pass = enc.beginComputePass({ label: 'GpuInference.forward' });
+    encodeForward(pass, p, this.kernels);
+    pass.end();
+  }
+
+  /**
+   * A validation pass over `tokens` with B streams and windows of T (each stream carries its state from
+   * window to window). Windows are submitted one per step() so a trainer can interleave them with training
+   * steps; losses come back without stalling.
+   */
+  startEvaluation(tokens: Uint32Array, T: number, B: number): Evaluation {
+    const V = this.model.vocabSize;
+    const lay = evalLayout(tokens.length, T, B);
+    const p = this.plan(T, B);
+    const ring = new ReadbackRing(this.device, T * B * 4, 2, 'GpuInference.eval', 64);
+    const parts: Promise<number>[] = [];
+    let w = 0;
+    let finish!: (r: EvalResult) => void;
+    let fail!: (e: unknown) => void;
+    const result = new Promise<EvalResult>((res, rej) => ((finish = res), (fail = rej)));
+    const step = (): boolean => {
+      if (w >= lay.windows) return false;
+      const win = evalWindow(tokens, lay, w, V);
+      const enc = this.device.createCommandEncoder({ label: `GpuInference.eval${w}` });
+      this.device.queue.writeBuffer(p.targets, 0, win.targets);
+      this.forward(p, win.inputs, w === 0 ? resetRows(B) : carryRows(B), enc);
+      const pass = enc.beginComputePass({ label: 'GpuInference.evalLoss' });
+      this.kernels.xent.encode(pass, p.xent);
+      pass.end();
+      const slot = ring.acquire();
+      if (!slot) throw new Error('GpuInference: more than 64 validation windows in flight');
+      ring.copy(enc, slot, p.losses, 0, 0, T * B * 4);
+      this.device.queue.submit([enc.finish()]);
+      parts.push(
+        new Promise<number>((res, rej) =>
+          ring.commit(slot, (data) => res(new Float32Array(data).reduce((a, b) => a + b, 0)), rej),
+        ),
+      );
+      w++;
+      if (w === lay.windows)
+        Promise.all(parts).then(
+          (sums) => {
+            ring.destroy();
+            finish(
+              evalResult(
+                sums.reduce((a, b) => a + b, 0),
+                lay.count,
+              ),
+            );
+          },
+          (e: unknown) => {
+            ring.destroy();
+            fail(e);
+          },
+        );
+      return true;
+    };
+    if (lay.count === 0) finish(evalResult(0, 0));
+    return { windows: lay.count ? lay.windows : 0, step, result };
+  }
+
+  /** Runs a whole validation pass and waits for it. */
+  async evaluate(tokens: Uint32Array, T: number, B: number): Promise<EvalResult> {
+    const ev = this.startEvaluation(tokens, T, B);
+    while (ev.step());
+    return ev.result;
+  }
+
+  /** Log-probabilities (rows, V) of the logits rows [row0, row0 + rows) of plan `p`, at temperature 1. */
+  private async logProbs(p: ForwardPlan, row0: number, rows: number, enc: GPUCommandEncoder) {
+    const V = this.model.vocabSize;
+    const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
+    const bufs = this.sampleBuffers(p, rows, 1, logp);
+    const call = this.sampler.prepare(rows, V, row0 * V, bufs, GREEDY, 1);
+    const pass = enc.beginComputePass({ label: 'GpuInference.logSoftmax' });
+    this.sampler.encodeLogSoftmax(pass, call);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    const out = await readFloats(this.device, logp, rows * V);
+    SampleKernel.destroy(call);
+    for (const b of [logp, bufs.draws, bufs.tokens, bufs.out, bufs.work]) b.destroy();
+    return Float64Array.from(out);
+  }
+
+  /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */
+  private sampleBuffers(p: ForwardPlan, B: number, S: number, logp?: GPUBuffer, tokens?: GPUBuffer) {
+    const V = this.model.vocabSize;
+    const mk = (label: string, n: number) => createStorageBuffer(this.device, `GpuInference.${label}`, n);
+    return {
+      logits: p.logits,
+      draws: mk('draws', S * B),
+      tokens: tokens ?? mk('tokens', B),
+      out: mk('out', S * B),
+      work: mk('work', 2 * B * V),
+      logp: logp ?? mk('logp', 1),
+    };
+  }
+
+  /** Next-character probabilities (T, V) after each character of `tokens` (from h0/c0 or zeros). */
+  async probe(tokens: Uint32Array): Promise<Float32Array> {
+    const T = tokens.length;
+    if (T === 0) return new Float32Array(0);
+    const p = this.plan(T, 1);
+    const enc = this.device.createCommandEncoder({ label: 'GpuInference.probe' });
+    this.forward(p, tokens, resetRows(1), enc);
+    const lp = await this.logProbs(p, 0, T, enc);
+    return Float32Array.from(lp, Math.exp);
+  }
+
+  /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */
+  private copyState(enc: GPUCommandEncoder, from: ForwardPlan, src: number, to: ForwardPlan, rows: number) {
+    const H = this.model.hiddenSize;
+    const bytes = H * 4;
+    from.states.forEach((buf, l) => {
+      const fromC = (from.T + 1) * from.B * H;
+      const toC = (to.T + 1) * to.B * H;
+      for (let r = 0; r < rows; r++) {
+        for (const [fo, tOff] of [
+          [0, 0],
+          [fromC, toC],
+        ] as const) {
+          const s = (fo + (from.T * from.B + src) * H) * 4;
+          const d = (tOff + (to.T * to.B + r) * H) * 4;
+          enc.copyBufferToBuffer(buf, s, to.states[l]!, d, bytes);
+        }
+      }
+    });
+  }
+
+  /**
+   * Samples `length` characters after `prime` with `seed`; `onChunk` receives them as they arrive (one
+   * submit per SAMPLE_CHUNK characters). Draw i of Rng(seed) chooses character i, as on the CPU backend.
+   */
+  async sample(
+    prime: Uint32Array,
+    length: number,
+    o: SampleOptions,
+    seed: number,
+    onChunk?: (tokens: Uint32Array) => void,
+  ): Promise<Uint32Array> {
+    const problems = validateSampling(o);
+    if (problems.length) throw new Error(problems.join(' '));
+    if (prime.length === 0) throw new Error('Sampling needs at least one character of prime text.');
+    const V = this.model.vocabSize;
+    const pp = this.plan(prime.length, 1);
+    const sp = this.plan(1, 1);
+    const rng = new Rng(seed);
+    // The sampled token goes straight into the sampling plan's input buffer: the next step embeds it.
+    const bufs = this.sampleBuffers(sp, 1, SAMPLE_CHUNK, undefined, sp.tokens);
+    const fromPrime = this.sampler.prepare(
+      1,
+      V,
+      (prime.length - 1) * V,
+      { ...bufs, logits: pp.logits },
+      o,
+      1,
+    );
+    const step: SampleCall = this.sampler.prepare(1, V, 0, bufs, o, SAMPLE_CHUNK);
+    const result = new Uint32Array(length);
+    try {
+      for (let done = 0; done < length;) {
+        const n = Math.min(SAMPLE_CHUNK, length - done);
+        this.device.queue.writeBuffer(
+          bufs.draws,
+          0,
+          Float32Array.from({ length: n }, () => rng.next()),
+        );
+        this.device.queue.writeBuffer(sp.rows, 0, carryRows(1));
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.sample' });
+        let s = 0;
+        if (done === 0) {
+          this.forward(pp, prime, resetRows(1), enc);
+          this.copyState(enc, pp, 0, sp, 1);
+        }
+        const pass = enc.beginComputePass({ label: 'GpuInference.sampleSteps' });
+        if (done === 0) this.sampler.encodeSample(pass, fromPrime, s++);
+        for (; s < n; s++) {
+          encodeForward(pass, sp, this.kernels);
+          this.sampler.encodeSample(pass, step, s);
+        }
+        pass.end();
+        this.device.queue.submit([enc.finish()]);
+        const chunk = new Uint32Array((await readFloats(this.device, bufs.out, n)).buffer.slice(0, n * 4));
+        result.set(chunk, done);
+        done += n;
+        onChunk?.(chunk);
+      }
+    } finally {
+      SampleKernel.destroy(fromPrime);
+      SampleKernel.destroy(step);
+      for (const b of [bufs.draws, bufs.out, bufs.work, bufs.logp]) b.destroy();
+    }
+    return result;
+  }
+
+  /** A Decoder for beam search with `width` rows. */
+  decoder(width: number): Decoder {
+    const bp = this.plan(1, width);
+    return {
+      start: async (prime) => {
+        if (prime.length === 0) throw new Error('Beam search needs at least one character of prime text.');
+        const pp = this.plan(prime.length, 1);
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.beamPrime' });
+        this.forward(pp, prime, resetRows(1), enc);
+        this.copyState(enc, pp, 0, bp, width);
+        return this.logProbs(pp, prime.length - 1, 1, enc);
+      },
+      next: async (tokens, parents) => {
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.beamStep' });
+        const inputs = new Uint32Array(width);
+        inputs.set(tokens);
+        const rows = carryRows(width);
+        rows.set(parents);
+        this.forward(bp, inputs, rows, enc);
+        return this.logProbs(bp, 0, width, enc);
+      },
+      dispose: () => undefined,
+    };
+  }
+
+  dispose(): void {
+    for (const p of this.plans.values()) for (const b of p.buffers) b.destroy();
+    this.plans.clear();
+  }
+}
+
+const GREEDY: SampleOptions = { temperature: 0, topK: 0, topP: 1 };
