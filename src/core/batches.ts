@@ -33,6 +33,18 @@ export class StreamBatcher {
     }
   }
 
+  /** Where reading stands: the epoch and the next window in it (checkpoints save and restore it). */
+  get position(): { epoch: number; window: number } {
+    return { epoch: this.epoch, window: this.window };
+  }
+
+  set position(p: { epoch: number; window: number }) {
+    if (!Number.isInteger(p.window) || p.window < 0 || p.window >= this.windowsPerEpoch)
+      throw new Error(`Batch position: window ${p.window} is outside 0…${this.windowsPerEpoch - 1}`);
+    this.epoch = p.epoch;
+    this.window = p.window;
+  }
+
   /** The next window; `startsEpoch` is true on the first window of each epoch (streams restart). */
   next(): TokenBatch & { startsEpoch: boolean } {
     const { batchSize: B, seqLen: T } = this;

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { type Checkpoint, CheckpointError, decodeCheckpoint, encodeCheckpoint, textHash } from './checkpoint';
+import { DEFAULT_TRAIN, type ModelConfig } from './config';
+import { initParams, paramLayout } from './params';
+import { decodeSafetensors, encodeSafetensors } from './safetensors';
+
+const model: ModelConfig = {
+  cell: 'lstm',
+  vocabSize: 5,
+  embedSize: 3,
+  hiddenSize: 4,
+  layers: 2,
+  learnedInit: true,
+};
+
+function checkpoint(): Checkpoint {
+  const layout = paramLayout(model);
+  const params = initParams(model, layout, 9);
+  const m = initParams(model, layout, 10);
+  const v = initParams(model, layout, 11).map(Math.abs);
+  const h = [Float32Array.from({ length: 8 }, (_, i) => i / 8), new Float32Array(8).fill(-0.5)];
+  return {
+    model,
+    train: { ...DEFAULT_TRAIN, batchSize: 2 },
+    vocab: ['\n', ' ', 'a', '中', '😀'],
+    step: 123,
+    data: { epoch: 2, window: 7, valFraction: 0.1, corpusChars: 1000, corpusHash: textHash('x') },
+    params,
+    optimizer: { m, v },
+    state: { fresh: false, h, c: h.map((x) => x.map((y) => y * 2)) },
+    valLoss: 1.25,
+  };
+}
+
+describe('checkpoints', () => {
+  it('round-trips bitwise: parameters, optimiser state, carried state and metadata', () => {
+    const ck = checkpoint();
+    const bytes = encodeCheckpoint(ck);
+    const back = decodeCheckpoint(bytes);
+    expect(Buffer.from(back.params.buffer).equals(Buffer.from(ck.params.buffer))).toBe(true);
+    expect(Buffer.from(back.optimizer!.v.buffer).equals(Buffer.from(ck.optimizer!.v.buffer))).toBe(true);
+    expect(back.state).toEqual(ck.state);
+    expect({ ...back, params: 0, optimizer: 0, state: 0 }).toEqual({
+      ...ck,
+      params: 0,
+      optimizer: 0,
+      state: 0,
+    });
+    expect(Buffer.from(encodeCheckpoint(back)).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('uses PyTorch state_dict names and shapes for the parameters', () => {
+    const names = [...decodeSafetensors(encodeCheckpoint(checkpoint())).tensors.entries()]
+      .filter(([n]) => !n.startsWith('optimizer.') && !n.startsWith('state.'))
+      .map(([n, t]) => `${n} ${t.shape.join('×')}`);
+    expect(names).toEqual([
+      'embedding.weight 5×3',
+      'rnn.weight_ih_l0 16×3',
+      'rnn.weight_hh_l0 16×4',
+      'rnn.bias_ih_l0 16',
+      'rnn.bias_hh_l0 16',
+      'rnn.h0_l0 4',
+      'rnn.c0_l0 4',
+      'rnn.weight_ih_l1 16×4',
+      'rnn.weight_hh_l1 16×4',
+      'rnn.bias_ih_l1 16',
+      'rnn.bias_hh_l1 16',
+      'rnn.h0_l1 4',
+      'rnn.c0_l1 4',
+      'head.weight 5×4',
+      'head.bias 5',
+    ]);
+  });
+
+  it('refuses broken files with messages a user can act on', () => {
+    const ck = checkpoint();
+    expect(() => decodeCheckpoint(new TextEncoder().encode('{"not": "a model"}'))).toThrow(CheckpointError);
+    const bytes = encodeCheckpoint(ck);
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 10))).toThrow(/not an Unroll model file/);
+    const nan = { ...ck, params: ck.params.slice() };
+    nan.params[paramLayout(model).layers[1]!.weightHh.offset + 2] = NaN;
+    expect(() => decodeCheckpoint(encodeCheckpoint(nan))).toThrow(/rnn.weight_hh_l1.*NaN/);
+    const foreign = encodeSafetensors([{ name: 'w', shape: [1], data: new Float32Array(1) }], {});
+    expect(() => decodeCheckpoint(foreign)).toThrow(/format is not stated/);
+    const file = decodeSafetensors(bytes);
+    const meta = { ...file.metadata, model: JSON.stringify({ ...model, hiddenSize: 5 }) };
+    const tensors = [...file.tensors].map(([name, t]) => ({ name, ...t }));
+    expect(() => decodeCheckpoint(encodeSafetensors(tensors, meta))).toThrow(
+      /shape \[16,3\].*needs \[20,3\]/,
+    );
+    expect(() => decodeCheckpoint(encodeSafetensors(tensors, { ...file.metadata, vocab: '["a"]' }))).toThrow(
+      /vocabulary/,
+    );
+  });
+});

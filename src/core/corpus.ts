@@ -1,0 +1,53 @@
+// A corpus made ready for training: checked (empty, binary or too short texts get a clear message), its
+// code-point vocabulary built from the whole text (so validation characters are known), and split into a
+// training head and a validation tail (char-rnn's contiguous split, 90/10 by default).
+import { Vocab } from './vocab';
+
+export interface Corpus {
+  vocab: Vocab;
+  train: Uint32Array;
+  val: Uint32Array;
+  /** Code points in the whole text. */
+  chars: number;
+}
+
+export const DEFAULT_VAL_FRACTION = 0.1;
+
+/** Problems that make a text unusable as a corpus; empty when it is fine. */
+export function checkCorpusText(text: string): string[] {
+  if (text.length === 0) return ['The corpus is empty: paste or load some text.'];
+  if (text.trim().length === 0) return ['The corpus contains only whitespace.'];
+  let control = 0;
+  let replacement = 0;
+  let n = 0;
+  for (const ch of text) {
+    n++;
+    const c = ch.codePointAt(0)!;
+    if (c === 0) return ['The corpus contains NUL bytes: it looks like a binary file, not text.'];
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
+    if (c === 0xfffd) replacement++;
+  }
+  if (replacement > 0.01 * n)
+    return [
+      `The corpus has ${replacement} undecodable characters (U+FFFD): it is binary or not UTF-8 text. Save it as UTF-8.`,
+    ];
+  if (control > 0.01 * n)
+    return [`The corpus has ${control} control characters: it looks like a binary file.`];
+  if (n < 3) return [`The corpus has ${n} character${n === 1 ? '' : 's'}; it needs at least 3.`];
+  return [];
+}
+
+/** Checks, encodes and splits `text`; throws an Error with the first problem. */
+export function prepareCorpus(text: string, valFraction = DEFAULT_VAL_FRACTION): Corpus {
+  const problems = checkCorpusText(text);
+  if (!(valFraction >= 0 && valFraction < 1))
+    problems.push(`The validation fraction must be at least 0 and below 1 (got ${valFraction}).`);
+  if (problems.length) throw new Error(problems.join(' '));
+  const vocab = Vocab.fromText(text);
+  if (vocab.size < 2) throw new Error('The corpus uses a single character: there is nothing to predict.');
+  const tokens = vocab.encode(text);
+  // At least 2 characters on each side when there is a validation split at all.
+  const nVal = valFraction === 0 ? 0 : Math.max(2, Math.round(tokens.length * valFraction));
+  const cut = Math.max(2, tokens.length - nVal);
+  return { vocab, train: tokens.subarray(0, cut), val: tokens.subarray(cut), chars: tokens.length };
+}
