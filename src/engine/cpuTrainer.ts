@@ -34,6 +34,11 @@ export class CpuTrainer implements Trainer {
     return this.ref.train;
   }
 
+  /** The live float64 parameters (the CPU inference reads them without a copy). */
+  get params(): Float64Array {
+    return this.ref.params;
+  }
+
   get layout(): ParamLayout {
     return this.ref.layout;
   }

@@ -40,6 +40,8 @@ export class Engine implements Trainer {
   private pending: Promise<void>[] = [];
   private disposed = false;
   private inferenceRunner: GpuInference | null = null;
+  private snapshotParams: GPUBuffer | null = null;
+  private snapshotRunner: GpuInference | null = null;
   /** The next step starts every sequence from h0/c0 (first step, after a reshape, after resetState). */
   private fresh = true;
   private rowsReset!: Uint32Array;
@@ -218,6 +220,23 @@ export class Engine implements Trainer {
     }));
   }
 
+  /**
+   * Inference over a copy of the parameters as they are after the steps submitted so far: a validation pass
+   * interleaved with later training steps still measures this step's model. One snapshot at a time.
+   */
+  snapshot(): GpuInference {
+    if (this.disposed) throw new Error('Engine: used after dispose()');
+    this.snapshotParams ??= createStorageBuffer(this.device, 'Engine.snapshot', this.layout.totalSize);
+    const enc = this.device.createCommandEncoder({ label: 'Engine.snapshot' });
+    enc.copyBufferToBuffer(this.params, 0, this.snapshotParams, 0, this.params.size);
+    this.device.queue.submit([enc.finish()]);
+    return (this.snapshotRunner ??= new GpuInference(this.device, this.model, this.kernels, {
+      layout: this.layout,
+      params: this.snapshotParams,
+      grads: this.grads,
+    }));
+  }
+
   /** The next step starts every sequence from h0/c0 (or zeros) instead of the carried state. */
   resetState(): void {
     this.fresh = true;
@@ -321,6 +340,8 @@ export class Engine implements Trainer {
     if (this.disposed) return;
     this.disposed = true;
     this.inferenceRunner?.dispose();
+    this.snapshotRunner?.dispose();
+    this.snapshotParams?.destroy();
     for (const b of this.plan.buffers) b.destroy();
     this.plan.ring.destroy();
     for (const b of [this.params, this.grads, this.optM, this.optV, this.optCall.uniform]) b.destroy();
