@@ -86,8 +86,9 @@ export class CharLM {
       throw new Error(
         `This checkpoint was trained on a different text (${ck.data.corpusChars} characters, fingerprint ${ck.data.corpusHash}); resume it with the same corpus.`,
       );
-    const { vocabSize: _v, ...shape } = ck.model;
-    const lm = new CharLM({ text, model: shape, train: ck.train, device }, ck.data.valFraction);
+    const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
+    const model = { cell, embedSize, hiddenSize, layers, learnedInit };
+    const lm = new CharLM({ text, model, train: ck.train, device }, ck.data.valFraction);
     if (lm.corpus.vocab.chars.join('') !== ck.vocab.join(''))
       throw new Error('The corpus vocabulary differs from the checkpoint’s.');
     await lm.load(ck);
