@@ -56,6 +56,8 @@ export class CharLM {
     this.corpus = prepareCorpus(setup.text, valFraction);
     this.corpusHash = textHash(setup.text);
     this.model = { ...setup.model, vocabSize: this.corpus.vocab.size };
+    // Data problems first: a text too short for the window says so before any allocation.
+    this.batcher = new StreamBatcher(this.corpus.train, setup.train.batchSize, setup.train.seqLen);
     if (setup.device) {
       const engine = Engine.create(setup.device, this.model, setup.train);
       this.trainer = engine;
@@ -66,7 +68,6 @@ export class CharLM {
       this.inference = new CpuInference(this.model, () => cpu.params);
     }
     this.text = new TextModel(this.corpus.vocab, this.model, this.inference);
-    this.batcher = new StreamBatcher(this.corpus.train, setup.train.batchSize, setup.train.seqLen);
     this.trainer.events.on('metrics', (m) =>
       this.events.emit('metrics', { ...m, step: m.step + this.stepBase, epoch: this.batcher.epoch }),
     );

@@ -1,0 +1,176 @@
+// The train, sample and export commands as a user runs them (bundled by scripts/bundle.mjs, as npm run does):
+// bad input is one line on stderr, exit code 2 and nothing written; a small CPU run produces the documented
+// JSON lines, a model file that samples, and an export folder whose train.py is valid Python.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'unroll-cli-'));
+// Inside the project, so the bundles resolve the external `webgpu` package from node_modules.
+const bundle = (name: string) => join('dist-node', 'cli-test', `${name}.mjs`);
+
+beforeAll(() => {
+  for (const name of ['train', 'sample', 'export'])
+    execFileSync('node', ['scripts/bundle.mjs', `src/cli/${name}.ts`, bundle(name)]);
+}, 60_000);
+
+function run(name: string, args: string[]) {
+  const r = spawnSync('node', [bundle(name), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const file = (name: string, content: string | Uint8Array) => {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+};
+
+const text = 'the cat sat on the mat. the dog ate the hat.\n'.repeat(12);
+
+describe('CLI: bad input', () => {
+  const cases: [string, string, string[], RegExp][] = [
+    ['missing corpus', 'train', ['--corpus', join(dir, 'none.txt')], /no such file/],
+    ['empty corpus', 'train', ['--corpus', file('empty.txt', '')], /empty/],
+    [
+      'binary corpus',
+      'train',
+      ['--corpus', file('bin.dat', new Uint8Array([0x89, 0x50, 0, 0, 0xff, 0xfe]))],
+      /UTF-8|binary/,
+    ],
+    ['unknown flag', 'train', ['--corpus', file('a.txt', text), '--hiden', '8'], /unknown option --hiden/],
+    ['hidden out of range', 'train', ['--corpus', file('b.txt', text), '--hidden', '0'], /--hidden must be/],
+    [
+      'bad learning rate',
+      'train',
+      ['--corpus', file('c.txt', text), '--lr', 'fast'],
+      /--lr must be a number/,
+    ],
+    [
+      'bad cell',
+      'train',
+      ['--corpus', file('d.txt', text), '--cell', 'transformer'],
+      /--cell must be one of/,
+    ],
+    [
+      'corpus shorter than the window',
+      'train',
+      ['--corpus', file('short.txt', 'abcdefgh'), '--seq', '64', '--batch', '2', '--backend', 'cpu'],
+      /too short/,
+    ],
+    ['sample without --model', 'sample', [], /--model is required/],
+    [
+      'corrupt model file',
+      'sample',
+      ['--model', file('bad.safetensors', 'not a model at all')],
+      /not an Unroll model/,
+    ],
+    [
+      'export of a missing model',
+      'export',
+      ['--model', join(dir, 'none.safetensors'), '--out', join(dir, 'x')],
+      /no such model file/,
+    ],
+  ];
+  for (const [label, cmd, args, message] of cases) {
+    it(`${label}: exit 2, one line, nothing written`, () => {
+      const out = join(dir, `out-${label.replace(/\W+/g, '-')}`);
+      const r = run(cmd, [...args, ...(cmd === 'train' ? ['--out', out] : [])]);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(message);
+      expect(r.err).toMatch(new RegExp(`^unroll ${cmd}: `));
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+});
+
+describe('CLI: a small run on the CPU backend', () => {
+  const out = join(dir, 'run');
+  it('trains with --json lines, samples, beams and exports', () => {
+    const corpus = file('corpus.txt', text);
+    const r = run('train', [
+      ...['--corpus', corpus, '--backend', 'cpu', '--cell', 'gru', '--hidden', '12', '--layers', '1'],
+      ...['--seq', '8', '--batch', '4', '--steps', '20', '--val-every', '10', '--lr', '0.01', '--json'],
+      ...['--out', out],
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const steps = lines.filter((l) => !l.done && l.val_loss === undefined);
+    expect(steps).toHaveLength(20);
+    expect(Object.keys(steps[0]!).sort()).toEqual([
+      'chars_per_s',
+      'grad_norm',
+      'loss',
+      'lr',
+      'ms_per_step',
+      'step',
+    ]);
+    expect(lines.filter((l) => l.val_loss !== undefined && !l.done).map((l) => l.step)).toEqual([10, 20]);
+    const done = lines.at(-1)!;
+    expect(done).toMatchObject({ done: true, step: 20, checkpoint: join(out, 'model.safetensors') });
+    expect(done.val_loss as number).toBeLessThan(Math.log(14));
+
+    const model = join(out, 'model.safetensors');
+    const s = run('sample', [
+      '--model',
+      model,
+      '--backend',
+      'cpu',
+      '--prime',
+      'the ',
+      '--length',
+      '30',
+      '--seed',
+      '3',
+    ]);
+    expect(s.code, s.err).toBe(0);
+    expect([...s.out.trimEnd()].length).toBeGreaterThanOrEqual(4 + 20);
+    expect(s.out.startsWith('the ')).toBe(true);
+    const again = run('sample', [
+      '--model',
+      model,
+      '--backend',
+      'cpu',
+      '--prime',
+      'the ',
+      '--length',
+      '30',
+      '--seed',
+      '3',
+    ]);
+    expect(again.out).toBe(s.out);
+    const unseen = run('sample', ['--model', model, '--backend', 'cpu', '--prime', 'Zebra']);
+    expect(unseen.code).toBe(2);
+    expect(unseen.err).toMatch(/never seen: "Z"/);
+    const b = run('sample', [
+      '--model',
+      model,
+      '--backend',
+      'cpu',
+      '--prime',
+      'the ',
+      '--length',
+      '5',
+      '--beam',
+      '3',
+    ]);
+    expect(b.code, b.err).toBe(0);
+    expect(b.out.match(/^# log-prob/gm)).toHaveLength(3);
+
+    const exp = join(dir, 'export');
+    const e = run('export', ['--model', model, '--out', exp]);
+    expect(e.code, e.err).toBe(0);
+    expect(readdirSync(exp).sort()).toEqual(['README.txt', 'model.safetensors', 'train.py', 'vocab.json']);
+    expect(readFileSync(join(exp, 'train.py'), 'utf8')).toMatch(/nn\.GRU/);
+    const py = spawnSync('python3', ['-m', 'py_compile', join(exp, 'train.py')], { encoding: 'utf8' });
+    expect(py.status, py.stderr || String(py.error)).toBe(0);
+    const twice = run('export', ['--model', model, '--out', exp]);
+    expect(twice.code).toBe(2);
+    expect(run('train', ['--corpus', corpus, '--out', out, '--backend', 'cpu']).err).toMatch(/exists/);
+  }, 120_000);
+});

@@ -1,0 +1,39 @@
+// Input helpers shared by the CLI commands: reading a corpus or model file with clear errors, and opening
+// the backend (Dawn's WebGPU, or none for the CPU reference).
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { checkCorpusText } from '../core/corpus';
+import { adapterName } from '../gpu/device';
+import { InputError } from './command';
+import { acquireNodeDevice } from './dawn';
+
+/** The corpus as text; missing, empty, binary or non-UTF-8 files are InputErrors naming the file. */
+export function readCorpusFile(path: string): string {
+  if (!existsSync(path)) throw new InputError(`no such file: ${path}`);
+  if (!statSync(path).isFile()) throw new InputError(`${path} is not a file`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch {
+    throw new InputError(`${path} is not UTF-8 text (a binary file?)`);
+  }
+  const problems = checkCorpusText(text);
+  if (problems.length) throw new InputError(`${path}: ${problems[0]}`);
+  return text;
+}
+
+/** A model file's bytes; a missing file is an InputError. */
+export function readModelBytes(path: string): Uint8Array {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new InputError(`no such model file: ${path}`);
+  return readFileSync(path);
+}
+
+/** Dawn's device for 'webgpu' (its adapter named on stderr unless quiet), null for 'cpu'. */
+export async function openBackend(backend: 'webgpu' | 'cpu', quiet: boolean): Promise<GPUDevice | null> {
+  if (backend === 'cpu') return null;
+  const { device, adapter } = await acquireNodeDevice();
+  if (!quiet)
+    process.stderr.write(
+      `WebGPU adapter: ${adapterName(adapter)}${adapter.isSoftware ? ' (software: correct but slow; use a real GPU for real runs)' : ''}\n`,
+    );
+  return device;
+}

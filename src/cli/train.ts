@@ -1,0 +1,185 @@
+// `npm run train -- --corpus FILE …`: trains a character-level model with CharLM on Dawn (the real GPU when
+// present, SwiftShader otherwise) or, with --backend cpu, on the float64 reference. A progress line on a
+// terminal; with --json one object per line. Everything is checked before the first step; on bad input
+// nothing is written. The checkpoint lands in --out (default runs/<date-time>) as model.safetensors.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CELL_TYPES,
+  DEFAULT_TRAIN,
+  OPTIMIZER_TYPES,
+  type TrainConfig,
+  validateModel,
+  validateTrain,
+} from '../core/config';
+import { CharLM, type ModelShape } from '../engine/lm';
+import type { EvalResult } from '../engine/sampling';
+import { Args, UsageError } from './args';
+import { InputError, runCommand } from './command';
+import { openBackend, readCorpusFile, readModelBytes } from './io';
+import { Progress } from './progress';
+
+const FLAGS = [
+  'corpus',
+  'cell',
+  'hidden',
+  'embed',
+  'layers',
+  'seq',
+  'batch',
+  'lr',
+  'optimizer',
+  'clip',
+  'steps',
+  'val-every',
+  'val-fraction',
+  'seed',
+  'backend',
+  'resume',
+  'out',
+  'json',
+  'no-carry',
+  'learned-init',
+] as const;
+
+interface Line {
+  step: number;
+  loss: number;
+  val_loss?: number;
+  val_bits?: number;
+  grad_norm: number;
+  lr: number;
+  ms_per_step: number;
+  chars_per_s: number;
+}
+
+async function main(): Promise<void> {
+  const args = new Args(process.argv.slice(2), FLAGS);
+  const text = readCorpusFile(args.value('corpus', true));
+  const hidden = args.int('hidden', 128, 1, 1024);
+  const model: ModelShape = {
+    cell: args.choice('cell', 'lstm', CELL_TYPES),
+    hiddenSize: hidden,
+    embedSize: args.int('embed', hidden, 1, 4096),
+    layers: args.int('layers', 2, 1, 4),
+    learnedInit: args.flag('learned-init'),
+  };
+  const train: TrainConfig = {
+    ...DEFAULT_TRAIN,
+    seqLen: args.int('seq', DEFAULT_TRAIN.seqLen, 1, 1024),
+    batchSize: args.int('batch', DEFAULT_TRAIN.batchSize, 1, 1024),
+    learningRate: args.num('lr', DEFAULT_TRAIN.learningRate, 1e-7, 10),
+    optimizer: args.choice('optimizer', DEFAULT_TRAIN.optimizer, OPTIMIZER_TYPES),
+    clipNorm: args.num('clip', DEFAULT_TRAIN.clipNorm, 0, 1e6),
+    seed: args.int('seed', DEFAULT_TRAIN.seed, 0, 2 ** 32 - 1),
+    carryState: !args.flag('no-carry'),
+  };
+  const steps = args.int('steps', 1000, 1, 1e9);
+  const valEvery = args.int('val-every', 100, 1, 1e9);
+  const valFraction = args.num('val-fraction', 0.1, 0.001, 0.5);
+  const backend = args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const);
+  const json = args.flag('json');
+  const resume = args.value('resume');
+  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train)];
+  if (problems.length) throw new UsageError(problems.join(' '));
+  const out = args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-'));
+  if (existsSync(join(out, 'model.safetensors')) && !resume)
+    throw new UsageError(`${out}/model.safetensors exists; choose another --out (nothing was overwritten)`);
+
+  const device = await openBackend(backend, json);
+  let lm: CharLM;
+  try {
+    lm = resume
+      ? await CharLM.resume(readModelBytes(resume), text, device)
+      : CharLM.create({ text, model, train, valFraction, device });
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  const T = lm.train.seqLen;
+  const B = lm.train.batchSize;
+  const first = lm.step;
+  const last = first + steps;
+  if (!json)
+    process.stderr.write(
+      `${lm.model.cell} ${lm.model.layers}×${lm.model.hiddenSize}, vocabulary ${lm.model.vocabSize}, ${lm.corpus.train.length} training / ${lm.corpus.val.length} validation characters, B ${B} T ${T}, ${lm.backend === 'cpu' ? 'CPU reference (slow)' : 'WebGPU'}\n`,
+    );
+
+  const progress = new Progress(!json && process.stderr.isTTY === true, last);
+  const emit = (line: Line) => {
+    if (json) process.stdout.write(JSON.stringify(line) + '\n');
+    else progress.update(line);
+  };
+  let t0 = performance.now();
+  let s0 = first;
+  let msPerStep = 0;
+  const recent = new Map<number, Line>();
+  lm.events.on('metrics', (m) => {
+    const line: Line = {
+      step: m.step,
+      loss: m.loss,
+      grad_norm: m.gradNorm,
+      lr: lm.train.learningRate,
+      ms_per_step: msPerStep,
+      chars_per_s: msPerStep ? (B * T * 1000) / msPerStep : 0,
+    };
+    recent.set(m.step, line);
+    recent.delete(m.step - 64);
+    emit(line);
+  });
+  let lastVal: EvalResult | undefined;
+  lm.events.on('validation', ({ step, result }) => {
+    lastVal = result;
+    const base = recent.get(step);
+    emit({
+      ...(base ?? {
+        step,
+        loss: NaN,
+        grad_norm: NaN,
+        lr: lm.train.learningRate,
+        ms_per_step: msPerStep,
+        chars_per_s: 0,
+      }),
+      val_loss: result.nats,
+      val_bits: result.bits,
+    });
+  });
+  let diverged = false;
+  lm.events.on('diverged', () => (diverged = true));
+
+  for (let s = first + 1; s <= last; s++) {
+    lm.trainStep();
+    if (s % valEvery === 0 && s !== last) void lm.startValidation();
+    // Drain every 16 steps: bounds the work in flight and times the steps that completed.
+    if (s % 16 === 0 || s === last) {
+      await lm.flush();
+      const now = performance.now();
+      msPerStep = (now - t0) / (s - s0);
+      t0 = now;
+      s0 = s;
+    }
+    if (diverged) break;
+  }
+  const val = await lm.validate();
+  lastVal = val;
+  progress.done();
+  mkdirSync(out, { recursive: true });
+  const file = join(out, 'model.safetensors');
+  writeFileSync(file, await lm.save());
+  const done = {
+    done: true,
+    step: lm.step,
+    val_loss: lastVal.nats,
+    val_bits: lastVal.bits,
+    checkpoint: file,
+    diverged,
+  };
+  if (json) process.stdout.write(JSON.stringify(done) + '\n');
+  else
+    process.stderr.write(
+      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${lm.step}: validation ${val.nats.toFixed(4)} nats/char (${val.bits.toFixed(4)} bits/char); saved ${file}\n`,
+    );
+  lm.dispose();
+  device?.destroy();
+}
+
+runCommand('train', main);
