@@ -59,6 +59,7 @@ describe('CLI: bad input', () => {
       ['--corpus', file('short.txt', 'abcdefgh'), '--seq', '64', '--batch', '2', '--backend', 'cpu'],
       /too short/,
     ],
+    ['unknown synthetic corpus', 'train', ['--corpus', 'synthetic:nope'], /Unknown synthetic corpus "nope"/],
     ['sample without --model', 'sample', [], /--model is required/],
     [
       'corrupt model file',

@@ -2,6 +2,7 @@
 // present, SwiftShader otherwise) or, with --backend cpu, on the float64 reference. A progress line on a
 // terminal; with --json one object per line. Everything is checked before the first step; on bad input
 // nothing is written. The checkpoint lands in --out (default runs/<date-time>) as model.safetensors.
+// --corpus synthetic:ID[:CHARS] trains on a generated teaching corpus instead of a file.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -12,6 +13,7 @@ import {
   validateModel,
   validateTrain,
 } from '../core/config';
+import { syntheticTask } from '../core/synthetic';
 import { CharLM, type ModelShape } from '../engine/lm';
 import type { EvalResult } from '../engine/sampling';
 import { Args, UsageError } from './args';
@@ -55,7 +57,10 @@ interface Line {
 
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), FLAGS);
-  const text = readCorpusFile(args.value('corpus', true));
+  const corpusArg = args.value('corpus', true);
+  const text = corpusArg.startsWith('synthetic:')
+    ? synthetic(corpusArg, args.int('seed', 1, 0, 2 ** 32 - 1))
+    : readCorpusFile(corpusArg);
   const hidden = args.int('hidden', 128, 1, 1024);
   const model: ModelShape = {
     cell: args.choice('cell', 'lstm', CELL_TYPES),
@@ -180,6 +185,21 @@ async function main(): Promise<void> {
     );
   lm.dispose();
   device?.destroy();
+}
+
+/** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */
+function synthetic(spec: string, seed: number): string {
+  const [, id = '', chars = '100000'] = spec.split(':');
+  const n = Number(chars);
+  if (!Number.isInteger(n) || n < 100 || n > 10_000_000)
+    throw new UsageError(
+      `--corpus ${spec}: the length must be a whole number of characters from 100 to 10000000`,
+    );
+  try {
+    return syntheticTask(id).generate(seed, n);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
 }
 
 runCommand('train', main);
