@@ -2,16 +2,20 @@
 // stores. Components never see the worker; they call the actions exported here (DESIGN.md §3.4).
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
+import { handleRunEvent } from './runActions';
 
 let worker: Worker | null = null;
 
-function send(msg: ToWorker): void {
-  worker?.postMessage(msg);
+/** Posts a command to the training worker (transferring `transfer`). */
+export function send(msg: ToWorker, transfer: Transferable[] = []): void {
+  worker?.postMessage(msg, transfer);
 }
 
 /** Applies one worker event to the GPU store (pure, so it is unit-tested without a worker). */
 export function reduceGpuEvent(state: GpuState, msg: FromWorker): Partial<GpuState> {
   switch (msg.type) {
+    default:
+      return {};
     case 'ready':
       return { status: 'ready', adapter: msg.adapter, message: null };
     case 'unavailable':
@@ -51,7 +55,8 @@ export function reduceGpuEvent(state: GpuState, msg: FromWorker): Partial<GpuSta
 /** Starts the worker once; safe to call from an effect that may run twice. */
 export function startWorker(): void {
   if (worker) return;
-  if (typeof navigator === 'undefined' || !('gpu' in navigator)) {
+  const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu;
+  if (!hasGpu) {
     useGpuStore.setState(
       reduceGpuEvent(useGpuStore.getState(), {
         type: 'unavailable',
@@ -60,19 +65,21 @@ export function startWorker(): void {
           'This browser has no WebGPU. Use a current Chrome or Edge (Windows, macOS, ChromeOS, Android), Safari 26+, or Firefox 141+ on Windows; on Linux, Chrome with chrome://flags/#enable-unsafe-webgpu enabled.',
       }),
     );
-    return;
   }
+  // The worker also runs the labelled CPU fallback, so it starts with or without WebGPU.
   worker = new Worker(new URL('../worker/main.ts', import.meta.url), {
     type: 'module',
     name: 'unroll-trainer',
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
+    if (handleRunEvent(ev.data)) return;
+    if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));
   };
   worker.onerror = (ev) => {
     useGpuStore.setState((s) => ({ errors: [...s.errors, `Worker failed: ${ev.message}`] }));
   };
-  send({ type: 'init' });
+  send({ type: 'init', gpu: hasGpu });
 }
 
 export const gpuActions = {
@@ -85,7 +92,7 @@ export const gpuActions = {
   /** Re-acquires the device after a loss. */
   reconnect(): void {
     useGpuStore.setState({ status: 'starting', message: null });
-    send({ type: 'init' });
+    send({ type: 'init', gpu: true });
   },
   simulateDeviceLoss(): void {
     send({ type: 'simulateDeviceLoss' });

@@ -1,28 +1,74 @@
-// The page shell: header with the GPU status pill, then the panels. Starts the worker once.
+// The playground: corpus and model settings on the left, controls, charts and sampling on the right; GPU
+// details and the kernel self-test below. Starts the worker once and applies a shared link's settings.
 import { useEffect } from 'react';
+import { useRunStore } from '../state/runStore';
 import { startWorker } from '../state/workerClient';
-import { Header } from './panels/Header';
+import { applyHash } from '../state/runActions';
+import { GradNormChart, LossChart } from './charts/TrainingCharts';
+import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
+import { Header } from './panels/Header';
+import { ModelPanel } from './panels/ModelPanel';
+import { RunBar } from './panels/RunBar';
+import { SamplePanel } from './panels/SamplePanel';
 import { SelfTestPanel } from './panels/SelfTestPanel';
 
+function RunMessages() {
+  const run = useRunStore((s) => s.run);
+  return (
+    <>
+      {run.error && (
+        <div className="notice notice-bad" role="alert" data-testid="run-error">
+          {run.error}
+        </div>
+      )}
+      {run.diverged && (
+        <div className="notice notice-warn" role="alert" data-testid="run-diverged">
+          {run.diverged}
+        </div>
+      )}
+      {run.stale && (
+        <div className="notice notice-info" data-testid="run-stale">
+          The model or corpus changed since this run started: <b>Reset</b> (or Train) builds a new model with
+          the new settings.
+        </div>
+      )}
+    </>
+  );
+}
+
 export function App() {
-  useEffect(() => startWorker(), []);
+  useEffect(() => {
+    applyHash(location.hash);
+    startWorker();
+  }, []);
   return (
     <div className="app">
       <Header />
-      <main className="main">
-        <p className="lede">
-          Unroll trains character-level recurrent networks — vanilla RNN, LSTM, GRU — on <em>your</em> GPU
-          with WebGPU, in this tab, with nothing to install. First, check that your GPU runs Unroll's kernels
-          correctly.
-        </p>
-        <div className="grid">
-          <GpuStatusPanel />
-          <SelfTestPanel />
-        </div>
+      <main className="playground">
+        <aside className="setup">
+          <CorpusPanel />
+          <ModelPanel />
+        </aside>
+        <section className="work">
+          <div className="toolbar">
+            <RunBar />
+          </div>
+          <RunMessages />
+          <div className="charts">
+            <LossChart />
+            <GradNormChart />
+          </div>
+          <SamplePanel />
+        </section>
       </main>
+      <section className="diagnostics" aria-label="GPU diagnostics">
+        <GpuStatusPanel />
+        <SelfTestPanel />
+      </section>
       <footer className="footer">
-        Every kernel is checked against a float64 reference: |gpu − ref| ≤ atol + rtol·|ref|.
+        Every kernel is checked against a float64 reference: |gpu − ref| ≤ atol + rtol·|ref|. Parameters use
+        PyTorch’s names and gate order.
       </footer>
     </div>
   );

@@ -1,22 +1,96 @@
 // The dedicated Web Worker that owns the GPU device (DESIGN.md §1): the UI thread never touches WebGPU.
-// It turns protocol messages into GpuSession calls and session events into protocol messages.
+// It turns protocol messages into GpuSession and TrainingRunner calls, and their events into messages.
+import { paramLayout } from '../core/params';
 import { GpuSession } from '../engine/session';
-import type { FromWorker, ToWorker } from './protocol';
+import { CharLM } from '../engine/lm';
+import { estimateMemory } from '../engine/memory';
+import { TrainingRunner } from '../engine/runner';
+import type { Backend, FromWorker, RunInfo, SampleRequest, ToWorker } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (msg: FromWorker): void => scope.postMessage(msg);
+const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
 
 const session = new GpuSession(scope.navigator.gpu);
 session.events.on('ready', (adapter) => post({ type: 'ready', adapter }));
 session.events.on('unavailable', (u) => post({ type: 'unavailable', reason: u.reason, message: u.message }));
-session.events.on('lost', (l) => post({ type: 'deviceLost', message: l.message, expected: l.expected }));
+session.events.on('lost', (l) => {
+  // The run's buffers died with the device; the UI keeps the corpus and config and sets up again.
+  runner = null;
+  post({ type: 'deviceLost', message: l.message, expected: l.expected });
+});
 session.events.on('gpuError', (message) => post({ type: 'gpuError', message }));
 session.events.on('selfTestResult', (r) => post({ type: 'selfTestResult', ...r }));
+
+let runner: TrainingRunner | null = null;
+
+async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
+  if (backend === 'cpu') return null;
+  if (!session.device && !(await session.start())) throw new Error('No WebGPU device: use the CPU backend.');
+  return session.device;
+}
+
+function attach(r: TrainingRunner, backend: Backend): void {
+  runner?.dispose();
+  runner = r;
+  r.events.on('state', (state) => post({ type: 'runState', state }));
+  r.events.on('steps', (points) => post({ type: 'steps', points }));
+  r.events.on('validation', ({ step, result }) =>
+    post({ type: 'validation', step, nats: result.nats, bits: result.bits }),
+  );
+  r.events.on('speed', (speed) => post({ type: 'speed', speed }));
+  r.events.on('diverged', (d) => post({ type: 'diverged', ...d }));
+  r.events.on('error', (message) => post({ type: 'runError', message }));
+  const lm = r.lm;
+  const info: RunInfo = {
+    model: lm.model,
+    train: lm.train,
+    vocab: [...lm.corpus.vocab.chars],
+    paramCount: paramLayout(lm.model).count,
+    memoryBytes:
+      lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
+    trainChars: lm.corpus.train.length,
+    valChars: lm.corpus.val.length,
+    backend,
+    step: lm.step,
+  };
+  post({ type: 'runReady', info });
+}
+
+async function sample(id: number, q: SampleRequest): Promise<void> {
+  if (!runner) throw new Error('Set up a run first.');
+  const t0 = performance.now();
+  const text = runner.lm.text;
+  const step = runner.lm.step;
+  if (q.beam > 0) {
+    const beams = await text.beam(q.prime, q.beam, q.length);
+    const list = beams.map((b) => ({ text: b.text, logProb: b.logProb, score: b.score }));
+    post({
+      type: 'sampleDone',
+      id,
+      text: list[0]?.text ?? '',
+      beams: list,
+      ms: performance.now() - t0,
+      step,
+    });
+    return;
+  }
+  const opts = { temperature: q.temperature, topK: q.topK, topP: q.topP };
+  const out = await text.sample(q.prime, q.length, opts, q.seed, (chunk) =>
+    post({ type: 'sampleChunk', id, text: chunk }),
+  );
+  post({ type: 'sampleDone', id, text: out, ms: performance.now() - t0, step });
+}
 
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'init':
-      await session.start();
+      if (msg.gpu) await session.start();
+      else
+        post({
+          type: 'unavailable',
+          reason: 'no-webgpu',
+          message: 'This browser has no WebGPU.',
+        });
       return;
     case 'selfTest': {
       if (!session.device) await session.start();
@@ -27,11 +101,82 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'simulateDeviceLoss':
       session.device?.destroy();
       return;
+    case 'setup': {
+      const { setup } = msg;
+      try {
+        const device = await deviceFor(setup.backend);
+        attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend);
+      } catch (e) {
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    }
+    case 'play':
+      runner?.play();
+      return;
+    case 'pause':
+      runner?.pause();
+      return;
+    case 'step':
+      await runner?.step();
+      return;
+    case 'setHyper':
+      if (!runner) return;
+      try {
+        runner.setConfig(msg.patch);
+        if (msg.valEvery) runner.valEvery = msg.valEvery;
+      } catch (e) {
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    case 'sample':
+      try {
+        await sample(msg.id, msg.request);
+      } catch (e) {
+        post({ type: 'sampleError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    case 'saveModel': {
+      if (!runner) throw new Error('Nothing to save yet: set up a run first.');
+      const bytes = await runner.lm.save(msg.optimizer);
+      const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      const m = runner.lm.model;
+      post(
+        {
+          type: 'modelFile',
+          bytes: buf,
+          name: `unroll-${m.cell}-${m.layers}x${m.hiddenSize}-step${runner.lm.step}.safetensors`,
+        },
+        [buf],
+      );
+      return;
+    }
+    case 'loadModel':
+      try {
+        runner?.pause();
+        await runner?.idle();
+        const device = await deviceFor(msg.backend);
+        const lm = await CharLM.resume(new Uint8Array(msg.bytes), msg.text, device);
+        attach(new TrainingRunner(lm, msg.valEvery), msg.backend);
+      } catch (e) {
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
   }
 }
 
+// Messages are handled one at a time, in order, so a pause or sample never interleaves with setup.
+let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
-  handle(ev.data).catch((err: unknown) =>
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+  const msg = ev.data;
+  // Play/pause must act at once even while a long message (a sample) is being handled.
+  if (msg.type === 'pause' || msg.type === 'play') {
+    void handle(msg);
+    return;
+  }
+  queue = queue.then(() =>
+    handle(msg).catch((err: unknown) =>
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
+    ),
   );
 };

@@ -1,16 +1,74 @@
 // The typed message protocol between the UI thread (state/) and the training worker. Every message the two
 // sides exchange is declared here, so both ends are checked against one definition.
+import type { ModelConfig, TrainConfig } from '../core/config';
 import type { AdapterReport } from '../gpu/device';
 import type { CheckResult } from '../gpu/kernels/registry';
+import type { ModelShape } from '../engine/lm';
+import type { RunState, Speed, StepPoint } from '../engine/runner';
+
+export type { RunState, Speed, StepPoint } from '../engine/runner';
+export type { ModelShape } from '../engine/lm';
+
+export type Backend = 'webgpu' | 'cpu';
+
+/** Everything a run is created from; the UI keeps it and sends it whole. */
+export interface RunSetup {
+  text: string;
+  model: ModelShape;
+  train: TrainConfig;
+  valFraction: number;
+  /** Start a validation pass every this many steps. */
+  valEvery: number;
+  backend: Backend;
+}
+
+/** What the worker reports about a run it created. */
+export interface RunInfo {
+  model: ModelConfig;
+  train: TrainConfig;
+  vocab: string[];
+  paramCount: number;
+  memoryBytes: number;
+  trainChars: number;
+  valChars: number;
+  backend: Backend;
+  step: number;
+}
+
+export interface SampleRequest {
+  prime: string;
+  length: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  /** 0: sample; ≥ 1: beam search with this width. */
+  beam: number;
+  seed: number;
+}
+
+export interface BeamResult {
+  text: string;
+  logProb: number;
+  score: number;
+}
 
 /** UI → worker. */
 export type ToWorker =
-  /** Acquire the GPU device (again, after a loss). */
-  | { type: 'init' }
+  /** Acquire the GPU device (again, after a loss); gpu false when the page has no WebGPU. */
+  | { type: 'init'; gpu: boolean }
   /** Run every registered kernel's GPU-vs-reference check. */
   | { type: 'selfTest' }
   /** Destroy the device on purpose, to exercise device-loss recovery. */
-  | { type: 'simulateDeviceLoss' };
+  | { type: 'simulateDeviceLoss' }
+  | { type: 'setup'; setup: RunSetup }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'setHyper'; patch: Partial<TrainConfig>; valEvery?: number }
+  | { type: 'sample'; id: number; request: SampleRequest }
+  | { type: 'saveModel'; optimizer: boolean }
+  /** Resume from a model file on the given corpus (the file must come from that corpus). */
+  | { type: 'loadModel'; bytes: ArrayBuffer; text: string; valEvery: number; backend: Backend };
 
 /** Worker → UI. */
 export type FromWorker =
@@ -20,4 +78,15 @@ export type FromWorker =
   | { type: 'gpuError'; message: string }
   | { type: 'selfTestResult'; result: CheckResult; done: number; total: number }
   | { type: 'selfTestDone'; passed: number; failed: number; ms: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | { type: 'runReady'; info: RunInfo }
+  | { type: 'runError'; message: string }
+  | { type: 'runState'; state: RunState }
+  | { type: 'steps'; points: StepPoint[] }
+  | { type: 'validation'; step: number; nats: number; bits: number }
+  | { type: 'speed'; speed: Speed }
+  | { type: 'diverged'; step: number; message: string }
+  | { type: 'sampleChunk'; id: number; text: string }
+  | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
+  | { type: 'sampleError'; id: number; message: string }
+  | { type: 'modelFile'; bytes: ArrayBuffer; name: string };

@@ -1,7 +1,21 @@
-// Top bar: product name and a one-glance GPU status pill.
+// Top bar: product name, the light/dark switch and a one-glance GPU status pill.
+import { useEffect, useState } from 'react';
 import { useGpuStore } from '../../state/gpuStore';
 
+type Theme = 'light' | 'dark';
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem('unroll.theme');
+  if (saved === 'light' || saved === 'dark') return saved;
+  return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
 export function Header() {
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('unroll.theme', theme);
+  }, [theme]);
   const status = useGpuStore((s) => s.status);
   const adapter = useGpuStore((s) => s.adapter);
   const label =
@@ -26,11 +40,22 @@ export function Header() {
         <h1>Unroll</h1>
         <span className="tagline">recurrent networks, trained on your GPU, seen from the inside</span>
       </div>
-      <span
-        className={`pill pill-${status}${adapter?.isSoftware ? ' pill-software' : ''}`}
-        data-testid="gpu-pill"
-      >
-        {label}
+      <span className="header-right">
+        <button
+          type="button"
+          className="theme-toggle"
+          data-testid="theme-toggle"
+          aria-label={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        >
+          {theme === 'dark' ? '☀ Light' : '☾ Dark'}
+        </button>
+        <span
+          className={`pill pill-${status}${adapter?.isSoftware ? ' pill-software' : ''}`}
+          data-testid="gpu-pill"
+        >
+          {label}
+        </span>
       </span>
     </header>
   );

@@ -1,0 +1,181 @@
+// TrainingRunner: the play/pause/step loop around a CharLM that the playground's worker drives. It keeps the
+// GPU fed without running ahead of it (a flush every few steps, which also yields to incoming messages),
+// starts a validation pass every `valEvery` steps (interleaved, so training does not stall), measures speed,
+// and reports everything as events. Framework-free, so it runs under Node in tests.
+import { Emitter, type EventMap } from '../core/emitter';
+import type { TrainConfig } from '../core/config';
+import { CharLM, type LmSetup } from './lm';
+import type { EvalResult } from './sampling';
+import type { StepMetrics } from './types';
+
+export type RunState = 'idle' | 'training' | 'paused';
+
+/** One step as the UI draws it. */
+export interface StepPoint {
+  step: number;
+  epoch: number;
+  loss: number;
+  gradNorm: number;
+  clipScale: number;
+  nonFinite: boolean;
+  /** Per-layer ‖∂L/∂h_t‖ over the window (for the gradient-through-time view). */
+  dhNorms: number[][];
+  gpuMs?: number;
+}
+
+export interface Speed {
+  msPerStep: number;
+  charsPerSec: number;
+  /** GPU time per step from timestamp queries, when the adapter has them. */
+  gpuMsPerStep?: number;
+}
+
+export interface RunnerEvents extends EventMap {
+  state: RunState;
+  steps: StepPoint[];
+  validation: { step: number; result: EvalResult };
+  speed: Speed;
+  diverged: { step: number; message: string };
+  error: string;
+}
+
+/** Steps submitted between waits for the GPU: keeps at most this many in flight. */
+const FLUSH_EVERY = 4;
+
+export class TrainingRunner {
+  readonly events = new Emitter<RunnerEvents>();
+  private state: RunState = 'idle';
+  private loop: Promise<void> | null = null;
+  private pending: StepPoint[] = [];
+  private gpuMs: number[] = [];
+  valEvery: number;
+
+  constructor(
+    readonly lm: CharLM,
+    valEvery = 100,
+  ) {
+    this.valEvery = valEvery;
+    lm.events.on('metrics', (m) => this.onMetrics(m));
+    lm.events.on('validation', (v) => this.events.emit('validation', v));
+    lm.events.on('error', (e) => this.events.emit('error', e));
+  }
+
+  static create(setup: LmSetup, valEvery?: number): TrainingRunner {
+    return new TrainingRunner(CharLM.create(setup), valEvery);
+  }
+
+  get runState(): RunState {
+    return this.state;
+  }
+
+  private onMetrics(m: StepMetrics & { epoch: number }): void {
+    const gpu = m.gpuMs ? Object.values(m.gpuMs).reduce((a, b) => a + b, 0) : undefined;
+    if (gpu !== undefined) this.gpuMs.push(gpu);
+    this.pending.push({
+      step: m.step,
+      epoch: m.epoch,
+      loss: m.loss,
+      gradNorm: m.gradNorm,
+      clipScale: m.clipScale,
+      nonFinite: m.nonFinite,
+      dhNorms: m.dhNorms.map((d) => Array.from(d)),
+      ...(gpu !== undefined ? { gpuMs: gpu } : {}),
+    });
+    if (m.nonFinite) {
+      this.events.emit('diverged', {
+        step: m.step,
+        message: `Step ${m.step}: the gradient is not finite (NaN or ∞) — training paused and the update skipped. Lower the learning rate or set a clip threshold, then continue.`,
+      });
+      this.pause();
+    }
+  }
+
+  /** Hands the steps measured since the last call to listeners (one message per batch, not per step). */
+  private drain(): void {
+    if (!this.pending.length) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.events.emit('steps', batch);
+  }
+
+  private setState(s: RunState): void {
+    if (s === this.state) return;
+    this.state = s;
+    this.events.emit('state', s);
+  }
+
+  /** Starts (or resumes) training until pause(). */
+  play(): void {
+    if (this.state === 'training') return;
+    this.setState('training');
+    this.loop ??= this.run().finally(() => (this.loop = null));
+  }
+
+  pause(): void {
+    if (this.state === 'training') this.setState('paused');
+  }
+
+  /** One iteration while paused (or idle). */
+  async step(): Promise<void> {
+    if (this.state === 'training') return;
+    this.trainOne();
+    await this.lm.flush();
+    this.drain();
+    if (this.state === 'idle') this.setState('paused');
+  }
+
+  private trainOne(): void {
+    this.lm.trainStep();
+    if (this.lm.step % this.valEvery === 0) void this.lm.startValidation();
+  }
+
+  private async run(): Promise<void> {
+    const { seqLen: T, batchSize: B } = this.lm.train;
+    let t0 = performance.now();
+    let steps = 0;
+    try {
+      while (this.state === 'training') {
+        for (let i = 0; i < FLUSH_EVERY && this.state === 'training'; i++) {
+          this.trainOne();
+          steps++;
+        }
+        await this.lm.flush();
+        this.drain();
+        const now = performance.now();
+        if (now - t0 > 500) {
+          const ms = (now - t0) / steps;
+          const gpu = this.gpuMs.length
+            ? this.gpuMs.reduce((a, b) => a + b, 0) / this.gpuMs.length
+            : undefined;
+          this.events.emit('speed', {
+            msPerStep: ms,
+            charsPerSec: (T * B * 1000) / ms,
+            ...(gpu !== undefined ? { gpuMsPerStep: gpu } : {}),
+          });
+          t0 = now;
+          steps = 0;
+          this.gpuMs = [];
+        }
+        // Yield to the message loop so pause and sampling requests are handled between batches.
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    } catch (e) {
+      this.setState('paused');
+      this.events.emit('error', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** Waits until the loop has stopped (after pause). */
+  async idle(): Promise<void> {
+    await this.loop;
+  }
+
+  setConfig(patch: Partial<TrainConfig>): void {
+    this.lm.setConfig(patch);
+  }
+
+  dispose(): void {
+    this.state = 'idle';
+    void this.idle().then(() => this.lm.dispose());
+  }
+}

@@ -1,0 +1,43 @@
+// High-rate values outside React state (DESIGN.md §3.5): every training step lands here from the worker and
+// the charts read it on requestAnimationFrame when `version` has moved. Only low-rate facts go to zustand.
+import type { StepPoint } from '../worker/protocol';
+
+export interface ValPoint {
+  step: number;
+  nats: number;
+  bits: number;
+}
+
+/** Points kept per series before the oldest half is thinned by 2 (long runs stay cheap to draw). */
+const CAP = 20_000;
+
+export const live = {
+  /** Bumped on every change; a chart redraws when it differs from what it drew. */
+  version: 0,
+  steps: [] as StepPoint[],
+  val: [] as ValPoint[],
+
+  pushSteps(points: StepPoint[]): void {
+    for (const p of points) this.steps.push(p);
+    if (this.steps.length > CAP) {
+      const half = CAP / 2;
+      this.steps = [...this.steps.slice(0, half).filter((_, i) => i % 2 === 0), ...this.steps.slice(half)];
+    }
+    this.version++;
+  },
+
+  pushVal(v: ValPoint): void {
+    this.val.push(v);
+    this.version++;
+  },
+
+  reset(): void {
+    this.steps = [];
+    this.val = [];
+    this.version++;
+  },
+
+  last(): StepPoint | undefined {
+    return this.steps[this.steps.length - 1];
+  },
+};

@@ -1,0 +1,240 @@
+// The playground's actions (what buttons and fields call) and the folding of run events from the worker into
+// the run store and the live ring. Components never see the worker (DESIGN.md §3.4).
+import { type TrainConfig, validateModel, validateTrain } from '../core/config';
+import { paramLayout } from '../core/params';
+import { SYNTHETIC_TASKS, syntheticTask } from '../core/synthetic';
+import { estimateMemory } from '../engine/memory';
+import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
+import { live } from './live';
+import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
+import { decodeHash, encodeHash } from './urlHash';
+import { send } from './workerClient';
+
+const set = useRunStore.setState;
+const get = useRunStore.getState;
+
+/** Training settings that a running model takes between steps; anything else needs a Reset. */
+const LIVE_KEYS: (keyof TrainConfig)[] = [
+  'learningRate',
+  'optimizer',
+  'clipNorm',
+  'seqLen',
+  'batchSize',
+  'carryState',
+];
+
+let sampleId = 0;
+let downloads: ((bytes: ArrayBuffer, name: string) => void) | null = null;
+
+function syncHash(): void {
+  const s = get();
+  const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
+  const hash = encodeHash({ model: s.model, train: s.train, ...(preset ? { preset } : {}) });
+  if (typeof history !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+/** Parameters and GPU memory of the edited configuration, and every problem with it. */
+export function estimate(s: Pick<RunStoreState, 'model' | 'train'>, vocabSize: number) {
+  const model = { ...s.model, vocabSize: Math.max(2, vocabSize) };
+  const problems = [...validateModel(model), ...validateTrain(s.train)];
+  if (problems.length) return { params: 0, bytes: 0, problems };
+  return { params: paramLayout(model).count, bytes: estimateMemory(model, s.train).bytes, problems };
+}
+
+export const runActions = {
+  setCorpusText(text: string, name?: string): void {
+    set((s) => ({
+      corpus: { text, source: name ? { kind: 'text', name } : { kind: 'text' } },
+      run: { ...s.run, stale: s.run.status !== 'none' },
+    }));
+    syncHash();
+  },
+
+  usePreset(id: string): void {
+    const text = syntheticTask(id).generate(get().train.seed, PRESET_CHARS);
+    set((s) => ({
+      corpus: { text, source: { kind: 'preset', id } },
+      run: { ...s.run, stale: s.run.status !== 'none' },
+    }));
+    syncHash();
+  },
+
+  setModel(patch: Partial<ModelShape>): void {
+    set((s) => ({ model: { ...s.model, ...patch }, run: { ...s.run, stale: s.run.status !== 'none' } }));
+    syncHash();
+  },
+
+  setTrain(patch: Partial<TrainConfig>): void {
+    const s = get();
+    const train = { ...s.train, ...patch };
+    const structural = Object.keys(patch).some((k) => !LIVE_KEYS.includes(k as keyof TrainConfig));
+    set({ train, run: { ...s.run, stale: s.run.stale || (structural && s.run.status !== 'none') } });
+    if (!structural && s.run.status === 'ready' && validateTrain(train).length === 0)
+      send({ type: 'setHyper', patch });
+    syncHash();
+  },
+
+  setValEvery(n: number): void {
+    set({ valEvery: n });
+    if (get().run.status === 'ready') send({ type: 'setHyper', patch: {}, valEvery: n });
+  },
+
+  /** Builds the run from the edited experiment (discarding the current one). */
+  setup(): void {
+    const s = get();
+    live.reset();
+    set({
+      run: {
+        ...s.run,
+        status: 'starting',
+        error: null,
+        diverged: null,
+        speed: null,
+        stale: false,
+        state: 'idle',
+      },
+      sampling: { ...s.sampling, history: [], current: '' },
+    });
+    send({
+      type: 'setup',
+      setup: {
+        text: s.corpus.text,
+        model: s.model,
+        train: s.train,
+        valFraction: s.valFraction,
+        valEvery: s.valEvery,
+        backend: s.backend,
+      },
+    });
+  },
+
+  /** Train / Pause. Builds the run first when there is none or the experiment changed. */
+  toggle(): void {
+    const { run } = get();
+    if (run.state === 'training') return void send({ type: 'pause' });
+    if (run.status !== 'ready' || run.stale) runActions.setup();
+    send({ type: 'play' });
+  },
+
+  step(): void {
+    const { run } = get();
+    if (run.state === 'training') return;
+    if (run.status !== 'ready' || run.stale) runActions.setup();
+    send({ type: 'step' });
+  },
+
+  reset(): void {
+    send({ type: 'pause' });
+    runActions.setup();
+  },
+
+  setSampling(patch: Partial<SampleSettings>): void {
+    set((s) => ({ sampling: { ...s.sampling, settings: { ...s.sampling.settings, ...patch } } }));
+  },
+
+  sample(): void {
+    const s = get();
+    if (s.run.status !== 'ready' || s.sampling.running) return;
+    const { prime, length, temperature, topK, topP, beam, seed } = s.sampling.settings;
+    const request: SampleRequest = { prime, length, temperature, topK, topP, beam, seed };
+    set({ sampling: { ...s.sampling, running: true, current: '', error: null } });
+    send({ type: 'sample', id: ++sampleId, request });
+  },
+
+  download(optimizer = true): Promise<{ bytes: ArrayBuffer; name: string }> {
+    return new Promise((resolve) => {
+      downloads = (bytes, name) => resolve({ bytes, name });
+      send({ type: 'saveModel', optimizer });
+    });
+  },
+
+  load(bytes: ArrayBuffer): void {
+    const s = get();
+    live.reset();
+    set({ run: { ...s.run, status: 'starting', error: null, diverged: null, stale: false } });
+    send({ type: 'loadModel', bytes, text: s.corpus.text, valEvery: s.valEvery, backend: s.backend }, [
+      bytes,
+    ]);
+  },
+};
+
+/** Folds one run event from the worker into the stores; false when the message is not a run event. */
+export function handleRunEvent(msg: FromWorker): boolean {
+  const s = get();
+  switch (msg.type) {
+    case 'runReady':
+      set({ run: { ...s.run, status: 'ready', info: msg.info, error: null, state: 'paused' } });
+      return true;
+    case 'runError':
+      set({
+        run: { ...s.run, status: s.run.status === 'starting' ? 'error' : s.run.status, error: msg.message },
+      });
+      return true;
+    case 'runState':
+      set({ run: { ...s.run, state: msg.state } });
+      return true;
+    case 'steps': {
+      live.pushSteps(msg.points);
+      const every = s.sampling.settings.every;
+      if (every > 0 && msg.points.some((p) => p.step % every === 0)) runActions.sample();
+      return true;
+    }
+    case 'validation':
+      live.pushVal({ step: msg.step, nats: msg.nats, bits: msg.bits });
+      return true;
+    case 'speed':
+      set({ run: { ...s.run, speed: msg.speed } });
+      return true;
+    case 'diverged':
+      set({ run: { ...s.run, diverged: msg.message } });
+      return true;
+    case 'sampleChunk':
+      set({ sampling: { ...s.sampling, current: s.sampling.current + msg.text } });
+      return true;
+    case 'sampleDone': {
+      const entry = {
+        step: msg.step,
+        at: new Date().toLocaleTimeString(),
+        text: msg.text,
+        ...(msg.beams ? { beams: msg.beams } : {}),
+      };
+      set({
+        sampling: {
+          ...s.sampling,
+          running: false,
+          current: msg.text,
+          history: [entry, ...s.sampling.history].slice(0, 50),
+        },
+      });
+      return true;
+    }
+    case 'sampleError':
+      set({ sampling: { ...s.sampling, running: false, error: msg.message } });
+      return true;
+    case 'modelFile':
+      downloads?.(msg.bytes, msg.name);
+      downloads = null;
+      return true;
+    default:
+      return false;
+  }
+}
+
+export const PRESETS = SYNTHETIC_TASKS;
+
+/** Applies a shared link's experiment (model, training config, preset corpus) before anything runs. */
+export function applyHash(hash: string): void {
+  if (!hash || hash === '#') return;
+  const s = get();
+  const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
+  const e = decodeHash(hash, { model: s.model, train: s.train, ...(preset ? { preset } : {}) });
+  set({ model: e.model, train: e.train });
+  if (e.preset && e.preset !== preset) runActions.usePreset(e.preset);
+  else if (e.preset)
+    set({
+      corpus: {
+        text: syntheticTask(e.preset).generate(e.train.seed, PRESET_CHARS),
+        source: { kind: 'preset', id: e.preset },
+      },
+    });
+}

@@ -1,0 +1,89 @@
+// The run as the UI sees it (low-rate facts only, DESIGN.md §3.5): the experiment being edited (corpus,
+// model, training config — serialised to the URL hash), the run the worker holds, and the samples taken.
+// Per-step values go to state/live.ts instead.
+import { create } from 'zustand';
+import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
+import { SYNTHETIC_TASKS } from '../core/synthetic';
+import type { Backend, BeamResult, ModelShape, RunInfo, RunState, Speed } from '../worker/protocol';
+
+export type CorpusSource = { kind: 'preset'; id: string } | { kind: 'text'; name?: string };
+
+export interface SampleSettings {
+  prime: string;
+  length: number;
+  temperature: number;
+  topK: number;
+  topP: number;
+  beam: number;
+  seed: number;
+  /** Take a sample automatically every this many steps while training (0: off). */
+  every: number;
+}
+
+export interface SampleEntry {
+  step: number;
+  at: string;
+  text: string;
+  beams?: BeamResult[];
+}
+
+export interface RunView {
+  /** none: no run yet; starting: the worker is building it. */
+  status: 'none' | 'starting' | 'ready' | 'error';
+  info: RunInfo | null;
+  state: RunState;
+  error: string | null;
+  diverged: string | null;
+  speed: Speed | null;
+  /** The model shape, seed or corpus changed since the run was built: Reset applies them. */
+  stale: boolean;
+}
+
+export interface RunStoreState {
+  corpus: { text: string; source: CorpusSource };
+  model: ModelShape;
+  train: TrainConfig;
+  valFraction: number;
+  valEvery: number;
+  backend: Backend;
+  run: RunView;
+  sampling: {
+    running: boolean;
+    current: string;
+    settings: SampleSettings;
+    history: SampleEntry[];
+    error: string | null;
+  };
+}
+
+export const PRESET_CHARS = 60_000;
+
+export const DEFAULT_MODEL: ModelShape = {
+  cell: 'lstm',
+  embedSize: 64,
+  hiddenSize: 64,
+  layers: 1,
+  learnedInit: false,
+};
+
+export const initialRunState: RunStoreState = {
+  corpus: {
+    text: SYNTHETIC_TASKS.find((t) => t.id === 'grammar')!.generate(1, PRESET_CHARS),
+    source: { kind: 'preset', id: 'grammar' },
+  },
+  model: DEFAULT_MODEL,
+  train: { ...DEFAULT_TRAIN, seqLen: 32, batchSize: 16, learningRate: 3e-3 },
+  valFraction: 0.1,
+  valEvery: 100,
+  backend: 'webgpu',
+  run: { status: 'none', info: null, state: 'idle', error: null, diverged: null, speed: null, stale: false },
+  sampling: {
+    running: false,
+    current: '',
+    settings: { prime: 'the ', length: 200, temperature: 0.8, topK: 0, topP: 1, beam: 0, seed: 1, every: 0 },
+    history: [],
+    error: null,
+  },
+};
+
+export const useRunStore = create<RunStoreState>(() => initialRunState);

@@ -1,0 +1,190 @@
+// Model and training settings: the cell with its equations, sizes, window, optimiser, clipping and switches,
+// with the live parameter count and GPU memory estimate; invalid values are refused with the reason.
+import { CELL_TYPES, type CellType, OPTIMIZER_TYPES, type OptimizerType } from '../../core/config';
+import { estimate, runActions } from '../../state/runActions';
+import { useRunStore } from '../../state/runStore';
+import { formatBytes } from '../format';
+import { CELL_NOTES } from './cells';
+import { ModelFiles } from './ModelFiles';
+
+const HIDDEN = [8, 16, 32, 64, 128, 256, 512, 1024];
+
+function NumberField(props: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+  onChange: (v: number) => void;
+  testId?: string;
+  title?: string;
+}) {
+  return (
+    <label className="field" title={props.title}>
+      <span>{props.label}</span>
+      <input
+        type="number"
+        value={props.value}
+        min={props.min}
+        max={props.max}
+        step={props.step ?? 1}
+        data-testid={props.testId}
+        onChange={(e) => e.target.value !== '' && props.onChange(Number(e.target.value))}
+      />
+    </label>
+  );
+}
+
+export function ModelPanel() {
+  const { model, train, run, corpus } = useRunStore();
+  const vocab = run.info?.vocab.length ?? new Set(corpus.text).size;
+  const est = estimate({ model, train }, vocab);
+  const note = CELL_NOTES[model.cell];
+  const lrExp = Math.log10(train.learningRate);
+  return (
+    <section className="card model" aria-labelledby="model-title">
+      <h2 id="model-title">2 · Model</h2>
+      <div className="row">
+        <label className="field grow">
+          <span>Cell</span>
+          <select
+            data-testid="cell-select"
+            value={model.cell}
+            onChange={(e) => runActions.setModel({ cell: e.target.value as CellType })}
+          >
+            {CELL_TYPES.map((c) => (
+              <option key={c} value={c}>
+                {CELL_NOTES[c].name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="hint">{note.note}</p>
+      <div className="equations" aria-label={`${note.name} equations`}>
+        {note.eq.map((l) => (
+          <div key={l}>{l}</div>
+        ))}
+      </div>
+      <div className="fields">
+        <label className="field">
+          <span>Hidden units</span>
+          <select
+            value={model.hiddenSize}
+            data-testid="hidden-select"
+            onChange={(e) =>
+              runActions.setModel({ hiddenSize: Number(e.target.value), embedSize: Number(e.target.value) })
+            }
+          >
+            {HIDDEN.map((h) => (
+              <option key={h}>{h}</option>
+            ))}
+          </select>
+        </label>
+        <NumberField
+          label="Layers"
+          value={model.layers}
+          min={1}
+          max={4}
+          onChange={(v) => runActions.setModel({ layers: v })}
+        />
+        <NumberField
+          label="BPTT length"
+          value={train.seqLen}
+          min={1}
+          max={1024}
+          testId="seq-input"
+          onChange={(v) => runActions.setTrain({ seqLen: v })}
+          title="Characters per training window (T)"
+        />
+        <NumberField
+          label="Batch"
+          value={train.batchSize}
+          min={1}
+          max={1024}
+          testId="batch-input"
+          onChange={(v) => runActions.setTrain({ batchSize: v })}
+          title="Parallel streams (B)"
+        />
+        <label className="field wide">
+          <span>
+            Learning rate <b className="mono">{train.learningRate.toPrecision(2)}</b>
+          </span>
+          <input
+            type="range"
+            min={-4}
+            max={-0.5}
+            step={0.05}
+            value={lrExp}
+            data-testid="lr-slider"
+            onChange={(e) =>
+              runActions.setTrain({ learningRate: Number((10 ** Number(e.target.value)).toPrecision(2)) })
+            }
+          />
+        </label>
+        <label className="field">
+          <span>Optimizer</span>
+          <select
+            value={train.optimizer}
+            onChange={(e) => runActions.setTrain({ optimizer: e.target.value as OptimizerType })}
+          >
+            {OPTIMIZER_TYPES.map((o) => (
+              <option key={o} value={o}>
+                {o === 'sgd' ? 'SGD + momentum' : o === 'rmsprop' ? 'RMSProp' : 'Adam'}
+              </option>
+            ))}
+          </select>
+        </label>
+        <NumberField
+          label="Clip ‖g‖ at"
+          value={train.clipNorm}
+          min={0}
+          max={1000}
+          step={0.5}
+          onChange={(v) => runActions.setTrain({ clipNorm: v })}
+          title="0 turns clipping off"
+        />
+        <NumberField
+          label="Seed"
+          value={train.seed}
+          min={0}
+          max={4294967295}
+          onChange={(v) => runActions.setTrain({ seed: v })}
+        />
+        <label
+          className="switch"
+          title="Truncated BPTT: each window starts from the previous window's final state"
+        >
+          <input
+            type="checkbox"
+            checked={train.carryState}
+            onChange={(e) => runActions.setTrain({ carryState: e.target.checked })}
+          />{' '}
+          carry state across windows
+        </label>
+        <label className="switch" title="Train the initial state h₀ (and c₀) instead of starting from zeros">
+          <input
+            type="checkbox"
+            checked={model.learnedInit}
+            onChange={(e) => runActions.setModel({ learnedInit: e.target.checked })}
+          />{' '}
+          learned h₀
+        </label>
+      </div>
+      {est.problems.length ? (
+        <p className="error" role="alert" data-testid="config-problems">
+          {est.problems.join(' ')}
+        </p>
+      ) : (
+        <p className="stats" data-testid="model-estimate">
+          <b>{est.params.toLocaleString('en-US')}</b> parameters · about <b>{formatBytes(est.bytes)}</b> of
+          GPU memory
+        </p>
+      )}
+      <div className="row files-row">
+        <span className="muted small">Model file</span>
+        <ModelFiles />
+      </div>
+    </section>
+  );
+}

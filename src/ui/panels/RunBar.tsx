@@ -1,0 +1,153 @@
+// Run controls and status: Train/Pause, Step, Reset (space, s, r), the step, epoch, latest losses and speed,
+// a help popover with the shortcuts, and "copy link" for the experiment in the URL.
+import { useEffect, useState } from 'react';
+import { live } from '../../state/live';
+import { runActions } from '../../state/runActions';
+import { useRunStore } from '../../state/runStore';
+import { useLive } from '../hooks/useLive';
+
+const readLive = () => {
+  const p = live.last();
+  const v = live.val[live.val.length - 1];
+  return { step: p?.step ?? 0, epoch: p?.epoch ?? 0, loss: p?.loss, val: v?.nats };
+};
+
+export function RunBar() {
+  const run = useRunStore((s) => s.run);
+  const backend = useRunStore((s) => s.backend);
+  const status = useLive(readLive);
+  const [help, setHelp] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const training = run.state === 'training';
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.closest('input, textarea, select, [contenteditable]') || e.ctrlKey || e.metaKey || e.altKey)
+        return;
+      if (e.key === ' ') {
+        e.preventDefault();
+        runActions.toggle();
+      } else if (e.key === 's') runActions.step();
+      else if (e.key === 'r') runActions.reset();
+      else if (e.key === '?') setHelp((h) => !h);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const copyLink = async () => {
+    await navigator.clipboard?.writeText(location.href).catch(() => undefined);
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+
+  return (
+    <div className="runbar" role="toolbar" aria-label="Training controls">
+      <button
+        type="button"
+        className={`primary${training ? ' active' : ''}`}
+        data-testid="train-toggle"
+        onClick={runActions.toggle}
+        disabled={run.status === 'starting'}
+      >
+        {training ? '❚❚ Pause' : '▶ Train'}
+      </button>
+      <button
+        type="button"
+        data-testid="step-button"
+        onClick={runActions.step}
+        disabled={training || run.status === 'starting'}
+        title="One iteration (s)"
+      >
+        Step
+      </button>
+      <button
+        type="button"
+        data-testid="reset-button"
+        onClick={runActions.reset}
+        title="Rebuild the model from the settings (r)"
+      >
+        Reset
+      </button>
+      <dl className="status">
+        <div>
+          <dt>step</dt>
+          <dd data-testid="status-step">{status.step}</dd>
+        </div>
+        <div>
+          <dt>epoch</dt>
+          <dd>{status.epoch}</dd>
+        </div>
+        <div>
+          <dt>loss</dt>
+          <dd data-testid="status-loss">{status.loss !== undefined ? status.loss.toFixed(3) : '—'}</dd>
+        </div>
+        <div>
+          <dt>val</dt>
+          <dd data-testid="status-val">{status.val !== undefined ? status.val.toFixed(3) : '—'}</dd>
+        </div>
+        <div>
+          <dt>chars/s</dt>
+          <dd>{run.speed ? Math.round(run.speed.charsPerSec).toLocaleString('en-US') : '—'}</dd>
+        </div>
+        <div
+          title={
+            run.speed?.gpuMsPerStep !== undefined
+              ? 'GPU time per step from timestamp queries'
+              : 'Wall time per step'
+          }
+        >
+          <dt>{run.speed?.gpuMsPerStep !== undefined ? 'GPU ms/step' : 'ms/step'}</dt>
+          <dd>{run.speed ? (run.speed.gpuMsPerStep ?? run.speed.msPerStep).toFixed(1) : '—'}</dd>
+        </div>
+      </dl>
+      {(run.info?.backend ?? backend) === 'cpu' && (
+        <span
+          className="badge badge-cpu"
+          data-testid="backend-badge"
+          title="The float64 reference on the CPU: correct but slow"
+        >
+          CPU
+        </span>
+      )}
+      <span className="spacer" />
+      <button
+        type="button"
+        className="small"
+        onClick={copyLink}
+        data-testid="copy-link"
+        title="Copy a link to this experiment (settings and seed)"
+      >
+        {copied ? 'Copied' : 'Copy link'}
+      </button>
+      <div className="popover-anchor">
+        <button
+          type="button"
+          className="icon"
+          aria-expanded={help}
+          aria-label="Keyboard shortcuts"
+          onClick={() => setHelp(!help)}
+        >
+          ?
+        </button>
+        {help && (
+          <div className="popover" role="dialog" aria-label="Keyboard shortcuts">
+            <div>
+              <kbd>space</kbd> train / pause
+            </div>
+            <div>
+              <kbd>s</kbd> one step
+            </div>
+            <div>
+              <kbd>r</kbd> reset the model
+            </div>
+            <div>
+              <kbd>?</kbd> this help
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
