@@ -24,6 +24,8 @@ const LIVE_KEYS: (keyof TrainConfig)[] = [
 ];
 
 let sampleId = 0;
+/** The run the UI expects events from; events of replaced runs still in flight are dropped. */
+let runId = 0;
 let downloads: ((bytes: ArrayBuffer, name: string) => void) | null = null;
 
 function syncHash(): void {
@@ -97,6 +99,7 @@ export const runActions = {
     });
     send({
       type: 'setup',
+      run: ++runId,
       setup: {
         text: s.corpus.text,
         model: s.model,
@@ -152,15 +155,24 @@ export const runActions = {
     const s = get();
     live.reset();
     set({ run: { ...s.run, status: 'starting', error: null, diverged: null, stale: false } });
-    send({ type: 'loadModel', bytes, text: s.corpus.text, valEvery: s.valEvery, backend: s.backend }, [
-      bytes,
-    ]);
+    send(
+      {
+        type: 'loadModel',
+        run: ++runId,
+        bytes,
+        text: s.corpus.text,
+        valEvery: s.valEvery,
+        backend: s.backend,
+      },
+      [bytes],
+    );
   },
 };
 
 /** Folds one run event from the worker into the stores; false when the message is not a run event. */
 export function handleRunEvent(msg: FromWorker): boolean {
   const s = get();
+  if ('run' in msg && msg.run !== runId) return true;
   switch (msg.type) {
     case 'runReady':
       set({ run: { ...s.run, status: 'ready', info: msg.info, error: null, state: 'paused' } });

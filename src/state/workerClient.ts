@@ -3,6 +3,7 @@
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
 import { handleRunEvent } from './runActions';
+import { useRunStore } from './runStore';
 
 let worker: Worker | null = null;
 
@@ -57,6 +58,8 @@ export function startWorker(): void {
   if (worker) return;
   const hasGpu = typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu;
   if (!hasGpu) {
+    // The labelled CPU reference is the fallback: small models only, always shown as CPU.
+    useRunStore.setState({ backend: 'cpu' });
     useGpuStore.setState(
       reduceGpuEvent(useGpuStore.getState(), {
         type: 'unavailable',

@@ -22,6 +22,7 @@ session.events.on('gpuError', (message) => post({ type: 'gpuError', message }));
 session.events.on('selfTestResult', (r) => post({ type: 'selfTestResult', ...r }));
 
 let runner: TrainingRunner | null = null;
+let currentRun = 0;
 
 async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   if (backend === 'cpu') return null;
@@ -29,17 +30,18 @@ async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   return session.device;
 }
 
-function attach(r: TrainingRunner, backend: Backend): void {
+function attach(r: TrainingRunner, backend: Backend, run: number): void {
   runner?.dispose();
   runner = r;
-  r.events.on('state', (state) => post({ type: 'runState', state }));
-  r.events.on('steps', (points) => post({ type: 'steps', points }));
+  currentRun = run;
+  r.events.on('state', (state) => post({ type: 'runState', state, run }));
+  r.events.on('steps', (points) => post({ type: 'steps', points, run }));
   r.events.on('validation', ({ step, result }) =>
-    post({ type: 'validation', step, nats: result.nats, bits: result.bits }),
+    post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
   );
-  r.events.on('speed', (speed) => post({ type: 'speed', speed }));
-  r.events.on('diverged', (d) => post({ type: 'diverged', ...d }));
-  r.events.on('error', (message) => post({ type: 'runError', message }));
+  r.events.on('speed', (speed) => post({ type: 'speed', speed, run }));
+  r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run }));
+  r.events.on('error', (message) => post({ type: 'runError', message, run }));
   const lm = r.lm;
   const info: RunInfo = {
     model: lm.model,
@@ -53,7 +55,7 @@ function attach(r: TrainingRunner, backend: Backend): void {
     backend,
     step: lm.step,
   };
-  post({ type: 'runReady', info });
+  post({ type: 'runReady', info, run });
 }
 
 async function sample(id: number, q: SampleRequest): Promise<void> {
@@ -105,9 +107,9 @@ async function handle(msg: ToWorker): Promise<void> {
       const { setup } = msg;
       try {
         const device = await deviceFor(setup.backend);
-        attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend);
+        attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend, msg.run);
       } catch (e) {
-        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: msg.run });
       }
       return;
     }
@@ -126,7 +128,7 @@ async function handle(msg: ToWorker): Promise<void> {
         runner.setConfig(msg.patch);
         if (msg.valEvery) runner.valEvery = msg.valEvery;
       } catch (e) {
-        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: currentRun });
       }
       return;
     case 'sample':
@@ -157,9 +159,9 @@ async function handle(msg: ToWorker): Promise<void> {
         await runner?.idle();
         const device = await deviceFor(msg.backend);
         const lm = await CharLM.resume(new Uint8Array(msg.bytes), msg.text, device);
-        attach(new TrainingRunner(lm, msg.valEvery), msg.backend);
+        attach(new TrainingRunner(lm, msg.valEvery), msg.backend, msg.run);
       } catch (e) {
-        post({ type: 'runError', message: e instanceof Error ? e.message : String(e) });
+        post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: msg.run });
       }
       return;
   }

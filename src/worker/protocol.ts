@@ -60,7 +60,8 @@ export type ToWorker =
   | { type: 'selfTest' }
   /** Destroy the device on purpose, to exercise device-loss recovery. */
   | { type: 'simulateDeviceLoss' }
-  | { type: 'setup'; setup: RunSetup }
+  /** `run` tags every event of the run, so events of a replaced run are recognised and dropped. */
+  | { type: 'setup'; run: number; setup: RunSetup }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -68,7 +69,7 @@ export type ToWorker =
   | { type: 'sample'; id: number; request: SampleRequest }
   | { type: 'saveModel'; optimizer: boolean }
   /** Resume from a model file on the given corpus (the file must come from that corpus). */
-  | { type: 'loadModel'; bytes: ArrayBuffer; text: string; valEvery: number; backend: Backend };
+  | { type: 'loadModel'; run: number; bytes: ArrayBuffer; text: string; valEvery: number; backend: Backend };
 
 /** Worker → UI. */
 export type FromWorker =
@@ -79,13 +80,13 @@ export type FromWorker =
   | { type: 'selfTestResult'; result: CheckResult; done: number; total: number }
   | { type: 'selfTestDone'; passed: number; failed: number; ms: number }
   | { type: 'error'; message: string }
-  | { type: 'runReady'; info: RunInfo }
-  | { type: 'runError'; message: string }
-  | { type: 'runState'; state: RunState }
-  | { type: 'steps'; points: StepPoint[] }
-  | { type: 'validation'; step: number; nats: number; bits: number }
-  | { type: 'speed'; speed: Speed }
-  | { type: 'diverged'; step: number; message: string }
+  | { type: 'runReady'; info: RunInfo; run: number }
+  | { type: 'runError'; message: string; run: number }
+  | { type: 'runState'; state: RunState; run: number }
+  | { type: 'steps'; points: StepPoint[]; run: number }
+  | { type: 'validation'; step: number; nats: number; bits: number; run: number }
+  | { type: 'speed'; speed: Speed; run: number }
+  | { type: 'diverged'; step: number; message: string; run: number }
   | { type: 'sampleChunk'; id: number; text: string }
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }

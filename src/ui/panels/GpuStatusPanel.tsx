@@ -42,8 +42,8 @@ export function GpuStatusPanel() {
           <strong>WebGPU is not available.</strong>
           <p>{message}</p>
           <p className="muted">
-            Training needs WebGPU. A CPU fallback for small models will be offered here once the training
-            engine lands; it will always be labelled as CPU.
+            Training falls back to Unroll's CPU reference (float64, plain loops): correct but slow, for small
+            models only, and labelled CPU wherever it runs.
           </p>
         </div>
       )}

@@ -15,7 +15,9 @@ const readLive = () => {
 export function RunBar() {
   const run = useRunStore((s) => s.run);
   const backend = useRunStore((s) => s.backend);
-  const status = useLive(readLive);
+  const liveStatus = useLive(readLive);
+  // Before the first step of a loaded model, show where it stands.
+  const status = liveStatus.step ? liveStatus : { ...liveStatus, step: run.info?.step ?? 0 };
   const [help, setHelp] = useState(false);
   const [copied, setCopied] = useState(false);
   const training = run.state === 'training';

@@ -20,12 +20,12 @@ export const CELL_NOTES: Record<CellType, { name: string; note: string; eq: stri
   },
   gru: {
     name: 'GRU',
-    note: 'Reset and update gates, no separate cell state: nearly an LSTM’s memory with three gates instead of four.',
+    note: 'Reset and update gates, no separate cell state: nearly an LSTM’s memory with three gates instead of four. PyTorch’s z is the textbook’s 1 − z.',
     eq: [
       'rₜ = σ(W_ir xₜ + b_ir + W_hr hₜ₋₁ + b_hr)',
       'zₜ = σ(W_iz xₜ + b_iz + W_hz hₜ₋₁ + b_hz)',
       'nₜ = tanh(W_in xₜ + b_in + rₜ ⊙ (W_hn hₜ₋₁ + b_hn))',
-      'hₜ = (1 − zₜ) ⊙ nₜ + zₜ ⊙ hₜ₋₁    (textbooks often swap z ↔ 1 − z)',
+      'hₜ = (1 − zₜ) ⊙ nₜ + zₜ ⊙ hₜ₋₁',
     ],
   },
   'lstm-peephole': {

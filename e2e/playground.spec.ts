@@ -1,0 +1,114 @@
+// The playground's journeys on SwiftShader with small models: paste a corpus and train each cell until the
+// shown loss falls (with no main-thread task over 50 ms while training), pause and sample, download the model
+// and load it back to the same next loss, and open a shared link to the same configuration.
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+const SMALL = '#hidden=16&embed=16&layers=1&seq=16&batch=8&lr=0.02&clip=5&seed=3';
+const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/playground-${name}.png`, fullPage: true });
+}
+
+async function paste(page: Page, text: string) {
+  const box = page.getByTestId('corpus-input');
+  await box.fill(text);
+  await box.blur();
+  await expect(page.getByTestId('corpus-stats')).toContainText(
+    `${text.length.toLocaleString('en-US')} characters`,
+  );
+}
+
+const stepOf = async (page: Page) => Number(await page.getByTestId('status-step').textContent());
+const lossOf = async (page: Page) => Number(await page.getByTestId('status-loss').textContent());
+
+/** Trains until the shown loss is below `below` (or fails after the test's timeout). */
+async function trainUntil(page: Page, below: number) {
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('train-toggle')).toContainText('Pause');
+  await expect.poll(() => lossOf(page), { timeout: 90_000, intervals: [500] }).toBeLessThan(below);
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('train-toggle')).toContainText('Train');
+}
+
+test('paste → train each cell type until the loss falls, smoothly → pause → sample', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(`/${SMALL}`);
+  await expect(page.getByTestId('gpu-pill')).toContainText('GPU');
+  await paste(page, TEXT);
+  await shot(page, '1-pasted');
+  for (const cell of ['rnn', 'lstm', 'gru']) {
+    await page.getByTestId('cell-select').selectOption(cell);
+    await page.getByTestId('reset-button').click();
+    await page.getByTestId('step-button').click();
+    await expect.poll(() => stepOf(page)).toBeGreaterThanOrEqual(1);
+    const first = await lossOf(page);
+    expect(first).toBeGreaterThan(2);
+    // Watch the main thread while the worker trains: no task may take over 50 ms.
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    await trainUntil(page, first - 0.3);
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    expect(longTasks, `${cell}: main-thread tasks over 50 ms while training`).toEqual([]);
+    await expect(page.getByTestId('loss-chart').locator('path').first()).toBeVisible();
+    await shot(page, `2-trained-${cell}`);
+  }
+  await page.getByTestId('sample-prime').fill('the ');
+  await page.getByTestId('sample-button').click();
+  await expect(page.getByTestId('sample-button')).toContainText('Sample', { timeout: 90_000 });
+  const out = (await page.getByTestId('sample-output').textContent()) ?? '';
+  expect(out.startsWith('the ')).toBe(true);
+  expect(out.length).toBeGreaterThan(100);
+  await shot(page, '3-sampled');
+});
+
+test('download the model, load it back, and the next step has the same loss', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}&cell=gru`);
+  await paste(page, TEXT);
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('step-button').click();
+    await expect.poll(() => stepOf(page)).toBe(i + 1);
+  }
+  const download = page.waitForEvent('download');
+  await page.getByTestId('download-model').click();
+  const file = await (await download).path();
+  expect(file).toBeTruthy();
+  await page.getByTestId('step-button').click();
+  await expect.poll(() => stepOf(page)).toBe(4);
+  const next = await page.getByTestId('status-loss').textContent();
+
+  await page.getByTestId('load-model').setInputFiles(file!);
+  await expect.poll(() => stepOf(page)).toBe(3);
+  await page.getByTestId('step-button').click();
+  await expect.poll(() => stepOf(page)).toBe(4);
+  expect(await page.getByTestId('status-loss').textContent()).toBe(next);
+  await shot(page, '4-reloaded');
+});
+
+test('a shared link opens the same configuration and corpus preset', async ({ page }) => {
+  await page.goto(
+    '/#cell=gru&hidden=32&embed=32&layers=2&seq=24&batch=12&lr=0.005&opt=rmsprop&clip=2&carry=0&seed=7&corpus=copy',
+  );
+  await expect(page.getByTestId('cell-select')).toHaveValue('gru');
+  await expect(page.getByTestId('hidden-select')).toHaveValue('32');
+  await expect(page.getByTestId('seq-input')).toHaveValue('24');
+  await expect(page.getByTestId('batch-input')).toHaveValue('12');
+  await expect(page.getByTestId('corpus-preset')).toHaveValue('copy');
+  await expect(page.getByTestId('corpus-input')).toHaveValue(/^[a-h]{6}\.{24}[a-h]{6}\n/);
+  // Editing updates the link, and a copy of it reproduces the edit.
+  await page.getByTestId('cell-select').selectOption('lstm');
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('cell=lstm');
+  const link = await page.evaluate(() => location.href);
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await expect(other.getByTestId('cell-select')).toHaveValue('lstm');
+  await expect(other.getByTestId('seq-input')).toHaveValue('24');
+  await shot(other, '5-shared-link');
+});
