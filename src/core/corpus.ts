@@ -13,20 +13,27 @@ export interface Corpus {
 
 export const DEFAULT_VAL_FRACTION = 0.1;
 
-/** Problems that make a text unusable as a corpus; empty when it is fine. */
-export function checkCorpusText(text: string): string[] {
-  if (text.length === 0) return ['The corpus is empty: paste or load some text.'];
-  if (text.trim().length === 0) return ['The corpus contains only whitespace.'];
-  let control = 0;
-  let replacement = 0;
+/** How often each character occurs (code points). */
+export function charCounts(text: string, into = new Map<string, number>()): Map<string, number> {
+  for (const ch of text) into.set(ch, (into.get(ch) ?? 0) + 1);
+  return into;
+}
+
+/** Problems that make a text with these character counts unusable as a corpus; empty when it is fine. */
+export function countProblems(counts: Map<string, number>): string[] {
   let n = 0;
-  for (const ch of text) {
-    n++;
+  let control = 0;
+  let space = 0;
+  for (const [ch, k] of counts) {
+    n += k;
     const c = ch.codePointAt(0)!;
-    if (c === 0) return ['The corpus contains NUL bytes: it looks like a binary file, not text.'];
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control++;
-    if (c === 0xfffd) replacement++;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13) control += k;
+    if (/\s/u.test(ch)) space += k;
   }
+  const replacement = counts.get('\uFFFD') ?? 0;
+  if (n === 0) return ['The corpus is empty: paste or load some text.'];
+  if (space === n) return ['The corpus contains only whitespace.'];
+  if (counts.has('\0')) return ['The corpus contains NUL bytes: it looks like a binary file, not text.'];
   if (replacement > 0.01 * n)
     return [
       `The corpus has ${replacement} undecodable characters (U+FFFD): it is binary or not UTF-8 text. Save it as UTF-8.`,
@@ -35,6 +42,11 @@ export function checkCorpusText(text: string): string[] {
     return [`The corpus has ${control} control characters: it looks like a binary file.`];
   if (n < 3) return [`The corpus has ${n} character${n === 1 ? '' : 's'}; it needs at least 3.`];
   return [];
+}
+
+/** Problems that make a text unusable as a corpus; empty when it is fine. */
+export function checkCorpusText(text: string): string[] {
+  return countProblems(charCounts(text));
 }
 
 /** Checks, encodes and splits `text`; throws an Error with the first problem. */

@@ -20,6 +20,8 @@ export interface StepPoint {
   nonFinite: boolean;
   /** Per-layer ‖∂L/∂h_t‖ over the window (for the gradient-through-time view). */
   dhNorms: number[][];
+  /** Gradient norm of each recurrent layer's tensors (before clipping). */
+  layerNorms: number[];
   gpuMs?: number;
 }
 
@@ -79,6 +81,7 @@ export class TrainingRunner {
       clipScale: m.clipScale,
       nonFinite: m.nonFinite,
       dhNorms: m.dhNorms.map((d) => Array.from(d)),
+      layerNorms: this.layerNorms(m.tensorNorms),
       ...(gpu !== undefined ? { gpuMs: gpu } : {}),
     });
     if (m.nonFinite) {
@@ -88,6 +91,14 @@ export class TrainingRunner {
       });
       this.pause();
     }
+  }
+
+  private layerNorms(tensorNorms: Float32Array): number[] {
+    const sums = new Array<number>(this.lm.model.layers).fill(0);
+    this.lm.trainer.layout.tensors.forEach((t, i) => {
+      if (t.layer >= 0) sums[t.layer] = sums[t.layer]! + tensorNorms[i]! ** 2;
+    });
+    return sums.map(Math.sqrt);
   }
 
   /** Hands the steps measured since the last call to listeners (one message per batch, not per step). */

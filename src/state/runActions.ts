@@ -1,10 +1,15 @@
 // The playground's actions (what buttons and fields call) and the folding of run events from the worker into
 // the run store and the live ring. Components never see the worker (DESIGN.md §3.4).
+import { decodeCheckpoint } from '../core/checkpoint';
 import { type TrainConfig, validateModel, validateTrain } from '../core/config';
+import { exportFiles } from '../core/torchExport';
+import { zipStore } from '../core/zip';
 import { paramLayout } from '../core/params';
 import { SYNTHETIC_TASKS, syntheticTask } from '../core/synthetic';
+import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
 import { estimateMemory } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
+import { corpusStatsAsync } from './corpusStats';
 import { live } from './live';
 import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
 import { decodeHash, encodeHash } from './urlHash';
@@ -28,6 +33,16 @@ let sampleId = 0;
 let runId = 0;
 let downloads: ((bytes: ArrayBuffer, name: string) => void) | null = null;
 
+let statsFor = '';
+/** Recomputes the corpus statistics in slices; a newer text cancels an older computation. */
+export function updateStats(): void {
+  const text = get().corpus.text;
+  statsFor = text;
+  void corpusStatsAsync(text, () => statsFor !== text).then((stats) => {
+    if (stats && statsFor === text) set((s) => ({ corpus: { ...s.corpus, stats } }));
+  });
+}
+
 function syncHash(): void {
   const s = get();
   const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
@@ -35,29 +50,49 @@ function syncHash(): void {
   if (typeof history !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
 }
 
-/** Parameters and GPU memory of the edited configuration, and every problem with it. */
-export function estimate(s: Pick<RunStoreState, 'model' | 'train'>, vocabSize: number) {
+/**
+ * Parameters and GPU memory of the edited configuration, and every problem with it — including what this
+ * adapter cannot bind (`limits`) and, on the CPU backend, models too large for the reference.
+ */
+export function estimate(
+  s: Pick<RunStoreState, 'model' | 'train' | 'backend'>,
+  vocabSize: number,
+  limits?: Record<string, number>,
+) {
   const model = { ...s.model, vocabSize: Math.max(2, vocabSize) };
   const problems = [...validateModel(model), ...validateTrain(s.train)];
   if (problems.length) return { params: 0, bytes: 0, problems };
-  return { params: paramLayout(model).count, bytes: estimateMemory(model, s.train).bytes, problems };
+  const mem = estimateMemory(model, s.train);
+  const params = paramLayout(model).count;
+  const bind = limits?.maxStorageBufferBindingSize;
+  if (s.backend === 'webgpu' && bind && mem.largestBuffer * 4 > bind)
+    problems.push(
+      `This needs a ${((mem.largestBuffer * 4) / 2 ** 20).toFixed(0)} MiB buffer; your GPU binds at most ${(bind / 2 ** 20).toFixed(0)} MiB. Reduce the batch, BPTT length or hidden size.`,
+    );
+  if (s.backend === 'cpu' && params > CPU_MAX_PARAMS)
+    problems.push(
+      `The CPU fallback takes models up to ${CPU_MAX_PARAMS.toLocaleString('en-US')} parameters (this one has ${params.toLocaleString('en-US')}): choose fewer hidden units or layers.`,
+    );
+  return { params, bytes: mem.bytes, problems };
 }
 
 export const runActions = {
   setCorpusText(text: string, name?: string): void {
     set((s) => ({
-      corpus: { text, source: name ? { kind: 'text', name } : { kind: 'text' } },
+      corpus: { text, source: name ? { kind: 'text', name } : { kind: 'text' }, stats: null },
       run: { ...s.run, stale: s.run.status !== 'none' },
     }));
+    updateStats();
     syncHash();
   },
 
   usePreset(id: string): void {
     const text = syntheticTask(id).generate(get().train.seed, PRESET_CHARS);
     set((s) => ({
-      corpus: { text, source: { kind: 'preset', id } },
+      corpus: { text, source: { kind: 'preset', id }, stats: null },
       run: { ...s.run, stale: s.run.status !== 'none' },
     }));
+    updateStats();
     syncHash();
   },
 
@@ -149,6 +184,15 @@ export const runActions = {
       downloads = (bytes, name) => resolve({ bytes, name });
       send({ type: 'saveModel', optimizer });
     });
+  },
+
+  /** The PyTorch export folder of the current model as one .zip (core/torchExport.ts). */
+  async exportTorch(): Promise<{ zip: Uint8Array; name: string }> {
+    const { bytes } = await runActions.download(true);
+    const ck = decodeCheckpoint(new Uint8Array(bytes));
+    const folder = `unroll-${ck.model.cell}-${ck.model.layers}x${ck.model.hiddenSize}-step${ck.step}`;
+    const files = exportFiles(ck).map((f) => ({ name: `${folder}/${f.name}`, data: f.data }));
+    return { zip: zipStore(files), name: `${folder}.zip` };
   },
 
   load(bytes: ArrayBuffer): void {
@@ -247,6 +291,7 @@ export function applyHash(hash: string): void {
       corpus: {
         text: syntheticTask(e.preset).generate(e.train.seed, PRESET_CHARS),
         source: { kind: 'preset', id: e.preset },
+        stats: null,
       },
     });
 }

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
+import type { CorpusStats } from './corpusStats';
 import type { Backend, BeamResult, ModelShape, RunInfo, RunState, Speed } from '../worker/protocol';
 
 export type CorpusSource = { kind: 'preset'; id: string } | { kind: 'text'; name?: string };
@@ -40,7 +41,7 @@ export interface RunView {
 }
 
 export interface RunStoreState {
-  corpus: { text: string; source: CorpusSource };
+  corpus: { text: string; source: CorpusSource; stats: CorpusStats | null };
   model: ModelShape;
   train: TrainConfig;
   valFraction: number;
@@ -70,6 +71,7 @@ export const initialRunState: RunStoreState = {
   corpus: {
     text: SYNTHETIC_TASKS.find((t) => t.id === 'grammar')!.generate(1, PRESET_CHARS),
     source: { kind: 'preset', id: 'grammar' },
+    stats: null,
   },
   model: DEFAULT_MODEL,
   train: { ...DEFAULT_TRAIN, seqLen: 32, batchSize: 16, learningRate: 3e-3 },

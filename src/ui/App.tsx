@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { useRunStore } from '../state/runStore';
 import { startWorker } from '../state/workerClient';
-import { applyHash } from '../state/runActions';
+import { applyHash, updateStats } from '../state/runActions';
 import { GradNormChart, LossChart } from './charts/TrainingCharts';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
@@ -40,6 +40,7 @@ function RunMessages() {
 export function App() {
   useEffect(() => {
     applyHash(location.hash);
+    updateStats();
     startWorker();
   }, []);
   return (

@@ -15,6 +15,8 @@ export interface Series {
   dots?: boolean;
   /** Faint: the raw values behind a smoothed line. */
   faint?: boolean;
+  /** A secondary line (per-layer breakdowns). */
+  thin?: boolean;
 }
 
 interface Props {
@@ -228,7 +230,7 @@ function draw(
     g.append('path')
       .attr('fill', 'none')
       .attr('stroke', s.color)
-      .attr('stroke-width', s.faint ? 1 : 1.8)
+      .attr('stroke-width', s.faint || s.thin ? 1 : 1.8)
       .attr('stroke-opacity', s.faint ? 0.3 : 1)
       .attr('stroke-dasharray', s.dashed ? '5 4' : null)
       .attr('d', line(s.points));

@@ -58,6 +58,16 @@ export function GradNormChart() {
         points: pts.map((p) => [p.step, p.gradNorm * p.clipScale]),
       },
     ];
+    const layers = pts[0]?.layerNorms.length ?? 0;
+    const layerColors = [PALETTE.blue, PALETTE.sky, PALETTE.orange, PALETTE.purple];
+    if (layers > 1)
+      for (let l = 0; l < layers; l++)
+        series.push({
+          name: `layer ${l + 1}`,
+          color: layerColors[l]!,
+          points: pts.map((p) => [p.step, p.layerNorms[l]!]),
+          thin: true,
+        });
     if (clip > 0 && pts.length)
       series.push({
         name: `clip threshold ${clip}`,

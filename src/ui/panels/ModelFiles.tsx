@@ -7,7 +7,20 @@ import { downloadBlob } from '../download';
 
 export function ModelFiles() {
   const ready = useRunStore((s) => s.run.status === 'ready');
+  const peephole = useRunStore((s) => s.run.info?.model.cell === 'lstm-peephole');
   const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const exportTorch = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { zip, name } = await runActions.exportTorch();
+      downloadBlob(new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), name);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+    setBusy(false);
+  };
   const download = async () => {
     setBusy(true);
     const { bytes, name } = await runActions.download(true);
@@ -25,6 +38,20 @@ export function ModelFiles() {
       >
         Download
       </button>
+      <button
+        type="button"
+        className="small"
+        data-testid="export-torch"
+        disabled={!ready || busy || peephole}
+        title={
+          peephole
+            ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
+            : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
+        }
+        onClick={() => void exportTorch()}
+      >
+        PyTorch…
+      </button>
       <label className="button small" title="Continue a run saved from this corpus">
         Load…
         <input
@@ -39,6 +66,11 @@ export function ModelFiles() {
           }}
         />
       </label>
+      {error && (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

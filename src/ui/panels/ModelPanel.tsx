@@ -3,6 +3,7 @@
 import { CELL_TYPES, type CellType, OPTIMIZER_TYPES, type OptimizerType } from '../../core/config';
 import { estimate, runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
+import { useGpuStore } from '../../state/gpuStore';
 import { formatBytes } from '../format';
 import { CELL_NOTES } from './cells';
 import { ModelFiles } from './ModelFiles';
@@ -36,9 +37,10 @@ function NumberField(props: {
 }
 
 export function ModelPanel() {
-  const { model, train, run, corpus } = useRunStore();
-  const vocab = run.info?.vocab.length ?? new Set(corpus.text).size;
-  const est = estimate({ model, train }, vocab);
+  const { model, train, run, corpus, backend } = useRunStore();
+  const limits = useGpuStore((s) => s.adapter?.limits);
+  const vocab = run.info?.vocab.length ?? corpus.stats?.vocab ?? 2;
+  const est = estimate({ model, train, backend }, vocab, limits);
   const note = CELL_NOTES[model.cell];
   const lrExp = Math.log10(train.learningRate);
   return (
