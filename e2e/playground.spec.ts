@@ -148,3 +148,56 @@ test('a large .txt file loads without freezing the page; the model exports for P
   await page.getByTestId('export-torch').click();
   expect((await download).suggestedFilename()).toMatch(/^unroll-lstm-1x16-step1\.zip$/);
 });
+
+test('the corpus and the trained model survive a reload, and training continues exactly', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const steps = async (p: Page, n: number) => {
+    for (let i = 0; i < n; i++) {
+      const before = await stepOf(p);
+      await p.getByTestId('step-button').click();
+      await expect.poll(() => stepOf(p)).toBe(before + 1);
+    }
+  };
+  await page.goto(`/${SMALL}&cell=lstm`);
+  await paste(page, TEXT);
+  await steps(page, 3);
+  await page.waitForTimeout(2500); // the autosave runs a second after the last step
+  await page.reload();
+  await expect(page.getByTestId('run-restored')).toContainText('step 3');
+  await expect(page.getByTestId('corpus-input')).toHaveValue(TEXT);
+  await expect(page.getByTestId('cell-select')).toHaveValue('lstm');
+  await expect.poll(() => stepOf(page)).toBe(3);
+  await steps(page, 1);
+  const resumed = await page.getByTestId('status-loss').textContent();
+  await shot(page, '6-restored');
+
+  // The same run without the reload reaches the same loss at step 4.
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(`/${SMALL}&cell=lstm`);
+  await paste(fresh, TEXT);
+  await steps(fresh, 4);
+  expect(await fresh.getByTestId('status-loss').textContent()).toBe(resumed);
+});
+
+test('race mode trains two cells on the same budget side by side and samples each', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(`/${SMALL}`);
+  await paste(page, TEXT);
+  await page.getByTestId('race-lstm').uncheck();
+  await expect(page.getByTestId('race-rnn')).toBeChecked();
+  await expect(page.getByTestId('race-gru')).toBeChecked();
+  await page.getByTestId('race-budget').fill('6');
+  await page.getByTestId('race-start').click();
+  await expect(page.getByTestId('race-lane')).toHaveCount(2);
+  await expect(page.getByTestId('race-start')).toHaveText('Restart race', { timeout: 120_000 });
+  // Each lane drew its curve and one validation pass at the budget.
+  await expect(page.getByTestId('race-chart').locator('path[stroke-width="1.8"]')).toHaveCount(2);
+  await expect(page.getByTestId('race-chart').locator(':not(.legend) > g > circle')).toHaveCount(2);
+  await page.getByTestId('race-sample').click();
+  for (const lane of await page.getByTestId('race-lane').all())
+    await expect(lane.locator('pre')).toHaveText(/^.{150,}/s, { timeout: 60_000 });
+  await shot(page, '7-race');
+});

@@ -51,6 +51,8 @@ export class TrainingRunner {
   private pending: StepPoint[] = [];
   private gpuMs: number[] = [];
   valEvery: number;
+  /** Stop (pause) at this step: a race gives every lane the same budget. */
+  budget = Infinity;
 
   constructor(
     readonly lm: CharLM,
@@ -146,9 +148,17 @@ export class TrainingRunner {
     let steps = 0;
     try {
       while (this.state === 'training') {
-        for (let i = 0; i < FLUSH_EVERY && this.state === 'training'; i++) {
+        for (let i = 0; i < FLUSH_EVERY && this.state === 'training' && this.lm.step < this.budget; i++) {
           this.trainOne();
           steps++;
+        }
+        if (this.lm.step >= this.budget) {
+          await this.lm.flush();
+          this.drain();
+          // The budget's last step gets a validation pass, so lanes compare on the same footing.
+          await this.lm.validate();
+          this.setState('paused');
+          break;
         }
         await this.lm.flush();
         this.drain();

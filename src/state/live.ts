@@ -16,6 +16,8 @@ export const live = {
   version: 0,
   steps: [] as StepPoint[],
   val: [] as ValPoint[],
+  /** Race mode: per lane. */
+  race: [] as { steps: StepPoint[]; val: ValPoint[] }[],
 
   pushSteps(points: StepPoint[]): void {
     for (const p of points) this.steps.push(p);
@@ -34,6 +36,19 @@ export const live = {
   reset(): void {
     this.steps = [];
     this.val = [];
+    this.version++;
+  },
+
+  resetRace(lanes: number): void {
+    this.race = Array.from({ length: lanes }, () => ({ steps: [], val: [] }));
+    this.version++;
+  },
+
+  pushRace(lane: number, points: StepPoint[] | null, val?: ValPoint): void {
+    const l = this.race[lane];
+    if (!l) return;
+    if (points) l.steps.push(...points);
+    if (val) l.val.push(val);
     this.version++;
   },
 

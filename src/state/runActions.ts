@@ -10,6 +10,7 @@ import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
 import { estimateMemory } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
+import { persist } from './persist';
 import { live } from './live';
 import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
 import { decodeHash, encodeHash } from './urlHash';
@@ -31,7 +32,8 @@ const LIVE_KEYS: (keyof TrainConfig)[] = [
 let sampleId = 0;
 /** The run the UI expects events from; events of replaced runs still in flight are dropped. */
 let runId = 0;
-let downloads: ((bytes: ArrayBuffer, name: string) => void) | null = null;
+/** Waiting requests for a model file, answered in order (the worker handles messages in order). */
+const modelWaiters: ((bytes: ArrayBuffer, name: string) => void)[] = [];
 
 let statsFor = '';
 /** Recomputes the corpus statistics in slices; a newer text cancels an older computation. */
@@ -41,6 +43,36 @@ export function updateStats(): void {
   void corpusStatsAsync(text, () => statsFor !== text).then((stats) => {
     if (stats && statsFor === text) set((s) => ({ corpus: { ...s.corpus, stats } }));
   });
+}
+
+/** Keeps the experiment (localStorage) and corpus (IndexedDB) for the next visit. */
+function remember(corpus = false): void {
+  const s = get();
+  persist.saveExperiment({
+    model: s.model,
+    train: s.train,
+    valEvery: s.valEvery,
+    sampling: s.sampling.settings,
+  });
+  if (corpus)
+    void persist.saveCorpus({ text: s.corpus.text, source: s.corpus.source }).catch(() => undefined);
+}
+
+let lastAutosave = 0;
+let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
+/** Autosave once things settle (a second after the last single step or the pause). */
+function scheduleAutosave(): void {
+  clearTimeout(autosaveTimer);
+  autosaveTimer = setTimeout(autosave, 1000);
+}
+/** Saves the current model for the next visit (after a pause, and every 30 s of training). */
+function autosave(): void {
+  lastAutosave = performance.now();
+  const step = live.last()?.step ?? get().run.info?.step ?? 0;
+  void runActions
+    .download(true)
+    .then(({ bytes }) => persist.saveModel({ bytes, step, savedAt: new Date().toISOString() }))
+    .catch(() => undefined);
 }
 
 function syncHash(): void {
@@ -84,6 +116,7 @@ export const runActions = {
     }));
     updateStats();
     syncHash();
+    remember(true);
   },
 
   usePreset(id: string): void {
@@ -94,11 +127,13 @@ export const runActions = {
     }));
     updateStats();
     syncHash();
+    remember(true);
   },
 
   setModel(patch: Partial<ModelShape>): void {
     set((s) => ({ model: { ...s.model, ...patch }, run: { ...s.run, stale: s.run.status !== 'none' } }));
     syncHash();
+    remember();
   },
 
   setTrain(patch: Partial<TrainConfig>): void {
@@ -109,6 +144,7 @@ export const runActions = {
     if (!structural && s.run.status === 'ready' && validateTrain(train).length === 0)
       send({ type: 'setHyper', patch });
     syncHash();
+    remember();
   },
 
   setValEvery(n: number): void {
@@ -168,6 +204,7 @@ export const runActions = {
 
   setSampling(patch: Partial<SampleSettings>): void {
     set((s) => ({ sampling: { ...s.sampling, settings: { ...s.sampling.settings, ...patch } } }));
+    remember();
   },
 
   sample(): void {
@@ -181,7 +218,7 @@ export const runActions = {
 
   download(optimizer = true): Promise<{ bytes: ArrayBuffer; name: string }> {
     return new Promise((resolve) => {
-      downloads = (bytes, name) => resolve({ bytes, name });
+      modelWaiters.push((bytes, name) => resolve({ bytes, name }));
       send({ type: 'saveModel', optimizer });
     });
   },
@@ -228,9 +265,12 @@ export function handleRunEvent(msg: FromWorker): boolean {
       return true;
     case 'runState':
       set({ run: { ...s.run, state: msg.state } });
+      if (msg.state === 'paused' && s.run.state === 'training') scheduleAutosave();
       return true;
     case 'steps': {
       live.pushSteps(msg.points);
+      if (s.run.state !== 'training') scheduleAutosave();
+      else if (performance.now() - lastAutosave > 30_000) autosave();
       const every = s.sampling.settings.every;
       if (every > 0 && msg.points.some((p) => p.step % every === 0)) runActions.sample();
       return true;
@@ -268,8 +308,7 @@ export function handleRunEvent(msg: FromWorker): boolean {
       set({ sampling: { ...s.sampling, running: false, error: msg.message } });
       return true;
     case 'modelFile':
-      downloads?.(msg.bytes, msg.name);
-      downloads = null;
+      modelWaiters.shift()?.(msg.bytes, msg.name);
       return true;
     default:
       return false;
@@ -294,4 +333,34 @@ export function applyHash(hash: string): void {
         stats: null,
       },
     });
+}
+
+/**
+ * Restores the last visit: the experiment (unless the link states one), the corpus, and the saved model,
+ * which is loaded back into the worker. Resolves when the restored state is in the store.
+ */
+export async function restoreSession(hash: string): Promise<void> {
+  const exp = persist.loadExperiment();
+  if (exp && (!hash || hash === '#')) {
+    set((s) => ({
+      ...(exp.model ? { model: exp.model } : {}),
+      ...(exp.train ? { train: { ...s.train, ...exp.train } } : {}),
+      ...(exp.valEvery ? { valEvery: exp.valEvery } : {}),
+      ...(exp.sampling
+        ? { sampling: { ...s.sampling, settings: { ...s.sampling.settings, ...exp.sampling } } }
+        : {}),
+    }));
+  }
+  applyHash(hash);
+  const linkedPreset = new URLSearchParams(hash.replace(/^#/, '')).has('corpus');
+  const corpus = linkedPreset ? undefined : await persist.loadCorpus().catch(() => undefined);
+  if (corpus && typeof corpus.text === 'string')
+    set((s) => ({ corpus: { ...s.corpus, ...corpus, stats: null } }));
+  updateStats();
+  syncHash();
+  const model = linkedPreset ? undefined : await persist.loadModel().catch(() => undefined);
+  if (model && corpus) {
+    runActions.load(model.bytes);
+    set((s) => ({ run: { ...s.run, restored: { step: model.step, savedAt: model.savedAt } } }));
+  }
 }

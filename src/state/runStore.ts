@@ -2,7 +2,7 @@
 // model, training config — serialised to the URL hash), the run the worker holds, and the samples taken.
 // Per-step values go to state/live.ts instead.
 import { create } from 'zustand';
-import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
+import { type CellType, DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
 import type { CorpusStats } from './corpusStats';
 import type { Backend, BeamResult, ModelShape, RunInfo, RunState, Speed } from '../worker/protocol';
@@ -38,6 +38,23 @@ export interface RunView {
   speed: Speed | null;
   /** The model shape, seed or corpus changed since the run was built: Reset applies them. */
   stale: boolean;
+  /** The run was restored from the last visit. */
+  restored?: { step: number; savedAt: string };
+}
+
+export interface RaceLane {
+  info: RunInfo;
+  state: RunState;
+  speed: Speed | null;
+  sample: string;
+}
+
+export interface RaceView {
+  cells: CellType[];
+  budget: number;
+  status: 'none' | 'starting' | 'ready' | 'error';
+  lanes: RaceLane[];
+  error: string | null;
 }
 
 export interface RunStoreState {
@@ -55,6 +72,7 @@ export interface RunStoreState {
     history: SampleEntry[];
     error: string | null;
   };
+  race: RaceView;
 }
 
 export const PRESET_CHARS = 60_000;
@@ -86,6 +104,7 @@ export const initialRunState: RunStoreState = {
     history: [],
     error: null,
   },
+  race: { cells: ['rnn', 'lstm', 'gru'], budget: 200, status: 'none', lanes: [], error: null },
 };
 
 export const useRunStore = create<RunStoreState>(() => initialRunState);

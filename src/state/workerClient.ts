@@ -2,6 +2,7 @@
 // stores. Components never see the worker; they call the actions exported here (DESIGN.md §3.4).
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
+import { handleRaceEvent } from './raceActions';
 import { handleRunEvent } from './runActions';
 import { useRunStore } from './runStore';
 
@@ -75,7 +76,7 @@ export function startWorker(): void {
     name: 'unroll-trainer',
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-    if (handleRunEvent(ev.data)) return;
+    if (handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
     if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));
   };

@@ -3,12 +3,13 @@
 import { useEffect } from 'react';
 import { useRunStore } from '../state/runStore';
 import { startWorker } from '../state/workerClient';
-import { applyHash, updateStats } from '../state/runActions';
+import { restoreSession } from '../state/runActions';
 import { GradNormChart, LossChart } from './charts/TrainingCharts';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
 import { Header } from './panels/Header';
 import { ModelPanel } from './panels/ModelPanel';
+import { RacePanel } from './panels/RacePanel';
 import { RunBar } from './panels/RunBar';
 import { SamplePanel } from './panels/SamplePanel';
 import { SelfTestPanel } from './panels/SelfTestPanel';
@@ -27,6 +28,12 @@ function RunMessages() {
           {run.diverged}
         </div>
       )}
+      {run.restored && run.status === 'ready' && (
+        <div className="notice notice-info" data-testid="run-restored">
+          Restored from your last visit: the corpus and the model at step {run.restored.step} (saved{' '}
+          {new Date(run.restored.savedAt).toLocaleString()}).
+        </div>
+      )}
       {run.stale && (
         <div className="notice notice-info" data-testid="run-stale">
           The model or corpus changed since this run started: <b>Reset</b> (or Train) builds a new model with
@@ -39,9 +46,8 @@ function RunMessages() {
 
 export function App() {
   useEffect(() => {
-    applyHash(location.hash);
-    updateStats();
     startWorker();
+    void restoreSession(location.hash);
   }, []);
   return (
     <div className="app">
@@ -61,6 +67,7 @@ export function App() {
             <GradNormChart />
           </div>
           <SamplePanel />
+          <RacePanel />
         </section>
       </main>
       <section className="diagnostics" aria-label="GPU diagnostics">

@@ -5,7 +5,7 @@ import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { TrainingRunner } from '../engine/runner';
-import type { Backend, FromWorker, RunInfo, SampleRequest, ToWorker } from './protocol';
+import type { Backend, FromWorker, RunInfo, SampleRequest, Speed, ToWorker } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
@@ -30,6 +30,50 @@ async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   return session.device;
 }
 
+function infoOf(r: TrainingRunner, backend: Backend): RunInfo {
+  const lm = r.lm;
+  return {
+    model: lm.model,
+    train: lm.train,
+    vocab: [...lm.corpus.vocab.chars],
+    paramCount: paramLayout(lm.model).count,
+    memoryBytes:
+      lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
+    trainChars: lm.corpus.train.length,
+    valChars: lm.corpus.val.length,
+    backend,
+    step: lm.step,
+  };
+}
+
+let race: TrainingRunner[] = [];
+
+async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise<void> {
+  for (const r of race) r.dispose();
+  race = [];
+  const device = await deviceFor(msg.setup.backend);
+  const run = msg.run;
+  race = msg.cells.map((cell, lane) => {
+    const r = TrainingRunner.create(
+      { ...msg.setup, model: { ...msg.setup.model, cell }, device },
+      msg.setup.valEvery,
+    );
+    r.budget = msg.budget;
+    let speed: Speed | undefined;
+    r.events.on('speed', (sp) => (speed = sp));
+    r.events.on('steps', (points) => post({ type: 'raceSteps', run, lane, points }));
+    r.events.on('validation', ({ step, result }) =>
+      post({ type: 'raceValidation', run, lane, step, nats: result.nats, bits: result.bits }),
+    );
+    r.events.on('state', (state) =>
+      post({ type: 'raceState', run, lane, state, ...(speed ? { speed } : {}) }),
+    );
+    r.events.on('error', (message) => post({ type: 'raceError', run, message }));
+    return r;
+  });
+  post({ type: 'raceReady', run, lanes: race.map((r) => infoOf(r, msg.setup.backend)) });
+}
+
 function attach(r: TrainingRunner, backend: Backend, run: number): void {
   runner?.dispose();
   runner = r;
@@ -42,27 +86,16 @@ function attach(r: TrainingRunner, backend: Backend, run: number): void {
   r.events.on('speed', (speed) => post({ type: 'speed', speed, run }));
   r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run }));
   r.events.on('error', (message) => post({ type: 'runError', message, run }));
-  const lm = r.lm;
-  const info: RunInfo = {
-    model: lm.model,
-    train: lm.train,
-    vocab: [...lm.corpus.vocab.chars],
-    paramCount: paramLayout(lm.model).count,
-    memoryBytes:
-      lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
-    trainChars: lm.corpus.train.length,
-    valChars: lm.corpus.val.length,
-    backend,
-    step: lm.step,
-  };
+  const info = infoOf(r, backend);
   post({ type: 'runReady', info, run });
 }
 
-async function sample(id: number, q: SampleRequest): Promise<void> {
-  if (!runner) throw new Error('Set up a run first.');
+async function sample(id: number, q: SampleRequest, lane?: number): Promise<void> {
+  const source = lane === undefined ? runner : race[lane];
+  if (!source) throw new Error('Set up a run first.');
   const t0 = performance.now();
-  const text = runner.lm.text;
-  const step = runner.lm.step;
+  const text = source.lm.text;
+  const step = source.lm.step;
   if (q.beam > 0) {
     const beams = await text.beam(q.prime, q.beam, q.length);
     const list = beams.map((b) => ({ text: b.text, logProb: b.logProb, score: b.score }));
@@ -113,6 +146,19 @@ async function handle(msg: ToWorker): Promise<void> {
       }
       return;
     }
+    case 'raceSetup':
+      try {
+        await setupRace(msg);
+      } catch (e) {
+        post({ type: 'raceError', run: msg.run, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    case 'racePlay':
+      for (const r of race) r.play();
+      return;
+    case 'racePause':
+      for (const r of race) r.pause();
+      return;
     case 'play':
       runner?.play();
       return;
@@ -133,7 +179,7 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'sample':
       try {
-        await sample(msg.id, msg.request);
+        await sample(msg.id, msg.request, msg.lane);
       } catch (e) {
         post({ type: 'sampleError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
       }
@@ -172,7 +218,7 @@ let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
   // Play/pause must act at once even while a long message (a sample) is being handled.
-  if (msg.type === 'pause' || msg.type === 'play') {
+  if (msg.type === 'pause' || msg.type === 'play' || msg.type === 'racePause' || msg.type === 'racePlay') {
     void handle(msg);
     return;
   }

@@ -1,6 +1,6 @@
 // The typed message protocol between the UI thread (state/) and the training worker. Every message the two
 // sides exchange is declared here, so both ends are checked against one definition.
-import type { ModelConfig, TrainConfig } from '../core/config';
+import type { CellType, ModelConfig, TrainConfig } from '../core/config';
 import type { AdapterReport } from '../gpu/device';
 import type { CheckResult } from '../gpu/kernels/registry';
 import type { ModelShape } from '../engine/lm';
@@ -66,7 +66,12 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'setHyper'; patch: Partial<TrainConfig>; valEvery?: number }
-  | { type: 'sample'; id: number; request: SampleRequest }
+  /** `lane`: sample from a race lane instead of the main run. */
+  | { type: 'sample'; id: number; request: SampleRequest; lane?: number }
+  /** Race mode: one run per cell on the same corpus, seed and step budget, trained side by side. */
+  | { type: 'raceSetup'; run: number; cells: CellType[]; budget: number; setup: RunSetup }
+  | { type: 'racePlay' }
+  | { type: 'racePause' }
   | { type: 'saveModel'; optimizer: boolean }
   /** Resume from a model file on the given corpus (the file must come from that corpus). */
   | { type: 'loadModel'; run: number; bytes: ArrayBuffer; text: string; valEvery: number; backend: Backend };
@@ -90,4 +95,9 @@ export type FromWorker =
   | { type: 'sampleChunk'; id: number; text: string }
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }
-  | { type: 'modelFile'; bytes: ArrayBuffer; name: string };
+  | { type: 'modelFile'; bytes: ArrayBuffer; name: string }
+  | { type: 'raceReady'; run: number; lanes: RunInfo[] }
+  | { type: 'raceSteps'; run: number; lane: number; points: StepPoint[] }
+  | { type: 'raceValidation'; run: number; lane: number; step: number; nats: number; bits: number }
+  | { type: 'raceState'; run: number; lane: number; state: RunState; speed?: Speed }
+  | { type: 'raceError'; run: number; message: string };

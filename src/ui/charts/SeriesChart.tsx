@@ -239,11 +239,23 @@ function draw(
     .append('g')
     .attr('class', 'legend')
     .attr('transform', `translate(${innerW - 4},4)`);
+  const shown = series.filter((s) => !s.faint).length;
+  legend
+    .append('rect')
+    .attr('class', 'legend-bg')
+    .attr('x', -170)
+    .attr('y', -7)
+    .attr('width', 174)
+    .attr('height', shown * 15 + 4);
   series
     .filter((s) => !s.faint)
     .forEach((s, i) => {
       const row = legend.append('g').attr('transform', `translate(0,${i * 15})`);
       row.append('text').attr('text-anchor', 'end').attr('x', -14).attr('y', 4).text(s.name);
+      if (s.dots) {
+        row.append('circle').attr('cx', -5).attr('cy', 0).attr('r', 3.5).attr('fill', s.color);
+        return;
+      }
       row
         .append('line')
         .attr('x1', -10)
