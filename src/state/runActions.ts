@@ -108,6 +108,12 @@ export function estimate(
   return { params, bytes: mem.bytes, problems };
 }
 
+/** No run yet, a failed one, or settings changed since it was built ('starting' is already on its way). */
+function needsSetup(): boolean {
+  const { run } = get();
+  return run.status === 'none' || run.status === 'error' || run.stale;
+}
+
 export const runActions = {
   setCorpusText(text: string, name?: string): void {
     set((s) => ({
@@ -186,14 +192,14 @@ export const runActions = {
   toggle(): void {
     const { run } = get();
     if (run.state === 'training') return void send({ type: 'pause' });
-    if (run.status !== 'ready' || run.stale) runActions.setup();
+    if (needsSetup()) runActions.setup();
     send({ type: 'play' });
   },
 
   step(): void {
     const { run } = get();
     if (run.state === 'training') return;
-    if (run.status !== 'ready' || run.stale) runActions.setup();
+    if (needsSetup()) runActions.setup();
     send({ type: 'step' });
   },
 
