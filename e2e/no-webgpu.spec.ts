@@ -20,6 +20,7 @@ test('without WebGPU, a small model trains on the labelled CPU fallback', async 
   await page.goto('/#hidden=8&embed=8&layers=1&seq=8&batch=4&lr=0.02');
   await expect(page.getByTestId('gpu-unavailable')).toBeVisible();
   await expect(page.getByTestId('backend-badge')).toHaveText('CPU');
+  await expect(page.getByTestId('cpu-banner')).toContainText('CPU reference');
   await page.getByTestId('step-button').click();
   await expect(page.getByTestId('status-step')).toHaveText('1');
   await expect(page.getByTestId('status-loss')).not.toHaveText('—');

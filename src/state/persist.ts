@@ -6,6 +6,9 @@ import type { RunStoreState } from './runStore';
 const DB = 'unroll';
 const STORE = 'files';
 const EXPERIMENT_KEY = 'unroll.experiment';
+/** UTF-16 units per stored piece of the corpus. */
+const PIECE = 1 << 19;
+let corpusWrites = 0;
 
 function open(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
@@ -61,8 +64,34 @@ export const persist = {
       return null;
     }
   },
-  saveCorpus: (c: SavedCorpus) => tx('readwrite', (s) => s.put(c, 'corpus')),
-  loadCorpus: () => tx<SavedCorpus | undefined>('readonly', (s) => s.get('corpus')),
+  /**
+   * Stores the corpus in 512k-character pieces, one transaction per task: cloning a 50 MB string into
+   * IndexedDB in one go would hold the page for a long moment.
+   */
+  async saveCorpus(c: SavedCorpus): Promise<void> {
+    const token = ++corpusWrites;
+    const pieces = Math.max(1, Math.ceil(c.text.length / PIECE));
+    for (let i = 0; i < pieces; i++) {
+      if (token !== corpusWrites) return; // a newer text is being saved
+      const piece = c.text.slice(i * PIECE, (i + 1) * PIECE);
+      await tx('readwrite', (s) => s.put(piece, `corpus.${i}`));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    if (token === corpusWrites) await tx('readwrite', (s) => s.put({ source: c.source, pieces }, 'corpus'));
+  },
+  async loadCorpus(): Promise<SavedCorpus | undefined> {
+    const meta = await tx<{ source: SavedCorpus['source']; pieces: number } | undefined>('readonly', (s) =>
+      s.get('corpus'),
+    );
+    if (!meta || !Number.isInteger(meta.pieces)) return undefined;
+    const parts: string[] = [];
+    for (let i = 0; i < meta.pieces; i++) {
+      const p = await tx<unknown>('readonly', (s) => s.get(`corpus.${i}`));
+      if (typeof p !== 'string') return undefined;
+      parts.push(p);
+    }
+    return { text: parts.join(''), source: meta.source };
+  },
   saveModel: (m: SavedModel) => tx('readwrite', (s) => s.put(m, 'model')),
   loadModel: () => tx<SavedModel | undefined>('readonly', (s) => s.get('model')),
   forgetModel: () => tx('readwrite', (s) => s.delete('model')),

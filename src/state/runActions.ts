@@ -229,6 +229,23 @@ export const runActions = {
     });
   },
 
+  /** The GPU device went away: the worker's run is gone; the next Train rebuilds it (corpus and settings kept). */
+  deviceLost(): void {
+    set((s) =>
+      s.run.status === 'none' || s.backend === 'cpu'
+        ? {}
+        : {
+            run: {
+              ...s.run,
+              status: 'none',
+              state: 'idle',
+              error:
+                'The GPU device was lost, and the model in GPU memory with it. Reconnect (below) and press Train to start again; your corpus and settings are kept, and the last autosaved model can be loaded with Load….',
+            },
+          },
+    );
+  },
+
   /** The PyTorch export folder of the current model as one .zip (core/torchExport.ts). */
   async exportTorch(): Promise<{ zip: Uint8Array; name: string }> {
     const { bytes } = await runActions.download(true);

@@ -3,7 +3,7 @@
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
 import { handleRaceEvent } from './raceActions';
-import { handleRunEvent } from './runActions';
+import { handleRunEvent, runActions } from './runActions';
 import { useRunStore } from './runStore';
 
 let worker: Worker | null = null;
@@ -77,6 +77,7 @@ export function startWorker(): void {
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     if (handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
+    if (ev.data.type === 'deviceLost' && !ev.data.expected) runActions.deviceLost();
     if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));
   };

@@ -1,6 +1,7 @@
 // The playground: corpus and model settings on the left, controls, charts and sampling on the right; GPU
 // details and the kernel self-test below. Starts the worker once and applies a shared link's settings.
 import { useEffect } from 'react';
+import { useGpuStore } from '../state/gpuStore';
 import { useRunStore } from '../state/runStore';
 import { startWorker } from '../state/workerClient';
 import { restoreSession } from '../state/runActions';
@@ -16,8 +17,15 @@ import { SelfTestPanel } from './panels/SelfTestPanel';
 
 function RunMessages() {
   const run = useRunStore((s) => s.run);
+  const gpu = useGpuStore((s) => s.status);
   return (
     <>
+      {gpu === 'unavailable' && (
+        <div className="notice notice-warn" data-testid="cpu-banner">
+          This browser has no WebGPU, so Unroll trains on its CPU reference instead: correct but slow, for
+          small models only (details in “Your GPU” below).
+        </div>
+      )}
       {run.error && (
         <div className="notice notice-bad" role="alert" data-testid="run-error">
           {run.error}
