@@ -1,12 +1,12 @@
 // CpuInference: the forward-only uses of a model on the float64 reference — the labelled CPU fallback of
 // GpuInference and the oracle its tests compare against (same evaluation layout, same draws, same beams).
-import type { ModelConfig } from '../core/config';
+import { type ModelConfig, actCount } from '../core/config';
 import { type ParamLayout, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { softmaxXent } from '../reference/loss';
 import { type InitialState, modelForward } from '../reference/model';
 import { logSoftmax, sampleToken } from '../reference/sampling';
-import type { Evaluation } from './inference';
+import type { Evaluation, Inspection } from './inference';
 import {
   type Decoder,
   type EvalResult,
@@ -72,6 +72,26 @@ export class CpuInference {
     for (let t = 0; t < tokens.length; t++)
       out.set(logSoftmax(logits.subarray(t * V, (t + 1) * V)).map(Math.exp), t * V);
     return out;
+  }
+
+  async inspect(tokens: Uint32Array): Promise<Inspection> {
+    const T = tokens.length;
+    if (T === 0) throw new Error('inspect: the probe text is empty');
+    const m = this.model;
+    const H = m.hiddenSize;
+    const V = m.vocabSize;
+    const f = modelForward(m, this.layout, this.params(), { T, B: 1, inputs: tokens });
+    const logp = new Float32Array(T * V);
+    for (let t = 0; t < T; t++) logp.set(logSoftmax(f.logits.subarray(t * V, (t + 1) * V)), t * V);
+    return {
+      T,
+      H,
+      A: actCount(m.cell),
+      h: f.hs.map((x) => Float32Array.from(x.subarray(H))),
+      c: f.cs.map((x) => Float32Array.from(x.subarray(H))),
+      gates: f.acts.map((x) => Float32Array.from(x)),
+      logp,
+    };
   }
 
   /** Same draws as the GPU sampler: draw i of Rng(seed), rounded to f32, chooses character i. */

@@ -73,6 +73,28 @@ describe('GpuInference vs the reference (CpuInference)', () => {
     engine.dispose();
   });
 
+  for (const cell of ['lstm', 'gru'] as const) {
+    it(`inspect (${cell}): states, gates and log-probabilities of a probe text (1e-5)`, async () => {
+      const { engine, cpu, m } = await pair(cell);
+      const toks = tokens(7, m.vocabSize, 9);
+      const g = await engine.inference.inspect(toks);
+      const c = await cpu.inspect(toks);
+      expect([g.T, g.H, g.A, g.h.length]).toEqual([7, m.hiddenSize, 4, m.layers]);
+      const close = (a: Float32Array, b: Float32Array, what: string) => {
+        expect(a.length, what).toBe(b.length);
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `${what}[${i}]`).toBeLessThan(1e-5);
+      };
+      for (let l = 0; l < m.layers; l++) {
+        close(g.h[l]!, c.h[l]!, `h${l}`);
+        close(g.gates[l]!, c.gates[l]!, `gates${l}`);
+        if (cell === 'lstm') close(g.c[l]!, c.c[l]!, `c${l}`);
+      }
+      close(g.logp, c.logp, 'logp');
+      expect(g.h[1]!.some((v) => v !== 0)).toBe(true);
+      engine.dispose();
+    });
+  }
+
   const options: SampleOptions[] = [
     { temperature: 1, topK: 0, topP: 1 },
     { temperature: 0, topK: 0, topP: 1 },

@@ -2,7 +2,7 @@
 // training, next-character probabilities over a probe text, sampling (the token chosen by sample.wgsl is
 // the next step's input, so a chunk of characters is one submit) and the Decoder beam search runs on. Its
 // forward plans are separate from the training plan, so none of this disturbs the training state it carries.
-import type { ModelConfig } from '../core/config';
+import { type ModelConfig, actCount } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { ReadbackRing, createStorageBuffer, readFloats } from '../gpu/buffers';
@@ -17,6 +17,20 @@ import {
   evalWindow,
   validateSampling,
 } from './sampling';
+
+/**
+ * A forward pass over a probe text, for the inside views: per layer h and c (T, H), gate activations
+ * (T, A·H) in the cell's order (LSTM i, f, g, o; GRU r, z, n, W_hn·h; RNN h), and log-probabilities (T, V).
+ */
+export interface Inspection {
+  T: number;
+  H: number;
+  A: number;
+  h: Float32Array[];
+  c: Float32Array[];
+  gates: Float32Array[];
+  logp: Float32Array;
+}
 
 /** Characters generated per submit (and per streamed chunk). */
 export const SAMPLE_CHUNK = 32;
@@ -173,6 +187,31 @@ export class GpuInference {
     this.forward(p, tokens, resetRows(1), enc);
     const lp = await this.logProbs(p, 0, T, enc);
     return Float32Array.from(lp, Math.exp);
+  }
+
+  /**
+   * Everything the inside views draw for a probe text, from one forward pass (h0/c0 or zeros at the start):
+   * per layer the hidden (and cell) states and the gate activations at every position, and the next-character
+   * log-probabilities.
+   */
+  async inspect(tokens: Uint32Array): Promise<Inspection> {
+    const T = tokens.length;
+    if (T === 0) throw new Error('inspect: the probe text is empty');
+    const H = this.model.hiddenSize;
+    const A = actCount(this.model.cell);
+    const p = this.plan(T, 1);
+    const enc = this.device.createCommandEncoder({ label: 'GpuInference.inspect' });
+    this.forward(p, tokens, resetRows(1), enc);
+    const logp = await this.logProbs(p, 0, T, enc);
+    const h: Float32Array[] = [];
+    const c: Float32Array[] = [];
+    const gates: Float32Array[] = [];
+    for (let l = 0; l < this.model.layers; l++) {
+      h.push(await readFloats(this.device, p.states[l]!, T * H, H * 4));
+      c.push(await readFloats(this.device, p.states[l]!, T * H, ((T + 1) * H + H) * 4));
+      gates.push(await readFloats(this.device, p.acts[l]!, T * A * H));
+    }
+    return { T, H, A, h, c, gates, logp: Float32Array.from(logp) };
   }
 
   /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */

@@ -57,6 +57,8 @@ export interface ForwardPlan {
   rows: GPUBuffer;
   /** Per layer (2, T+1, B, H): [h; c]; slot T is the state the next window carries. */
   states: GPUBuffer[];
+  /** Per layer (T, B, A·H): gate activations saved by the forward steps. */
+  acts: GPUBuffer[];
   logits: GPUBuffer;
   /** (N) per-position loss */
   losses: GPUBuffer;
@@ -252,6 +254,7 @@ export function buildPlan(
     targets,
     rows,
     states,
+    acts,
     logits,
     losses,
     stats,
