@@ -201,3 +201,44 @@ test('race mode trains two cells on the same budget side by side and samples eac
     await expect(lane.locator('pre')).toHaveText(/^.{150,}/s, { timeout: 60_000 });
   await shot(page, '7-race');
 });
+
+test('inside views render real data, change as the model trains, and respond to selection', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto(`/${SMALL}&cell=lstm`);
+  await paste(page, TEXT);
+  for (let i = 0; i < 2; i++) {
+    await page.getByTestId('step-button').click();
+    await expect.poll(() => stepOf(page)).toBe(i + 1);
+  }
+  const strip = page.getByTestId('prediction-strip');
+  await expect(strip.locator('.pred-col')).toHaveCount(64);
+  await page.getByTestId('probe-input').fill('the dog sat on the mat.');
+  await expect(strip.locator('.pred-col')).toHaveCount(23);
+
+  await page.getByTestId('tab-states').click();
+  const heat = page.getByTestId('state-heatmap').locator('canvas');
+  await expect(heat).toBeVisible();
+  await expect(page.getByTestId('gate-heatmap').locator('canvas')).toBeVisible();
+  const before = await heat.evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  for (let i = 0; i < 3; i++) {
+    await page.getByTestId('step-button').click();
+    await expect.poll(() => stepOf(page)).toBe(3 + i);
+  }
+  await expect.poll(() => heat.evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
+  await heat.click({ position: { x: 5, y: 35 } });
+  await page.mouse.move(0, 0);
+  await expect(page.getByTestId('state-heatmap')).toContainText(/selected unit [1-9]/);
+
+  await page.getByTestId('tab-neuron').click();
+  await expect(page.getByTestId('neuron-text').locator('span')).toHaveCount(23);
+  const finder = page.getByTestId('neuron-finder');
+  await expect(finder.locator('li')).toHaveCount(5);
+  await finder.locator('li button').nth(1).click();
+  await expect(finder.locator('li button.current')).toHaveCount(1);
+
+  await page.getByTestId('tab-gradients').click();
+  await expect(page.getByTestId('grad-through-time').locator('path[stroke-width="1.8"]')).toHaveCount(1);
+  await page.locator('.inside').screenshot({ path: 'test-results/playground-8-inside.png' });
+});

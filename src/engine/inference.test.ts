@@ -82,7 +82,8 @@ describe('GpuInference vs the reference (CpuInference)', () => {
       expect([g.T, g.H, g.A, g.h.length]).toEqual([7, m.hiddenSize, 4, m.layers]);
       const close = (a: Float32Array, b: Float32Array, what: string) => {
         expect(a.length, what).toBe(b.length);
-        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!), `${what}[${i}]`).toBeLessThan(1e-5);
+        for (let i = 0; i < a.length; i++)
+          expect(Math.abs(a[i]! - b[i]!), `${what}[${i}]`).toBeLessThan(1e-5);
       };
       for (let l = 0; l < m.layers; l++) {
         close(g.h[l]!, c.h[l]!, `h${l}`);

@@ -6,7 +6,7 @@ import type { ModelConfig } from '../core/config';
 import { Vocab } from '../core/vocab';
 import { CpuInference } from './cpuInference';
 import { Engine } from './engine';
-import type { GpuInference } from './inference';
+import type { GpuInference, Inspection } from './inference';
 import { type Beam, type SampleOptions, beamSearch } from './sampling';
 
 export class TextModel {
@@ -51,6 +51,11 @@ export class TextModel {
   /** Next-character probabilities (len, V) after each character of `text`. */
   probe(text: string): Promise<Float32Array> {
     return this.inference.probe(this.encode(text));
+  }
+
+  /** States, gates and predictions over `text` (see GpuInference.inspect). */
+  inspect(text: string): Promise<Inspection> {
+    return this.inference.inspect(this.encode(text));
   }
 
   dispose(): void {

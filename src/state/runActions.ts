@@ -11,6 +11,7 @@ import { estimateMemory } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
 import { persist } from './persist';
+import { inspectActions, useInspectStore } from './inspect';
 import { live } from './live';
 import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
 import { decodeHash, encodeHash } from './urlHash';
@@ -280,6 +281,8 @@ export function handleRunEvent(msg: FromWorker): boolean {
   switch (msg.type) {
     case 'runReady':
       set({ run: { ...s.run, status: 'ready', info: msg.info, error: null, state: 'paused' } });
+      useInspectStore.setState({ data: null, saturation: [] });
+      inspectActions.refresh();
       return true;
     case 'runError':
       set({
@@ -292,6 +295,8 @@ export function handleRunEvent(msg: FromWorker): boolean {
       return true;
     case 'steps': {
       live.pushSteps(msg.points);
+      if (s.run.state === 'training') inspectActions.maybeRefresh();
+      else inspectActions.refresh();
       if (s.run.state !== 'training') scheduleAutosave();
       else if (performance.now() - lastAutosave > 30_000) autosave();
       const every = s.sampling.settings.every;

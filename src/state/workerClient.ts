@@ -2,6 +2,7 @@
 // stores. Components never see the worker; they call the actions exported here (DESIGN.md §3.4).
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
+import { handleInspectEvent } from './inspect';
 import { handleRaceEvent } from './raceActions';
 import { handleRunEvent, runActions } from './runActions';
 import { useRunStore } from './runStore';
@@ -76,7 +77,7 @@ export function startWorker(): void {
     name: 'unroll-trainer',
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-    if (handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
+    if (handleInspectEvent(ev.data) || handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
     if (ev.data.type === 'deviceLost' && !ev.data.expected) runActions.deviceLost();
     if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));

@@ -9,6 +9,7 @@ import { GradNormChart, LossChart } from './charts/TrainingCharts';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
 import { Header } from './panels/Header';
+import { InsidePanel } from './panels/InsidePanel';
 import { ModelPanel } from './panels/ModelPanel';
 import { RacePanel } from './panels/RacePanel';
 import { RunBar } from './panels/RunBar';
@@ -75,6 +76,7 @@ export function App() {
             <GradNormChart />
           </div>
           <SamplePanel />
+          <InsidePanel />
           <RacePanel />
         </section>
       </main>

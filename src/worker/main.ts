@@ -146,6 +146,24 @@ async function handle(msg: ToWorker): Promise<void> {
       }
       return;
     }
+    case 'inspect':
+      try {
+        if (!runner) throw new Error('Set up a run first.');
+        const chars = runner.lm.corpus.vocab;
+        const text = [...msg.text].filter((ch) => chars.chars.includes(ch)).join('');
+        if (!text) throw new Error('The probe text has no character the model knows.');
+        const data = await runner.lm.text.inspect(text);
+        const transfer = [
+          data.logp.buffer,
+          ...data.h.map((x) => x.buffer),
+          ...data.c.map((x) => x.buffer),
+          ...data.gates.map((x) => x.buffer),
+        ];
+        post({ type: 'inspection', id: msg.id, step: runner.lm.step, text, data }, transfer as ArrayBuffer[]);
+      } catch (e) {
+        post({ type: 'inspectError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
     case 'raceSetup':
       try {
         await setupRace(msg);

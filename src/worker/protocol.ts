@@ -5,6 +5,9 @@ import type { AdapterReport } from '../gpu/device';
 import type { CheckResult } from '../gpu/kernels/registry';
 import type { ModelShape } from '../engine/lm';
 import type { RunState, Speed, StepPoint } from '../engine/runner';
+import type { Inspection } from '../engine/inference';
+
+export type { Inspection } from '../engine/inference';
 
 export type { RunState, Speed, StepPoint } from '../engine/runner';
 export type { ModelShape } from '../engine/lm';
@@ -68,6 +71,8 @@ export type ToWorker =
   | { type: 'setHyper'; patch: Partial<TrainConfig>; valEvery?: number }
   /** `lane`: sample from a race lane instead of the main run. */
   | { type: 'sample'; id: number; request: SampleRequest; lane?: number }
+  /** A forward pass over `text` for the inside views (characters outside the vocabulary are dropped). */
+  | { type: 'inspect'; id: number; text: string }
   /** Race mode: one run per cell on the same corpus, seed and step budget, trained side by side. */
   | { type: 'raceSetup'; run: number; cells: CellType[]; budget: number; setup: RunSetup }
   | { type: 'racePlay' }
@@ -96,6 +101,8 @@ export type FromWorker =
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }
   | { type: 'modelFile'; bytes: ArrayBuffer; name: string }
+  | { type: 'inspection'; id: number; step: number; text: string; data: Inspection }
+  | { type: 'inspectError'; id: number; message: string }
   | { type: 'raceReady'; run: number; lanes: RunInfo[] }
   | { type: 'raceSteps'; run: number; lane: number; points: StepPoint[] }
   | { type: 'raceValidation'; run: number; lane: number; step: number; nats: number; bits: number }

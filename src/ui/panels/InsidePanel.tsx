@@ -1,0 +1,214 @@
+// Seeing inside: the model run on a probe text — predictions, states and gates over the text, one unit on the
+// text with a neuron finder, and gradient flow through time — refreshed from the worker while it trains.
+import { useCallback, useState } from 'react';
+import { inspectActions, probeText, useInspectStore } from '../../state/inspect';
+import { live } from '../../state/live';
+import { useRunStore } from '../../state/runStore';
+import { SeriesChart, type Series } from '../charts/SeriesChart';
+import { PALETTE } from '../charts/TrainingCharts';
+import { Heatmap } from '../viz/Heatmap';
+import { NeuronView } from '../viz/NeuronView';
+import { PredictionStrip } from '../viz/PredictionStrip';
+
+type Tab = 'predictions' | 'states' | 'neuron' | 'gradients';
+
+const TABS: { id: Tab; label: string; note: string }[] = [
+  {
+    id: 'predictions',
+    label: 'Predictions',
+    note: 'Under each character of the probe text, the five characters the model thinks most likely to come next (bar length = probability). Green marks the character that actually comes next; the bars at the bottom are the loss at each position (−log p of the true next character).',
+  },
+  {
+    id: 'states',
+    label: 'States & gates',
+    note: 'Each row is a hidden unit, each column a character of the probe text. States h (and the LSTM cell c) range over (−1, 1): blue negative, vermillion positive. Gates range over (0, 1): darker is more open. A forget gate near 1 keeps the cell’s memory; an update gate z near 1 (GRU) copies the previous state.',
+  },
+  {
+    id: 'neuron',
+    label: 'Neuron',
+    note: 'The probe text coloured by one unit’s activation, the picture of Karpathy, Johnson & Fei-Fei (2015). The finder ranks units by how well they correlate with a simple feature of the text; click one to see it.',
+  },
+  {
+    id: 'gradients',
+    label: 'Gradient through time',
+    note: '‖∂L/∂hₜ‖ for each position t of the last training window, per layer, on a log scale: how much each step’s state still matters to the loss. Falling steeply to the left is the vanishing gradient; the faint lines are earlier in training. Clipping engaged on the steps flagged in the gradient-norm chart.',
+  },
+];
+
+function gateNames(cell: string | undefined): string[] {
+  if (cell === 'gru') return ['r (reset)', 'z (update)', 'n (candidate)'];
+  if (cell === 'rnn') return [];
+  return ['i (input)', 'f (forget)', 'g (candidate)', 'o (output)'];
+}
+
+export function InsidePanel() {
+  const [tab, setTab] = useState<Tab>('predictions');
+  const ready = useRunStore((s) => s.run.status === 'ready');
+  const info = useRunStore((s) => s.run.info);
+  const st = useInspectStore();
+  const d = st.data;
+  const chars = [...st.text];
+  const layer = Math.min(st.layer, (d?.h.length ?? 1) - 1);
+  const gates = gateNames(info?.model.cell);
+  const readGrads = useCallback((): Series[] => {
+    const pts = live.steps;
+    const last = pts[pts.length - 1];
+    if (!last) return [];
+    const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
+    const earlier = [0.25, 0.5, 0.75]
+      .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
+      .filter((p) => p !== last);
+    return last.dhNorms.flatMap((_, l) => [
+      ...earlier.map((p) => ({
+        name: `layer ${l + 1} at step ${p.step}`,
+        color: colors[l]!,
+        points: p.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
+        faint: true,
+      })),
+      {
+        name: `layer ${l + 1} (step ${last.step})`,
+        color: colors[l]!,
+        points: last.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
+      },
+    ]);
+  }, []);
+
+  return (
+    <section className="card inside" aria-labelledby="inside-title">
+      <div className="card-head">
+        <h2 id="inside-title">4 · Inside the network</h2>
+        {d && <span className="muted small">snapshot at step {st.step}</span>}
+      </div>
+      <label className="field wide">
+        <span>Probe text</span>
+        <input
+          type="text"
+          data-testid="probe-input"
+          value={st.probe || probeText()}
+          onChange={(e) => inspectActions.setProbe(e.target.value)}
+        />
+      </label>
+      <div className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id}
+            className={tab === t.id ? 'tab active' : 'tab'}
+            onClick={() => setTab(t.id)}
+            data-testid={`tab-${t.id}`}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <p className="hint">{TABS.find((t) => t.id === tab)!.note}</p>
+      {st.error && <p className="error">{st.error}</p>}
+      {!ready || !d ? (
+        tab !== 'gradients' && <p className="muted">Train or step once: the views fill from the model.</p>
+      ) : (
+        <>
+          {tab === 'predictions' && info && <PredictionStrip data={d} chars={chars} vocab={info.vocab} />}
+          {(tab === 'states' || tab === 'neuron') && d.h.length > 1 && (
+            <div className="row">
+              <span className="muted small">Layer</span>
+              {d.h.map((_, l) => (
+                <button
+                  key={l}
+                  type="button"
+                  className={`small${l === layer ? ' active' : ''}`}
+                  onClick={() => inspectActions.select({ layer: l })}
+                >
+                  {l + 1}
+                </button>
+              ))}
+            </div>
+          )}
+          {tab === 'states' && (
+            <div className="heatmaps">
+              <div>
+                <h3>hidden state h</h3>
+                <Heatmap
+                  testId="state-heatmap"
+                  values={d.h[layer]!}
+                  T={d.T}
+                  units={d.H}
+                  stride={d.H}
+                  offset={0}
+                  diverging
+                  chars={chars}
+                  selected={st.unit}
+                  onSelect={(unit) => inspectActions.select({ unit })}
+                />
+              </div>
+              {gates.length > 0 && (
+                <div>
+                  <h3>
+                    gate{' '}
+                    <select
+                      value={st.gate}
+                      onChange={(e) => inspectActions.select({ gate: Number(e.target.value) })}
+                      aria-label="Gate"
+                    >
+                      {gates.map((g, k) => (
+                        <option key={k} value={k}>
+                          {g}
+                        </option>
+                      ))}
+                    </select>
+                  </h3>
+                  <Heatmap
+                    testId="gate-heatmap"
+                    values={d.gates[layer]!}
+                    T={d.T}
+                    units={d.H}
+                    stride={d.A * d.H}
+                    offset={Math.min(st.gate, gates.length - 1) * d.H}
+                    diverging={
+                      gates[st.gate]?.startsWith('g') || gates[st.gate]?.startsWith('n') ? true : false
+                    }
+                    chars={chars}
+                    selected={st.unit}
+                    onSelect={(unit) => inspectActions.select({ unit })}
+                  />
+                </div>
+              )}
+              {st.saturation.length > 1 && (
+                <p className="stats" data-testid="gate-saturation">
+                  Saturated gates (&lt; 0.1 or &gt; 0.9):{' '}
+                  {st.saturation
+                    .at(-1)!
+                    .saturated.map((v, l) => `layer ${l + 1} ${(v * 100).toFixed(0)}%`)
+                    .join(' · ')}{' '}
+                  (from {(st.saturation[0]!.saturated[layer]! * 100).toFixed(0)}% at step{' '}
+                  {st.saturation[0]!.step})
+                </p>
+              )}
+            </div>
+          )}
+          {tab === 'neuron' && (
+            <NeuronView
+              h={d.h[layer]!}
+              T={d.T}
+              H={d.H}
+              chars={chars}
+              unit={st.unit}
+              onSelect={(unit) => inspectActions.select({ unit })}
+            />
+          )}
+        </>
+      )}
+      {tab === 'gradients' && (
+        <SeriesChart
+          testId="grad-through-time"
+          title="‖∂L/∂hₜ‖ across the window"
+          yLabel="‖∂L/∂hₜ‖ (t = position)"
+          read={readGrads}
+          defaultLog
+          height={200}
+        />
+      )}
+    </section>
+  );
+}

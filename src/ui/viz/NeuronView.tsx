@@ -1,0 +1,121 @@
+// One unit on the text (Karpathy, Johnson & Fei-Fei 2015): each character coloured by the unit's activation,
+// and a finder that ranks units by correlation with simple features of the text and selects them.
+import { useMemo, useState } from 'react';
+import { colourFor } from './Heatmap';
+
+/** Per-character features the finder correlates units with. */
+const FEATURES: { id: string; label: string; of: (chars: string[]) => number[] }[] = [
+  {
+    id: 'quote',
+    label: 'inside quotes or brackets',
+    of: (cs) => {
+      let depth = 0;
+      let quote = false;
+      return cs.map((c) => {
+        if (c === '"') quote = !quote;
+        if ('([{'.includes(c)) depth++;
+        const inside = quote || depth > 0 ? 1 : 0;
+        if (')]}'.includes(c)) depth = Math.max(0, depth - 1);
+        return inside;
+      });
+    },
+  },
+  {
+    id: 'position',
+    label: 'position in the line',
+    of: (cs) => {
+      let k = 0;
+      return cs.map((c) => (c === '\n' ? (k = 0) : ++k));
+    },
+  },
+  { id: 'space', label: 'after a space', of: (cs) => cs.map((_, i) => (i > 0 && cs[i - 1] === ' ' ? 1 : 0)) },
+  { id: 'vowel', label: 'vowel', of: (cs) => cs.map((c) => (/[aeiouAEIOU]/.test(c) ? 1 : 0)) },
+  { id: 'digit', label: 'digit', of: (cs) => cs.map((c) => (/\d/.test(c) ? 1 : 0)) },
+];
+
+function pearson(x: number[], y: number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+interface Props {
+  h: Float32Array;
+  T: number;
+  H: number;
+  chars: string[];
+  unit: number;
+  onSelect: (unit: number) => void;
+}
+
+export function NeuronView({ h, T, H, chars, unit, onSelect }: Props) {
+  const [feature, setFeature] = useState('space');
+  const ranked = useMemo(() => {
+    const f = FEATURES.find((x) => x.id === feature)!.of(chars);
+    return Array.from({ length: H }, (_, j) => ({
+      j,
+      r: pearson(
+        f,
+        Array.from({ length: T }, (_, t) => h[t * H + j]!),
+      ),
+    }))
+      .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))
+      .slice(0, 5);
+  }, [feature, chars, h, T, H]);
+  return (
+    <div className="neuron">
+      <div
+        className="neuron-text"
+        data-testid="neuron-text"
+        aria-label={`the probe text coloured by unit ${unit}`}
+      >
+        {chars.map((c, t) => {
+          const v = h[t * H + unit]!;
+          return (
+            <span key={t} style={{ background: colourFor(v, true) }} title={`${v.toFixed(3)}`}>
+              {c === '\n' ? '⏎\n' : c}
+            </span>
+          );
+        })}
+      </div>
+      <div className="neuron-finder" data-testid="neuron-finder">
+        <label className="field inline">
+          <span>Units that track</span>
+          <select value={feature} onChange={(e) => setFeature(e.target.value)}>
+            {FEATURES.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ol>
+          {ranked.map((u) => (
+            <li key={u.j}>
+              <button
+                type="button"
+                className={`link${u.j === unit ? ' current' : ''}`}
+                onClick={() => onSelect(u.j)}
+              >
+                unit {u.j}
+              </button>{' '}
+              <span className="mono">r = {u.r.toFixed(2)}</span>
+            </li>
+          ))}
+        </ol>
+        <p className="hint">
+          Correlation over the probe text; a longer, more varied probe gives steadier rankings.
+        </p>
+      </div>
+    </div>
+  );
+}
