@@ -24,6 +24,15 @@ async function paste(page: Page, text: string) {
 const stepOf = async (page: Page) => Number(await page.getByTestId('status-step').textContent());
 const lossOf = async (page: Page) => Number(await page.getByTestId('status-loss').textContent());
 
+/** Presses Step `n` times, waiting for each step to show. */
+async function steps(p: Page, n: number) {
+  for (let i = 0; i < n; i++) {
+    const before = await stepOf(p);
+    await p.getByTestId('step-button').click();
+    await expect.poll(() => stepOf(p)).toBe(before + 1);
+  }
+}
+
 /** Trains until the shown loss is below `below` (or fails after the test's timeout). */
 async function trainUntil(page: Page, below: number) {
   await page.getByTestId('train-toggle').click();
@@ -73,10 +82,7 @@ test('download the model, load it back, and the next step has the same loss', as
   test.setTimeout(240_000);
   await page.goto(`/${SMALL}&cell=gru`);
   await paste(page, TEXT);
-  for (let i = 0; i < 3; i++) {
-    await page.getByTestId('step-button').click();
-    await expect.poll(() => stepOf(page)).toBe(i + 1);
-  }
+  await steps(page, 3);
   const download = page.waitForEvent('download');
   await page.getByTestId('download-model').click();
   const file = await (await download).path();
@@ -154,13 +160,6 @@ test('the corpus and the trained model survive a reload, and training continues 
   browser,
 }) => {
   test.setTimeout(180_000);
-  const steps = async (p: Page, n: number) => {
-    for (let i = 0; i < n; i++) {
-      const before = await stepOf(p);
-      await p.getByTestId('step-button').click();
-      await expect.poll(() => stepOf(p)).toBe(before + 1);
-    }
-  };
   await page.goto(`/${SMALL}&cell=lstm`);
   await paste(page, TEXT);
   await steps(page, 3);
@@ -208,10 +207,7 @@ test('inside views render real data, change as the model trains, and respond to 
   test.setTimeout(180_000);
   await page.goto(`/${SMALL}&cell=lstm`);
   await paste(page, TEXT);
-  for (let i = 0; i < 2; i++) {
-    await page.getByTestId('step-button').click();
-    await expect.poll(() => stepOf(page)).toBe(i + 1);
-  }
+  await steps(page, 2);
   const strip = page.getByTestId('prediction-strip');
   await expect(strip.locator('.pred-col')).toHaveCount(64);
   await page.getByTestId('probe-input').fill('the dog sat on the mat.');
@@ -222,10 +218,7 @@ test('inside views render real data, change as the model trains, and respond to 
   await expect(heat).toBeVisible();
   await expect(page.getByTestId('gate-heatmap').locator('canvas')).toBeVisible();
   const before = await heat.evaluate((c: HTMLCanvasElement) => c.toDataURL());
-  for (let i = 0; i < 3; i++) {
-    await page.getByTestId('step-button').click();
-    await expect.poll(() => stepOf(page)).toBe(3 + i);
-  }
+  await steps(page, 3);
   await expect.poll(() => heat.evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
   await heat.click({ position: { x: 5, y: 35 } });
   await page.mouse.move(0, 0);
