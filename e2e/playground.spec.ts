@@ -208,6 +208,15 @@ test('inside views render real data, change as the model trains, and respond to 
   await page.goto(`/${SMALL}&cell=lstm`);
   await paste(page, TEXT);
   await steps(page, 2);
+  const graph = page.getByTestId('unrolled-graph');
+  await expect(graph.locator('rect.cell')).toHaveCount(16);
+  await expect(graph).toContainText('BPTT stops');
+  await graph.locator('circle.state-node').nth(3).hover();
+  await expect(graph.locator('.vector i')).toHaveCount(16);
+  await page.getByTestId('fold-toggle').check();
+  await expect(graph.locator('rect.cell')).toHaveCount(1);
+  await page.getByTestId('fold-toggle').uncheck();
+  await page.getByTestId('tab-predictions').click();
   const strip = page.getByTestId('prediction-strip');
   await expect(strip.locator('.pred-col')).toHaveCount(64);
   await page.getByTestId('probe-input').fill('the dog sat on the mat.');

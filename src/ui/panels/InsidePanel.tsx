@@ -9,10 +9,17 @@ import { PALETTE } from '../charts/TrainingCharts';
 import { Heatmap } from '../viz/Heatmap';
 import { NeuronView } from '../viz/NeuronView';
 import { PredictionStrip } from '../viz/PredictionStrip';
+import { UnrolledGraph } from '../viz/UnrolledGraph';
+import type { Inspection } from '../../state/protocolTypes';
 
-type Tab = 'predictions' | 'states' | 'neuron' | 'gradients';
+type Tab = 'graph' | 'predictions' | 'states' | 'neuron' | 'gradients';
 
 const TABS: { id: Tab; label: string; note: string }[] = [
+  {
+    id: 'graph',
+    label: 'Unrolled',
+    note: 'The same cell applied at every character, unrolled through time: inputs at the bottom, the cell and its hidden state in the middle, the predicted next character on top. After each snapshot the forward sweep runs left to right, then backpropagation right to left: the recurrent arrows get wider and darker where ‖∂L/∂hₜ‖ (measured on the last training window) is larger. Gradients stop at the truncation boundary — the start of the BPTT window. Fold it to see the single recurrent cell with its loop.',
+  },
   {
     id: 'predictions',
     label: 'Predictions',
@@ -42,7 +49,7 @@ function gateNames(cell: string | undefined): string[] {
 }
 
 export function InsidePanel() {
-  const [tab, setTab] = useState<Tab>('predictions');
+  const [tab, setTab] = useState<Tab>('graph');
   const ready = useRunStore((s) => s.run.status === 'ready');
   const info = useRunStore((s) => s.run.info);
   const st = useInspectStore();
@@ -109,6 +116,16 @@ export function InsidePanel() {
         tab !== 'gradients' && <p className="muted">Train or step once: the views fill from the model.</p>
       ) : (
         <>
+          {tab === 'graph' && info && (
+            <Unrolled
+              d={d}
+              chars={chars}
+              vocab={info.vocab}
+              lstm={info.model.cell.startsWith('lstm')}
+              seqLen={info.train.seqLen}
+              version={st.step}
+            />
+          )}
           {tab === 'predictions' && info && <PredictionStrip data={d} chars={chars} vocab={info.vocab} />}
           {(tab === 'states' || tab === 'neuron') && d.h.length > 1 && (
             <div className="row">
@@ -210,5 +227,42 @@ export function InsidePanel() {
         />
       )}
     </section>
+  );
+}
+
+/** The unrolled graph over the last (up to) 16 characters of the probe, top layer. */
+function Unrolled(p: {
+  d: Inspection;
+  chars: string[];
+  vocab: string[];
+  lstm: boolean;
+  seqLen: number;
+  version: number;
+}) {
+  const { d, chars, vocab } = p;
+  const K = Math.min(16, d.T);
+  const L = d.h.length;
+  const V = vocab.length;
+  const from = d.T - K;
+  const predicted = Array.from({ length: K }, (_, k) => {
+    const row = d.logp.subarray((from + k) * V, (from + k + 1) * V);
+    let best = 0;
+    for (let v = 1; v < V; v++) if (row[v]! > row[best]!) best = v;
+    return vocab[best]!;
+  });
+  const last = live.last();
+  const dh = last?.dhNorms[L - 1] ?? [];
+  const grads = Array.from({ length: K }, (_, k) => dh[dh.length - K + k] ?? 0);
+  return (
+    <UnrolledGraph
+      chars={chars.slice(from)}
+      states={d.h[L - 1]!.subarray(from * d.H)}
+      H={d.H}
+      predicted={predicted}
+      grads={grads}
+      lstm={p.lstm}
+      seqLen={p.seqLen}
+      version={p.version}
+    />
   );
 }
