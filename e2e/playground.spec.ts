@@ -240,6 +240,10 @@ test('inside views render real data, change as the model trains, and respond to 
   await finder.locator('li button').nth(1).click();
   await expect(finder.locator('li button.current')).toHaveCount(1);
 
+  await page.getByTestId('tab-weights').click();
+  await expect(page.getByTestId('weight-heatmap').locator('canvas')).toHaveCount(2);
+  await expect(page.getByTestId('weight-heatmap')).toContainText('W_hh, gate f (forget)');
+
   await page.getByTestId('tab-gradients').click();
   await expect(page.getByTestId('grad-through-time').locator('path[stroke-width="1.8"]')).toHaveCount(1);
   await page.locator('.inside').screenshot({ path: 'test-results/playground-8-inside.png' });

@@ -1,7 +1,7 @@
 // The inside views' data: the probe text, the latest forward-pass snapshot of states, gates and predictions
 // on it (refreshed every ~1.5 s while training, and after each step), and what the user selected.
 import { create } from 'zustand';
-import type { FromWorker, Inspection } from '../worker/protocol';
+import type { FromWorker, Inspection, WeightSnapshot } from '../worker/protocol';
 import { live } from './live';
 import { useRunStore } from './runStore';
 import { send } from './workerClient';
@@ -23,6 +23,11 @@ export interface InspectState {
   /** Gate index within the cell's activations (LSTM i f g o, GRU r z n). */
   gate: number;
   saturation: SaturationPoint[];
+  /** The weights view is open: snapshots then carry the selected layer's matrices. */
+  wantWeights: boolean;
+  weights: WeightSnapshot | null;
+  /** Norm of each recurrent weight matrix per snapshot. */
+  weightNorms: { step: number; norms: Record<string, number> }[];
 }
 
 export const useInspectStore = create<InspectState>(() => ({
@@ -35,6 +40,9 @@ export const useInspectStore = create<InspectState>(() => ({
   unit: 0,
   gate: 1,
   saturation: [],
+  wantWeights: false,
+  weights: null,
+  weightNorms: [],
 }));
 
 let nextId = 1;
@@ -58,6 +66,12 @@ export const inspectActions = {
   },
   select(patch: Partial<Pick<InspectState, 'layer' | 'unit' | 'gate'>>): void {
     useInspectStore.setState(patch);
+    if (patch.layer !== undefined && useInspectStore.getState().wantWeights) inspectActions.refresh();
+  },
+  /** The weights view opened or closed: snapshots carry weight matrices only while it is open. */
+  wantWeights(on: boolean): void {
+    useInspectStore.setState({ wantWeights: on });
+    if (on) inspectActions.refresh();
   },
   refresh(): void {
     if (useRunStore.getState().run.status !== 'ready') return;
@@ -68,7 +82,13 @@ export const inspectActions = {
     again = false;
     pending = nextId++;
     lastAsk = performance.now();
-    send({ type: 'inspect', id: pending, text: probeText() });
+    const st = useInspectStore.getState();
+    send({
+      type: 'inspect',
+      id: pending,
+      text: probeText(),
+      ...(st.wantWeights ? { weightsLayer: st.layer } : {}),
+    });
   },
   /** Called as steps arrive: a new snapshot at most every 1.5 s (one request in flight at a time). */
   maybeRefresh(): void {
@@ -107,6 +127,15 @@ export function handleInspectEvent(msg: FromWorker): boolean {
       step: msg.step,
       error: null,
       unit: Math.min(s.unit, d.H - 1),
+      ...(msg.weights
+        ? {
+            weights: msg.weights,
+            weightNorms:
+              s.weightNorms.at(-1)?.step === msg.step
+                ? s.weightNorms
+                : [...s.weightNorms, { step: msg.step, norms: msg.weights.norms }].slice(-500),
+          }
+        : {}),
       layer: Math.min(s.layer, d.h.length - 1),
       saturation:
         gates.length && s.saturation.at(-1)?.step !== msg.step

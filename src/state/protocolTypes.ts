@@ -1,2 +1,2 @@
 // Worker message payload types the UI may name (ui/ imports state/, never worker/ directly).
-export type { Inspection, RunInfo, StepPoint } from '../worker/protocol';
+export type { Inspection, RunInfo, StepPoint, WeightSnapshot } from '../worker/protocol';

@@ -281,7 +281,7 @@ export function handleRunEvent(msg: FromWorker): boolean {
   switch (msg.type) {
     case 'runReady':
       set({ run: { ...s.run, status: 'ready', info: msg.info, error: null, state: 'paused' } });
-      useInspectStore.setState({ data: null, saturation: [] });
+      useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
       inspectActions.refresh();
       return true;
     case 'runError':

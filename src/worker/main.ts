@@ -5,7 +5,15 @@ import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { TrainingRunner } from '../engine/runner';
-import type { Backend, FromWorker, RunInfo, SampleRequest, Speed, ToWorker } from './protocol';
+import type {
+  Backend,
+  FromWorker,
+  RunInfo,
+  SampleRequest,
+  Speed,
+  ToWorker,
+  WeightSnapshot,
+} from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
@@ -47,6 +55,26 @@ function infoOf(r: TrainingRunner, backend: Backend): RunInfo {
 }
 
 let race: TrainingRunner[] = [];
+
+/** Reads the parameters (one readback) and cuts out a layer's matrices and every tensor's norm. */
+async function weightSnapshot(r: TrainingRunner, layer: number): Promise<WeightSnapshot> {
+  const params = await r.lm.trainer.readParams();
+  const layout = r.lm.trainer.layout;
+  const lt = layout.layers[Math.min(layer, layout.layers.length - 1)]!;
+  const norms: Record<string, number> = {};
+  for (const t of layout.tensors) {
+    let s = 0;
+    for (let i = 0; i < t.size; i++) s += params[t.offset + i]! ** 2;
+    norms[t.name] = Math.sqrt(s);
+  }
+  return {
+    layer: lt.weightIh.layer,
+    wih: params.slice(lt.weightIh.offset, lt.weightIh.offset + lt.weightIh.size),
+    whh: params.slice(lt.weightHh.offset, lt.weightHh.offset + lt.weightHh.size),
+    inputs: lt.weightIh.shape[1]!,
+    norms,
+  };
+}
 
 async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise<void> {
   for (const r of race) r.dispose();
@@ -159,7 +187,20 @@ async function handle(msg: ToWorker): Promise<void> {
           ...data.c.map((x) => x.buffer),
           ...data.gates.map((x) => x.buffer),
         ];
-        post({ type: 'inspection', id: msg.id, step: runner.lm.step, text, data }, transfer as ArrayBuffer[]);
+        const weights =
+          msg.weightsLayer === undefined ? undefined : await weightSnapshot(runner, msg.weightsLayer);
+        if (weights) transfer.push(weights.wih.buffer, weights.whh.buffer);
+        post(
+          {
+            type: 'inspection',
+            id: msg.id,
+            step: runner.lm.step,
+            text,
+            data,
+            ...(weights ? { weights } : {}),
+          },
+          transfer as ArrayBuffer[],
+        );
       } catch (e) {
         post({ type: 'inspectError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
       }

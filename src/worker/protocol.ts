@@ -55,6 +55,17 @@ export interface BeamResult {
   score: number;
 }
 
+/** One layer's weight matrices and the norm of every parameter tensor, for the weights view. */
+export interface WeightSnapshot {
+  layer: number;
+  /** (G·H, I) and (G·H, H), PyTorch layout and gate order */
+  wih: Float32Array;
+  whh: Float32Array;
+  inputs: number;
+  /** Frobenius norm per tensor, by PyTorch name */
+  norms: Record<string, number>;
+}
+
 /** UI → worker. */
 export type ToWorker =
   /** Acquire the GPU device (again, after a loss); gpu false when the page has no WebGPU. */
@@ -72,7 +83,7 @@ export type ToWorker =
   /** `lane`: sample from a race lane instead of the main run. */
   | { type: 'sample'; id: number; request: SampleRequest; lane?: number }
   /** A forward pass over `text` for the inside views (characters outside the vocabulary are dropped). */
-  | { type: 'inspect'; id: number; text: string }
+  | { type: 'inspect'; id: number; text: string; weightsLayer?: number }
   /** Race mode: one run per cell on the same corpus, seed and step budget, trained side by side. */
   | { type: 'raceSetup'; run: number; cells: CellType[]; budget: number; setup: RunSetup }
   | { type: 'racePlay' }
@@ -101,7 +112,7 @@ export type FromWorker =
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }
   | { type: 'modelFile'; bytes: ArrayBuffer; name: string }
-  | { type: 'inspection'; id: number; step: number; text: string; data: Inspection }
+  | { type: 'inspection'; id: number; step: number; text: string; data: Inspection; weights?: WeightSnapshot }
   | { type: 'inspectError'; id: number; message: string }
   | { type: 'raceReady'; run: number; lanes: RunInfo[] }
   | { type: 'raceSteps'; run: number; lane: number; points: StepPoint[] }

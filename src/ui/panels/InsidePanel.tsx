@@ -1,6 +1,6 @@
 // Seeing inside: the model run on a probe text — predictions, states and gates over the text, one unit on the
 // text with a neuron finder, and gradient flow through time — refreshed from the worker while it trains.
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { inspectActions, probeText, useInspectStore } from '../../state/inspect';
 import { live } from '../../state/live';
 import { useRunStore } from '../../state/runStore';
@@ -10,9 +10,10 @@ import { Heatmap } from '../viz/Heatmap';
 import { NeuronView } from '../viz/NeuronView';
 import { PredictionStrip } from '../viz/PredictionStrip';
 import { UnrolledGraph } from '../viz/UnrolledGraph';
+import { WeightsView } from '../viz/WeightsView';
 import type { Inspection } from '../../state/protocolTypes';
 
-type Tab = 'graph' | 'predictions' | 'states' | 'neuron' | 'gradients';
+type Tab = 'graph' | 'predictions' | 'states' | 'neuron' | 'gradients' | 'weights';
 
 const TABS: { id: Tab; label: string; note: string }[] = [
   {
@@ -40,6 +41,11 @@ const TABS: { id: Tab; label: string; note: string }[] = [
     label: 'Gradient through time',
     note: '‖∂L/∂hₜ‖ for each position t of the last training window, per layer, on a log scale: how much each step’s state still matters to the loss. Falling steeply to the left is the vanishing gradient; the faint lines are earlier in training. Clipping engaged on the steps flagged in the gradient-norm chart.',
   },
+  {
+    id: 'weights',
+    label: 'Weights',
+    note: 'The recurrent weights W_hh and input weights W_ih of the selected layer, one gate at a time (PyTorch layout: rows are the gate’s units). Blue negative, vermillion positive, scaled to the largest magnitude. Below, the norm of each weight matrix at each snapshot: watch it grow as the model learns, or explode before a divergence.',
+  },
 ];
 
 function gateNames(cell: string | undefined): string[] {
@@ -48,11 +54,29 @@ function gateNames(cell: string | undefined): string[] {
   return ['i (input)', 'f (forget)', 'g (candidate)', 'o (output)'];
 }
 
+function GateSelect({ gates, gate }: { gates: string[]; gate: number }) {
+  return (
+    <select
+      className="compact"
+      value={gate}
+      onChange={(e) => inspectActions.select({ gate: Number(e.target.value) })}
+      aria-label="Gate"
+    >
+      {gates.map((g, k) => (
+        <option key={k} value={k}>
+          {g}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 export function InsidePanel() {
   const [tab, setTab] = useState<Tab>('graph');
   const ready = useRunStore((s) => s.run.status === 'ready');
   const info = useRunStore((s) => s.run.info);
   const st = useInspectStore();
+  useEffect(() => inspectActions.wantWeights(tab === 'weights'), [tab]);
   const d = st.data;
   const chars = [...st.text];
   const layer = Math.min(st.layer, (d?.h.length ?? 1) - 1);
@@ -127,7 +151,7 @@ export function InsidePanel() {
             />
           )}
           {tab === 'predictions' && info && <PredictionStrip data={d} chars={chars} vocab={info.vocab} />}
-          {(tab === 'states' || tab === 'neuron') && d.h.length > 1 && (
+          {(tab === 'states' || tab === 'neuron' || tab === 'weights') && d.h.length > 1 && (
             <div className="row">
               <span className="muted small">Layer</span>
               {d.h.map((_, l) => (
@@ -162,18 +186,7 @@ export function InsidePanel() {
               {gates.length > 0 && (
                 <div>
                   <h3>
-                    gate{' '}
-                    <select
-                      value={st.gate}
-                      onChange={(e) => inspectActions.select({ gate: Number(e.target.value) })}
-                      aria-label="Gate"
-                    >
-                      {gates.map((g, k) => (
-                        <option key={k} value={k}>
-                          {g}
-                        </option>
-                      ))}
-                    </select>
+                    gate <GateSelect gates={gates} gate={st.gate} />
                   </h3>
                   <Heatmap
                     testId="gate-heatmap"
@@ -203,6 +216,15 @@ export function InsidePanel() {
                 </p>
               )}
             </div>
+          )}
+          {tab === 'weights' && gates.length > 0 && (
+            <div className="row">
+              <span className="muted small">Gate</span>
+              <GateSelect gates={gates} gate={st.gate} />
+            </div>
+          )}
+          {tab === 'weights' && st.weights && (
+            <WeightsView w={st.weights} H={d.H} gates={gates} gate={st.gate} />
           )}
           {tab === 'neuron' && (
             <NeuronView
