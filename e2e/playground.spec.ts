@@ -195,6 +195,7 @@ test('race mode trains two cells on the same budget side by side and samples eac
   // Each lane drew its curve and one validation pass at the budget.
   await expect(page.getByTestId('race-chart').locator('path[stroke-width="1.8"]')).toHaveCount(2);
   await expect(page.getByTestId('race-chart').locator(':not(.legend) > g > circle')).toHaveCount(2);
+  await expect(page.getByTestId('race-grads').locator('path[stroke-width="1.8"]')).toHaveCount(2);
   await page.getByTestId('race-sample').click();
   for (const lane of await page.getByTestId('race-lane').all())
     await expect(lane.locator('pre')).toHaveText(/^.{150,}/s, { timeout: 60_000 });

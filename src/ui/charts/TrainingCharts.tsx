@@ -58,6 +58,10 @@ export function GradNormChart() {
         points: pts.map((p) => [p.step, p.gradNorm * p.clipScale]),
       },
     ];
+    // Steps where clipping engaged (the exploding side of the gradient story).
+    const clipped = pts.filter((p) => p.clipScale < 1).map((p) => [p.step, p.gradNorm] as [number, number]);
+    if (clipped.length)
+      series.push({ name: 'clipped', color: PALETTE.vermillion, points: clipped, dots: true });
     const layers = pts[0]?.layerNorms.length ?? 0;
     const layerColors = [PALETTE.blue, PALETTE.sky, PALETTE.orange, PALETTE.purple];
     if (layers > 1)

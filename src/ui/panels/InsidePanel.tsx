@@ -204,17 +204,7 @@ export function InsidePanel() {
                   />
                 </div>
               )}
-              {st.saturation.length > 1 && (
-                <p className="stats" data-testid="gate-saturation">
-                  Saturated gates (&lt; 0.1 or &gt; 0.9):{' '}
-                  {st.saturation
-                    .at(-1)!
-                    .saturated.map((v, l) => `layer ${l + 1} ${(v * 100).toFixed(0)}%`)
-                    .join(' · ')}{' '}
-                  (from {(st.saturation[0]!.saturated[layer]! * 100).toFixed(0)}% at step{' '}
-                  {st.saturation[0]!.step})
-                </p>
-              )}
+              {st.saturation.length > 1 && <SaturationChart />}
             </div>
           )}
           {tab === 'weights' && gates.length > 0 && (
@@ -285,6 +275,32 @@ function Unrolled(p: {
       lstm={p.lstm}
       seqLen={p.seqLen}
       version={p.version}
+    />
+  );
+}
+
+/** Share of saturated gate values (< 0.1 or > 0.9) per layer at each snapshot. */
+function SaturationChart() {
+  const history = useInspectStore((s) => s.saturation);
+  const read = useCallback((): Series[] => {
+    const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
+    const layers = history.at(-1)?.saturated.length ?? 0;
+    return Array.from({ length: layers }, (_, l) => ({
+      name: `layer ${l + 1}`,
+      color: colors[l]!,
+      points: history.map((h) => [h.step, 100 * h.saturated[l]!] as [number, number]),
+    }));
+  }, [history]);
+  useEffect(() => {
+    live.version++;
+  }, [history]);
+  return (
+    <SeriesChart
+      testId="gate-saturation"
+      title="Saturated gates (< 0.1 or > 0.9)"
+      yLabel="% of gate values"
+      read={read}
+      height={160}
     />
   );
 }

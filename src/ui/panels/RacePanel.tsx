@@ -34,6 +34,24 @@ export function RacePanel() {
       }),
     [race.lanes],
   );
+  // The vanishing-gradient picture per cell: ‖∂L/∂h_t‖ across the last window of each lane (top layer).
+  const readGrads = useCallback(
+    (): Series[] =>
+      live.race.flatMap((lane, i) => {
+        const last = lane.steps[lane.steps.length - 1];
+        const info = race.lanes[i]?.info;
+        if (!last || !info) return [];
+        const dh = last.dhNorms[last.dhNorms.length - 1]!;
+        return [
+          {
+            name: `${CELL_NOTES[info.model.cell].name} (step ${last.step})`,
+            color: LANE_COLORS[i]!,
+            points: dh.map((v, t) => [t, v] as [number, number]),
+          },
+        ];
+      }),
+    [race.lanes],
+  );
   const toggle = (c: CellType) =>
     raceActions.setCells(
       race.cells.includes(c) ? race.cells.filter((x) => x !== c) : [...race.cells, c].slice(-3),
@@ -92,7 +110,23 @@ export function RacePanel() {
       )}
       {race.status !== 'none' && (
         <>
-          <SeriesChart testId="race-chart" title="Loss by cell" yLabel="nats/char" read={read} height={190} />
+          <div className="charts">
+            <SeriesChart
+              testId="race-chart"
+              title="Loss by cell"
+              yLabel="nats/char"
+              read={read}
+              height={190}
+            />
+            <SeriesChart
+              testId="race-grads"
+              title="Gradient through time by cell"
+              yLabel="‖∂L/∂hₜ‖ (t = position)"
+              read={readGrads}
+              defaultLog
+              height={190}
+            />
+          </div>
           <div className="lanes">
             {race.lanes.map((l, i) => (
               <div key={i} className="lane" data-testid="race-lane">
