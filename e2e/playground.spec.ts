@@ -249,3 +249,14 @@ test('inside views render real data, change as the model trains, and respond to 
   await expect(page.getByTestId('grad-through-time').locator('path[stroke-width="1.8"]')).toHaveCount(1);
   await page.locator('.inside').screenshot({ path: 'test-results/playground-8-inside.png' });
 });
+
+test('a corpus file over 50 MB is refused with the limit, and the current corpus stays', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('corpus-stats')).toContainText('characters');
+  const before = await page.getByTestId('corpus-input').inputValue();
+  const path = test.info().outputPath('huge.txt');
+  writeFileSync(path, Buffer.alloc(51 * 2 ** 20, 'a'));
+  await page.getByTestId('corpus-file').setInputFiles(path);
+  await expect(page.getByRole('alert')).toContainText('huge.txt is 51 MB; the limit is 50 MB.');
+  await expect(page.getByTestId('corpus-input')).toHaveValue(before);
+});
