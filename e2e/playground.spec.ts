@@ -260,3 +260,19 @@ test('a corpus file over 50 MB is refused with the limit, and the current corpus
   await expect(page.getByRole('alert')).toContainText('huge.txt is 51 MB; the limit is 50 MB.');
   await expect(page.getByTestId('corpus-input')).toHaveValue(before);
 });
+
+test('markup and script in a corpus are shown as text, never run', async ({ page }) => {
+  test.setTimeout(120_000);
+  page.on('dialog', (d) => void d.dismiss());
+  await page.goto(`/${SMALL}&cell=gru`);
+  const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>&amp; '.repeat(30);
+  await paste(page, hostile);
+  await steps(page, 1);
+  await page.getByTestId('sample-prime').fill('<img');
+  await page.getByTestId('sample-button').click();
+  await expect(page.getByTestId('sample-output')).toContainText('<img', { timeout: 60_000 });
+  await page.getByTestId('tab-neuron').click();
+  await expect(page.getByTestId('neuron-text')).toContainText('<img src=x');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  expect(await page.locator('img[src="x"], main script').count()).toBe(0);
+});
