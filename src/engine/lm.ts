@@ -13,7 +13,7 @@ import { Engine } from './engine';
 import type { Evaluation, GpuInference } from './inference';
 import type { EvalResult } from './sampling';
 import { TextModel } from './textModel';
-import type { StepMetrics } from './types';
+import type { CarriedState, StepMetrics } from './types';
 
 /** Model shape without the vocabulary size, which the corpus decides. */
 export type ModelShape = Omit<ModelConfig, 'vocabSize'>;
@@ -193,7 +193,7 @@ export class CharLM {
         corpusHash: this.corpusHash,
       },
       params: await this.trainer.readParams(),
-      state: await this.trainer.readState(),
+      state: finiteState(await this.trainer.readState()),
       ...(this.lastVal !== undefined ? { valLoss: this.lastVal } : {}),
     };
     if (optimizer) ck.optimizer = await this.trainer.readOptimizerState();
@@ -203,4 +203,16 @@ export class CharLM {
   dispose(): void {
     this.trainer.dispose();
   }
+}
+
+/** A carried state with an overflow in it is saved as "start afresh": no NaN ever reaches a checkpoint. */
+function finiteState(s: CarriedState): CarriedState {
+  const ok = [...s.h, ...s.c].every((x) => x.every(Number.isFinite));
+  return ok
+    ? s
+    : {
+        fresh: true,
+        h: s.h.map((x) => new Float32Array(x.length)),
+        c: s.c.map((x) => new Float32Array(x.length)),
+      };
 }

@@ -87,9 +87,14 @@ export class TrainingRunner {
       ...(gpu !== undefined ? { gpuMs: gpu } : {}),
     });
     if (m.nonFinite) {
+      // The GPU skipped this update, so the parameters and optimiser state are those of the last finite step;
+      // the carried hidden state may hold the overflow, so the next window starts afresh.
+      this.lm.trainer.resetState();
+      const names = this.lm.trainer.layout.tensors.map((t) => t.name);
+      const first = names[Array.from(m.tensorNorms).findIndex((v) => !Number.isFinite(v))];
       this.events.emit('diverged', {
         step: m.step,
-        message: `Step ${m.step}: the gradient is not finite (NaN or ∞) — training paused and the update skipped. Lower the learning rate or set a clip threshold, then continue.`,
+        message: `Step ${m.step}: the gradient is not finite (NaN or ∞)${first ? `, first in ${first}` : ''}. Training paused; the update was skipped, so the model is as it was after the last finite step. Lower the learning rate or set a clip threshold, then continue.`,
       });
       this.pause();
     }

@@ -1,0 +1,48 @@
+// Divergence on the GPU: an overflowing step pauses the runner with a message that names the first
+// non-finite gradient tensor, leaves the parameters as they were (the GPU skips the update), and the run
+// still saves a checkpoint that loads (no NaN reaches it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireNodeDevice } from '../cli/dawn';
+import { decodeCheckpoint } from '../core/checkpoint';
+import { DEFAULT_TRAIN } from '../core/config';
+import { syntheticTask } from '../core/synthetic';
+import { TrainingRunner } from './runner';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = (await acquireNodeDevice()).device;
+});
+afterAll(() => device?.destroy());
+
+describe('TrainingRunner', () => {
+  it('pauses on a non-finite gradient, names the tensor, skips the update, and still saves cleanly', async () => {
+    const runner = TrainingRunner.create({
+      text: syntheticTask('alternating').generate(2, 2000),
+      model: { cell: 'gru', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
+      train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4, clipNorm: 0 },
+      device,
+    });
+    const lm = runner.lm;
+    await runner.step();
+    await runner.step();
+    // Overflow the output layer: logits become ±∞, the softmax NaN, every gradient NaN.
+    const params = await lm.trainer.readParams();
+    const head = lm.trainer.layout.headWeight;
+    params.fill(3e38, head.offset, head.offset + head.size);
+    await lm.trainer.writeParams(params);
+    const diverged: string[] = [];
+    runner.events.on('diverged', (d) => diverged.push(d.message));
+    await runner.step();
+    expect(diverged).toHaveLength(1);
+    expect(diverged[0]).toMatch(
+      /Step 3: the gradient is not finite .*first in (embedding\.weight|rnn\.|head\.)/,
+    );
+    expect(runner.runState).toBe('paused');
+    const after = await lm.trainer.readParams();
+    expect(Buffer.from(after.buffer).equals(Buffer.from(params.buffer))).toBe(true);
+    const ck = decodeCheckpoint(await lm.save());
+    expect(ck.step).toBe(3);
+    expect(ck.state?.fresh).toBe(true);
+    runner.dispose();
+  });
+});
