@@ -5,6 +5,10 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
+// One retry: on this 2-core machine SwiftShader, Chromium's GPU process and a GC pause now and then push a
+// single main-thread task past 50 ms (about 1 run in 10 of the training journey). A second failure is real.
+test.describe.configure({ retries: 1 });
+
 const SMALL = '#hidden=16&embed=16&layers=1&seq=16&batch=8&lr=0.02&clip=5&seed=3';
 const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
 
