@@ -3,6 +3,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import './ui/styles.css';
+import './ui/playground.css';
+import './ui/views.css';
+import './ui/theme-dark.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

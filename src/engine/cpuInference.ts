@@ -14,7 +14,7 @@ import {
   evalLayout,
   evalResult,
   evalWindow,
-  validateSampling,
+  checkSampleRequest,
 } from './sampling';
 
 type State = { h: Float64Array[]; c: Float64Array[] };
@@ -102,9 +102,7 @@ export class CpuInference {
     seed: number,
     onChunk?: (tokens: Uint32Array) => void,
   ): Promise<Uint32Array> {
-    const problems = validateSampling(o);
-    if (problems.length) throw new Error(problems.join(' '));
-    if (prime.length === 0) throw new Error('Sampling needs at least one character of prime text.');
+    checkSampleRequest(prime, o);
     const V = this.model.vocabSize;
     const rng = new Rng(seed);
     let r = this.run(prime, prime.length, 1);
@@ -132,7 +130,7 @@ export class CpuInference {
     };
     return {
       start: async (prime) => {
-        if (prime.length === 0) throw new Error('Beam search needs at least one character of prime text.');
+        checkSampleRequest(prime);
         const r = this.run(prime, prime.length, 1);
         state = r.state;
         return rows(r.logits.subarray((prime.length - 1) * V), 1);

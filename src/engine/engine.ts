@@ -10,7 +10,7 @@ import { STATS } from '../gpu/kernels/gradNorm';
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
-import { estimateMemory } from './memory';
+import { limitProblems } from './memory';
 import {
   EngineKernels,
   type Plan,
@@ -351,18 +351,5 @@ export class Engine implements Trainer {
 
 /** Problems with running this configuration on this device, each naming the limit it would break. */
 export function checkLimits(device: GPUDevice, model: ModelConfig, train: TrainConfig): string[] {
-  const lim = device.limits;
-  const problems: string[] = [];
-  const largest = estimateMemory(model, train).largestBuffer * 4;
-  if (largest > lim.maxStorageBufferBindingSize) {
-    problems.push(
-      `This configuration needs a ${(largest / 2 ** 20).toFixed(0)} MiB buffer but this GPU binds at most ${(lim.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB (maxStorageBufferBindingSize): reduce batch, BPTT length or hidden size.`,
-    );
-  }
-  if (model.vocabSize > lim.maxComputeWorkgroupsPerDimension) {
-    problems.push(
-      `A vocabulary of ${model.vocabSize} exceeds this GPU's ${lim.maxComputeWorkgroupsPerDimension} workgroups per dimension (maxComputeWorkgroupsPerDimension).`,
-    );
-  }
-  return problems;
+  return limitProblems(device.limits, model, train);
 }

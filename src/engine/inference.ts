@@ -15,7 +15,7 @@ import {
   evalLayout,
   evalResult,
   evalWindow,
-  validateSampling,
+  checkSampleRequest,
 } from './sampling';
 
 /**
@@ -149,7 +149,17 @@ export class GpuInference {
   }
 
   /** Log-probabilities (rows, V) of the logits rows [row0, row0 + rows) of plan `p`, at temperature 1. */
-  private async logProbs(p: ForwardPlan, row0: number, rows: number, enc: GPUCommandEncoder) {
+  /**
+   * Log-probabilities (rows, V) of the logits rows [row0, row0 + rows) of plan `p` at temperature 1, and the
+   * `extra` regions (buffer, byte offset, floats) read back with them: one submit, one map.
+   */
+  private async logProbs(
+    p: ForwardPlan,
+    row0: number,
+    rows: number,
+    enc: GPUCommandEncoder,
+    extra: { buf: GPUBuffer; offset: number; floats: number }[] = [],
+  ): Promise<{ logp: Float64Array; extra: Float32Array[] }> {
     const V = this.model.vocabSize;
     const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
     const bufs = this.sampleBuffers(p, rows, 1, logp);
@@ -157,11 +167,27 @@ export class GpuInference {
     const pass = enc.beginComputePass({ label: 'GpuInference.logSoftmax' });
     this.sampler.encodeLogSoftmax(pass, call);
     pass.end();
+    const regions = [{ buf: logp, offset: 0, floats: rows * V }, ...extra];
+    const total = regions.reduce((a, r) => a + r.floats, 0);
+    const staging = this.device.createBuffer({
+      label: 'GpuInference.readback',
+      size: total * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    let at = 0;
+    for (const r of regions) {
+      enc.copyBufferToBuffer(r.buf, r.offset, staging, at * 4, r.floats * 4);
+      at += r.floats;
+    }
     this.device.queue.submit([enc.finish()]);
-    const out = await readFloats(this.device, logp, rows * V);
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
     SampleKernel.destroy(call);
     for (const b of [logp, bufs.draws, bufs.tokens, bufs.out, bufs.work]) b.destroy();
-    return Float64Array.from(out);
+    at = rows * V;
+    const parts = extra.map((r) => all.slice(at, (at += r.floats)));
+    return { logp: Float64Array.from(all.subarray(0, rows * V)), extra: parts };
   }
 
   /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */
@@ -185,8 +211,8 @@ export class GpuInference {
     const p = this.plan(T, 1);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.probe' });
     this.forward(p, tokens, resetRows(1), enc);
-    const lp = await this.logProbs(p, 0, T, enc);
-    return Float32Array.from(lp, Math.exp);
+    const { logp } = await this.logProbs(p, 0, T, enc);
+    return Float32Array.from(logp, Math.exp);
   }
 
   /**
@@ -202,16 +228,15 @@ export class GpuInference {
     const p = this.plan(T, 1);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.inspect' });
     this.forward(p, tokens, resetRows(1), enc);
-    const logp = await this.logProbs(p, 0, T, enc);
-    const h: Float32Array[] = [];
-    const c: Float32Array[] = [];
-    const gates: Float32Array[] = [];
-    for (let l = 0; l < this.model.layers; l++) {
-      h.push(await readFloats(this.device, p.states[l]!, T * H, H * 4));
-      c.push(await readFloats(this.device, p.states[l]!, T * H, ((T + 1) * H + H) * 4));
-      gates.push(await readFloats(this.device, p.acts[l]!, T * A * H));
-    }
-    return { T, H, A, h, c, gates, logp: Float32Array.from(logp) };
+    // Per layer: h (slots 1…T), c (slots 1…T of the c half), gate activations — all in the same readback.
+    const regions = p.states.flatMap((st, l) => [
+      { buf: st, offset: H * 4, floats: T * H },
+      { buf: st, offset: ((T + 1) * H + H) * 4, floats: T * H },
+      { buf: p.acts[l]!, offset: 0, floats: T * A * H },
+    ]);
+    const { logp, extra } = await this.logProbs(p, 0, T, enc, regions);
+    const pick = (k: number) => extra.filter((_, i) => i % 3 === k);
+    return { T, H, A, h: pick(0), c: pick(1), gates: pick(2), logp: Float32Array.from(logp) };
   }
 
   /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */
@@ -245,9 +270,7 @@ export class GpuInference {
     seed: number,
     onChunk?: (tokens: Uint32Array) => void,
   ): Promise<Uint32Array> {
-    const problems = validateSampling(o);
-    if (problems.length) throw new Error(problems.join(' '));
-    if (prime.length === 0) throw new Error('Sampling needs at least one character of prime text.');
+    checkSampleRequest(prime, o);
     const V = this.model.vocabSize;
     const pp = this.plan(prime.length, 1);
     const sp = this.plan(1, 1);
@@ -305,12 +328,12 @@ export class GpuInference {
     const bp = this.plan(1, width);
     return {
       start: async (prime) => {
-        if (prime.length === 0) throw new Error('Beam search needs at least one character of prime text.');
+        checkSampleRequest(prime);
         const pp = this.plan(prime.length, 1);
         const enc = this.device.createCommandEncoder({ label: 'GpuInference.beamPrime' });
         this.forward(pp, prime, resetRows(1), enc);
         this.copyState(enc, pp, 0, bp, width);
-        return this.logProbs(pp, prime.length - 1, 1, enc);
+        return (await this.logProbs(pp, prime.length - 1, 1, enc)).logp;
       },
       next: async (tokens, parents) => {
         const enc = this.device.createCommandEncoder({ label: 'GpuInference.beamStep' });
@@ -319,7 +342,7 @@ export class GpuInference {
         const rows = carryRows(width);
         rows.set(parents);
         this.forward(bp, inputs, rows, enc);
-        return this.logProbs(bp, 0, width, enc);
+        return (await this.logProbs(bp, 0, width, enc)).logp;
       },
       dispose: () => undefined,
     };

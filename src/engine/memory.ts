@@ -78,3 +78,29 @@ export function estimateMemory(m: ModelConfig, t: TrainConfig): MemoryEstimate {
     bytes: 4 * (4 * paramSize + activationFloats),
   };
 }
+
+/** The adapter limits a configuration depends on (a GPUSupportedLimits, or the copy the UI holds). */
+export interface BindingLimits {
+  maxStorageBufferBindingSize: number;
+  maxComputeWorkgroupsPerDimension: number;
+}
+
+/**
+ * Problems with running this configuration under these limits, each naming the limit it would break: the
+ * engine refuses them before allocating, and the model panel shows them before the user presses Train.
+ */
+export function limitProblems(lim: BindingLimits, model: ModelConfig, train: TrainConfig): string[] {
+  const problems: string[] = [];
+  const largest = estimateMemory(model, train).largestBuffer * 4;
+  if (largest > lim.maxStorageBufferBindingSize) {
+    problems.push(
+      `This configuration needs a ${(largest / 2 ** 20).toFixed(0)} MiB buffer but this GPU binds at most ${(lim.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB (maxStorageBufferBindingSize): reduce batch, BPTT length or hidden size.`,
+    );
+  }
+  if (model.vocabSize > lim.maxComputeWorkgroupsPerDimension) {
+    problems.push(
+      `A vocabulary of ${model.vocabSize} exceeds this GPU's ${lim.maxComputeWorkgroupsPerDimension} workgroups per dimension (maxComputeWorkgroupsPerDimension).`,
+    );
+  }
+  return problems;
+}

@@ -69,6 +69,13 @@ export function validateSampling(o: SampleOptions): string[] {
   return errors;
 }
 
+/** Throws the problems with a sampling request (both backends check the same way, before any work). */
+export function checkSampleRequest(prime: Uint32Array, o?: SampleOptions): void {
+  const problems = o ? validateSampling(o) : [];
+  if (prime.length === 0) problems.push('Sampling needs at least one character of prime text.');
+  if (problems.length) throw new Error(problems.join(' '));
+}
+
 /** How a validation pass cuts a split: B streams of `streamLength` predictions, windows of T. */
 export interface EvalLayout {
   T: number;

@@ -7,7 +7,7 @@ import { zipStore } from '../core/zip';
 import { paramLayout } from '../core/params';
 import { SYNTHETIC_TASKS, syntheticTask } from '../core/synthetic';
 import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
-import { estimateMemory } from '../engine/memory';
+import { type BindingLimits, estimateMemory, limitProblems } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
 import { persist } from './persist';
@@ -90,18 +90,19 @@ function syncHash(): void {
 export function estimate(
   s: Pick<RunStoreState, 'model' | 'train' | 'backend'>,
   vocabSize: number,
-  limits?: Record<string, number>,
+  limits?: BindingLimits,
 ) {
   const model = { ...s.model, vocabSize: Math.max(2, vocabSize) };
   const problems = [...validateModel(model), ...validateTrain(s.train)];
   if (problems.length) return { params: 0, bytes: 0, problems };
   const mem = estimateMemory(model, s.train);
   const params = paramLayout(model).count;
-  const bind = limits?.maxStorageBufferBindingSize;
-  if (s.backend === 'webgpu' && bind && mem.largestBuffer * 4 > bind)
-    problems.push(
-      `This needs a ${((mem.largestBuffer * 4) / 2 ** 20).toFixed(0)} MiB buffer; your GPU binds at most ${(bind / 2 ** 20).toFixed(0)} MiB. Reduce the batch, BPTT length or hidden size.`,
-    );
+  if (
+    s.backend === 'webgpu' &&
+    limits?.maxStorageBufferBindingSize &&
+    limits.maxComputeWorkgroupsPerDimension
+  )
+    problems.push(...limitProblems(limits as unknown as BindingLimits, model, s.train));
   if (s.backend === 'cpu' && params > CPU_MAX_PARAMS)
     problems.push(
       `The CPU fallback takes models up to ${CPU_MAX_PARAMS.toLocaleString('en-US')} parameters (this one has ${params.toLocaleString('en-US')}): choose fewer hidden units or layers.`,
