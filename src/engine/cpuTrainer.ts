@@ -5,7 +5,7 @@ import { Emitter } from '../core/emitter';
 import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { ReferenceTrainer } from '../reference/trainer';
-import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
+import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
 /** Largest model the CPU fallback accepts (parameters), so a page never freezes for minutes per step. */
 export const CPU_MAX_PARAMS = 200_000;
@@ -115,6 +115,17 @@ export class CpuTrainer implements Trainer {
       h: Array.from({ length: this.model.layers }, (_, l) => layer(c?.h, l)),
       c: Array.from({ length: this.model.layers }, (_, l) => layer(c?.c, l)),
     };
+  }
+
+  async capture(optimizer: boolean): Promise<TrainingCapture> {
+    // Steps run synchronously here, so copying now is consistent with every step taken so far.
+    const step = this.ref.steps;
+    const params = Float32Array.from(this.ref.params);
+    const opt = optimizer
+      ? { m: Float32Array.from(this.ref.state.m), v: Float32Array.from(this.ref.state.v) }
+      : undefined;
+    const state = await this.readState();
+    return { step, params, ...(opt ? { optimizer: opt } : {}), state };
   }
 
   writeState(state: CarriedState): void {

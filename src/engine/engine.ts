@@ -5,7 +5,13 @@
 import { Emitter } from '../core/emitter';
 import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
 import { type ParamLayout, initParams, paramLayout } from '../core/params';
-import { createStorageBuffer, createStorageBufferFrom, readFloats } from '../gpu/buffers';
+import {
+  type Region,
+  createStorageBuffer,
+  createStorageBufferFrom,
+  encodeReadback,
+  readFloats,
+} from '../gpu/buffers';
 import { STATS } from '../gpu/kernels/gradNorm';
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
@@ -20,7 +26,7 @@ import {
   encodeIteration,
   resetRows,
 } from './plan';
-import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer } from './types';
+import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */
 export class Engine implements Trainer {
@@ -256,6 +262,32 @@ export class Engine implements Trainer {
       c.push(await readFloats(this.device, buf, BH, (2 * p.T + 1) * BH * 4));
     }
     return { fresh: this.fresh, h, c };
+  }
+
+  capture(optimizer: boolean): Promise<TrainingCapture> {
+    const p = this.plan;
+    const n = this.layout.totalSize;
+    const BH = p.B * this.model.hiddenSize;
+    const regions: Region[] = [{ buf: this.params, offset: 0, floats: n }];
+    if (optimizer)
+      regions.push({ buf: this.optM, offset: 0, floats: n }, { buf: this.optV, offset: 0, floats: n });
+    for (const buf of p.states)
+      regions.push(
+        { buf, offset: p.T * BH * 4, floats: BH },
+        { buf, offset: (2 * p.T + 1) * BH * 4, floats: BH },
+      );
+    const enc = this.device.createCommandEncoder({ label: 'Engine.capture' });
+    const read = encodeReadback(this.device, enc, regions);
+    this.device.queue.submit([enc.finish()]);
+    const step = this.steps;
+    const fresh = this.fresh;
+    return read().then((parts) => {
+      const [params, ...rest] = parts as [Float32Array, ...Float32Array[]];
+      const opt = optimizer ? { m: rest.shift()!, v: rest.shift()! } : undefined;
+      const h = rest.filter((_, i) => i % 2 === 0);
+      const c = rest.filter((_, i) => i % 2 === 1);
+      return { step, params, ...(opt ? { optimizer: opt } : {}), state: { fresh, h, c } };
+    });
   }
 
   /** Restores a state read by readState (same B and H); the next step carries it unless `fresh`. */

@@ -5,7 +5,7 @@
 import { type ModelConfig, actCount } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
-import { ReadbackRing, createStorageBuffer, readFloats } from '../gpu/buffers';
+import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
 import { SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, encodeForward, resetRows } from './plan';
 import {
@@ -148,7 +148,6 @@ export class GpuInference {
     return ev.result;
   }
 
-  /** Log-probabilities (rows, V) of the logits rows [row0, row0 + rows) of plan `p`, at temperature 1. */
   /**
    * Log-probabilities (rows, V) of the logits rows [row0, row0 + rows) of plan `p` at temperature 1, and the
    * `extra` regions (buffer, byte offset, floats) read back with them: one submit, one map.
@@ -158,7 +157,7 @@ export class GpuInference {
     row0: number,
     rows: number,
     enc: GPUCommandEncoder,
-    extra: { buf: GPUBuffer; offset: number; floats: number }[] = [],
+    extra: Region[] = [],
   ): Promise<{ logp: Float64Array; extra: Float32Array[] }> {
     const V = this.model.vocabSize;
     const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
@@ -167,27 +166,12 @@ export class GpuInference {
     const pass = enc.beginComputePass({ label: 'GpuInference.logSoftmax' });
     this.sampler.encodeLogSoftmax(pass, call);
     pass.end();
-    const regions = [{ buf: logp, offset: 0, floats: rows * V }, ...extra];
-    const total = regions.reduce((a, r) => a + r.floats, 0);
-    const staging = this.device.createBuffer({
-      label: 'GpuInference.readback',
-      size: total * 4,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    let at = 0;
-    for (const r of regions) {
-      enc.copyBufferToBuffer(r.buf, r.offset, staging, at * 4, r.floats * 4);
-      at += r.floats;
-    }
+    const read = encodeReadback(this.device, enc, [{ buf: logp, offset: 0, floats: rows * V }, ...extra]);
     this.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const all = new Float32Array(staging.getMappedRange().slice(0));
-    staging.destroy();
+    const [lp, ...parts] = await read();
     SampleKernel.destroy(call);
     for (const b of [logp, bufs.draws, bufs.tokens, bufs.out, bufs.work]) b.destroy();
-    at = rows * V;
-    const parts = extra.map((r) => all.slice(at, (at += r.floats)));
-    return { logp: Float64Array.from(all.subarray(0, rows * V)), extra: parts };
+    return { logp: Float64Array.from(lp!), extra: parts };
   }
 
   /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */

@@ -43,6 +43,19 @@ describe('CharLM', () => {
     b.dispose();
   });
 
+  it('a save taken while steps keep being submitted holds the step it was called at', async () => {
+    const a = CharLM.create({ text, model: shape, train, device });
+    await lossesOf(a, 4);
+    const saving = a.save();
+    // Two more steps are submitted before the save's readback resolves (the playground autosaves mid-run).
+    const next = await lossesOf(a, 2);
+    const b = await CharLM.resume(await saving, text, device);
+    expect(b.step).toBe(4);
+    expect(await lossesOf(b, 2)).toEqual(next);
+    a.dispose();
+    b.dispose();
+  });
+
   it('validation interleaved with training measures the parameters of the step it started at', async () => {
     const lm = CharLM.create({ text, model: shape, train, device });
     await lossesOf(lm, 3);

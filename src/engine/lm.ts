@@ -178,25 +178,32 @@ export class CharLM {
     return this.trainer.flush();
   }
 
-  /** A checkpoint of the run; `optimizer` false leaves out the moments (a file a third the size). */
+  /**
+   * A checkpoint of the run as of the steps taken so far (steps submitted while it is being read do not leak
+   * in); `optimizer` false leaves out the moments (a file a third the size).
+   */
   async save(optimizer = true): Promise<Uint8Array> {
-    await this.flush();
+    const position = this.batcher.position;
+    const stepBase = this.stepBase;
+    const lastVal = this.lastVal;
+    const train = this.train;
+    const cap = await this.trainer.capture(optimizer);
     const ck: Checkpoint = {
       model: this.model,
-      train: this.train,
+      train,
       vocab: [...this.corpus.vocab.chars],
-      step: this.step,
+      step: cap.step + stepBase,
       data: {
-        ...this.batcher.position,
+        ...position,
         valFraction: this.valFraction,
         corpusChars: this.corpus.chars,
         corpusHash: this.corpusHash,
       },
-      params: await this.trainer.readParams(),
-      state: finiteState(await this.trainer.readState()),
-      ...(this.lastVal !== undefined ? { valLoss: this.lastVal } : {}),
+      params: cap.params,
+      state: finiteState(cap.state),
+      ...(lastVal !== undefined ? { valLoss: lastVal } : {}),
+      ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
     };
-    if (optimizer) ck.optimizer = await this.trainer.readOptimizerState();
     return encodeCheckpoint(ck);
   }
 

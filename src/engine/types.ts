@@ -42,6 +42,15 @@ export interface CarriedState {
   c: Float32Array[];
 }
 
+/** Everything a checkpoint needs from a trainer, read at one point of its step sequence. */
+export interface TrainingCapture {
+  /** The step count the capture reflects (steps submitted before it). */
+  step: number;
+  params: Float32Array;
+  optimizer?: { m: Float32Array; v: Float32Array };
+  state: CarriedState;
+}
+
 /** The operations both backends offer; the tests drive them through this interface. */
 export interface Trainer {
   readonly kind: 'gpu' | 'cpu';
@@ -66,5 +75,10 @@ export interface Trainer {
   resetState(): void;
   readState(): Promise<CarriedState>;
   writeState(state: CarriedState): void;
+  /**
+   * Parameters, optimiser state (with `optimizer`) and carried state as of the steps submitted so far, read
+   * together: steps submitted after the call do not leak into it, so a save while training is consistent.
+   */
+  capture(optimizer: boolean): Promise<TrainingCapture>;
   dispose(): void;
 }

@@ -69,6 +69,43 @@ export async function readFloats(
   return floats === undefined ? out : out.subarray(0, floats);
 }
 
+/** A span of f32 values in a GPU buffer: `offset` in bytes. */
+export interface Region {
+  buf: GPUBuffer;
+  offset: number;
+  floats: number;
+}
+
+/**
+ * Encodes copies of `regions` into one staging buffer on `enc`; after the caller submits `enc`, the returned
+ * function maps it once and cuts out one array per region. The copies are ordered in the queue where `enc` is
+ * submitted, so what they read is consistent with every step submitted before and none after.
+ */
+export function encodeReadback(
+  device: GPUDevice,
+  enc: GPUCommandEncoder,
+  regions: readonly Region[],
+): () => Promise<Float32Array[]> {
+  const total = regions.reduce((a, r) => a + r.floats, 0);
+  const staging = device.createBuffer({
+    label: 'readback.staging',
+    size: align4(total * 4),
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  let at = 0;
+  for (const r of regions) {
+    if (r.floats > 0) enc.copyBufferToBuffer(r.buf, r.offset, staging, at * 4, r.floats * 4);
+    at += r.floats;
+  }
+  return async () => {
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(staging.getMappedRange().slice(0));
+    staging.destroy();
+    let from = 0;
+    return regions.map((r) => all.slice(from, (from += r.floats)));
+  };
+}
+
 /** One staging buffer of the ring, between acquire() and the moment its data arrives. */
 export interface ReadbackSlot {
   readonly index: number;
