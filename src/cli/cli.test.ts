@@ -28,6 +28,9 @@ const file = (name: string, content: string | Uint8Array) => {
 };
 
 const text = 'the cat sat on the mat. the dog ate the hat.\n'.repeat(12);
+/** 5000 distinct CJK characters after a short repeated sentence: over the 4096-character vocabulary limit. */
+const cjk =
+  text.slice(0, 200) + Array.from({ length: 5000 - 15 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
 
 describe('CLI: bad input', () => {
   const cases: [string, string, string[], RegExp][] = [
@@ -59,6 +62,18 @@ describe('CLI: bad input', () => {
       ['--corpus', file('short.txt', 'abcdefgh'), '--seq', '64', '--batch', '2', '--backend', 'cpu'],
       /too short/,
     ],
+    [
+      'more distinct characters than the vocabulary limit',
+      'train',
+      ['--corpus', file('cjk.txt', cjk), '--backend', 'cpu'],
+      /4,9\d\d distinct characters; the vocabulary limit is 4,096/,
+    ],
+    [
+      'vocabulary cap out of range',
+      'train',
+      ['--corpus', file('e.txt', text), '--max-vocab', '1'],
+      /--max-vocab must be/,
+    ],
     ['unknown synthetic corpus', 'train', ['--corpus', 'synthetic:nope'], /Unknown synthetic corpus "nope"/],
     ['sample without --model', 'sample', [], /--model is required/],
     [
@@ -85,6 +100,46 @@ describe('CLI: bad input', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+});
+
+describe('CLI: a capped vocabulary', () => {
+  it('--max-vocab maps the rarest characters to U+FFFD; the model resumes and samples', () => {
+    const out = join(dir, 'capped');
+    const corpus = file('cjk-ok.txt', cjk);
+    const common = ['--corpus', corpus, '--backend', 'cpu', '--hidden', '8', '--embed', '8', '--layers', '1'];
+    const r = run('train', [
+      ...common,
+      '--max-vocab',
+      '40',
+      '--seq',
+      '8',
+      '--batch',
+      '4',
+      '--steps',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/vocabulary 40,/);
+    const model = join(out, 'model.safetensors');
+    const more = run('train', [
+      ...common,
+      '--resume',
+      model,
+      '--steps',
+      '1',
+      '--json',
+      '--out',
+      join(dir, 'capped2'),
+    ]);
+    expect(more.code, more.err).toBe(0);
+    expect(JSON.parse(more.out.trim().split('\n').at(-1)!)).toMatchObject({ done: true, step: 3 });
+    // A prime with a character the model never saw is read as the unknown character.
+    const s = run('sample', ['--model', model, '--backend', 'cpu', '--prime', '中the', '--length', '10']);
+    expect(s.code, s.err).toBe(0);
+    expect(s.out.startsWith('中the')).toBe(true);
+  });
 });
 
 describe('CLI: a small run on the CPU backend', () => {

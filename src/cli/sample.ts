@@ -35,13 +35,17 @@ async function main(): Promise<void> {
   const seed = args.int('seed', 1, 0, 2 ** 32 - 1);
   const backend = args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const);
   let vocab: string[];
+  let capped: boolean;
   try {
-    vocab = decodeCheckpoint(bytes).vocab;
+    const ck = decodeCheckpoint(bytes);
+    vocab = ck.vocab;
+    capped = !!ck.data.maxVocab;
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message : String(e));
   }
   const prime = args.value('prime') ?? (vocab.includes('\n') ? '\n' : vocab[0]!);
-  const unknown = [...prime].filter((c) => !vocab.includes(c));
+  // A capped vocabulary reads unseen characters as U+FFFD; otherwise they are an error.
+  const unknown = capped ? [] : [...prime].filter((c) => !vocab.includes(c));
   if (unknown.length)
     throw new UsageError(
       `--prime uses characters the model has never seen: ${[...new Set(unknown)].map((c) => JSON.stringify(c)).join(' ')}`,

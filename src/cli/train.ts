@@ -2,7 +2,8 @@
 // present, SwiftShader otherwise) or, with --backend cpu, on the float64 reference. A progress line on a
 // terminal; with --json one object per line. Everything is checked before the first step; on bad input
 // nothing is written. The checkpoint lands in --out (default runs/<date-time>) as model.safetensors.
-// --corpus synthetic:ID[:CHARS] trains on a generated teaching corpus instead of a file.
+// --corpus synthetic:ID[:CHARS] trains on a generated teaching corpus instead of a file; --max-vocab N keeps
+// the N − 1 most frequent characters and maps the rest to U+FFFD (needed above 4096 distinct characters).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -14,6 +15,8 @@ import {
   validateTrain,
 } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
+import { MAX_VOCAB } from '../core/vocab';
+import { vocabProblem } from '../core/corpus';
 import { CharLM, type ModelShape } from '../engine/lm';
 import type { EvalResult } from '../engine/sampling';
 import { Args, UsageError } from './args';
@@ -35,6 +38,7 @@ const FLAGS = [
   'steps',
   'val-every',
   'val-fraction',
+  'max-vocab',
   'seed',
   'backend',
   'resume',
@@ -82,10 +86,13 @@ async function main(): Promise<void> {
   const steps = args.int('steps', 1000, 1, 1e9);
   const valEvery = args.int('val-every', 100, 1, 1e9);
   const valFraction = args.num('val-fraction', 0.1, 0.001, 0.5);
+  const maxVocab = args.int('max-vocab', 0, 0, MAX_VOCAB);
   const backend = args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const);
   const json = args.flag('json');
   const resume = args.value('resume');
   const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train)];
+  const capProblem = vocabProblem(0, maxVocab);
+  if (capProblem) problems.push(capProblem.replace('The vocabulary cap', '--max-vocab'));
   if (problems.length) throw new UsageError(problems.join(' '));
   const out = args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-'));
   if (existsSync(join(out, 'model.safetensors')) && !resume)
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
   try {
     lm = resume
       ? await CharLM.resume(readModelBytes(resume), text, device)
-      : CharLM.create({ text, model, train, valFraction, device });
+      : CharLM.create({ text, model, train, valFraction, maxVocab, device });
   } catch (e) {
     throw new InputError(e instanceof Error ? e.message : String(e));
   }

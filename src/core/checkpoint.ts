@@ -17,6 +17,8 @@ export interface DataPosition {
   /** Characters and FNV-1a hash of the corpus trained on: resuming on another text is refused. */
   corpusChars: number;
   corpusHash: string;
+  /** Vocabulary cap (core/vocab.ts): the rarest characters share U+FFFD. Absent or 0: no cap. */
+  maxVocab?: number;
 }
 
 export interface Checkpoint {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCorpusText, prepareCorpus } from './corpus';
+import { checkCorpusText, prepareCorpus, vocabProblem } from './corpus';
 import { SYNTHETIC_TASKS, syntheticTask } from './synthetic';
 
 describe('prepareCorpus', () => {
@@ -23,6 +23,34 @@ describe('prepareCorpus', () => {
     expect(checkCorpusText('Hello, world.\n')).toEqual([]);
     expect(() => prepareCorpus('aaaaaaa')).toThrow(/single character/);
     expect(() => prepareCorpus('abcabc', 1)).toThrow(/validation fraction/);
+  });
+});
+
+describe('vocabulary limit', () => {
+  // 5000 distinct CJK characters (U+4E00…): more than MAX_VOCAB; the first 100 occur twice, so they are kept.
+  const many = Array.from({ length: 5000 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
+  const text = many.slice(0, 100).repeat(2) + many;
+
+  it('refuses a corpus with more distinct characters than the limit, naming both and the way out', () => {
+    expect(() => prepareCorpus(text)).toThrow(
+      /5,000 distinct characters; the vocabulary limit is 4,096\. Cap the vocabulary/,
+    );
+    expect(vocabProblem(5000)).toMatch(/limit is 4,096/);
+    expect(vocabProblem(5000, 4096)).toBeNull();
+    expect(vocabProblem(50, 1)).toMatch(/from 2 to 4096/);
+    expect(vocabProblem(50, 5000)).toMatch(/from 2 to 4096/);
+  });
+
+  it('with a cap, maps the rarest characters to U+FFFD and trains on the rest', () => {
+    const c = prepareCorpus(text, 0.1, 1000);
+    expect(c.vocab.size).toBe(1000);
+    expect(c.vocab.capped).toBe(true);
+    const unk = c.vocab.unknownId!;
+    const all = [...c.train, ...c.val];
+    expect(all.length).toBe([...text].length);
+    // The 100 repeated characters and the 899 lowest code points among the singles keep their own ids.
+    expect(c.vocab.chars.includes(String.fromCodePoint(0x4e00 + 998))).toBe(true);
+    expect(all.filter((t) => t === unk).length).toBe(5000 - 999);
   });
 });
 

@@ -1,7 +1,7 @@
 // A corpus made ready for training: checked (empty, binary or too short texts get a clear message), its
 // code-point vocabulary built from the whole text (so validation characters are known), and split into a
 // training head and a validation tail (char-rnn's contiguous split, 90/10 by default).
-import { Vocab } from './vocab';
+import { MAX_VOCAB, Vocab } from './vocab';
 
 export interface Corpus {
   vocab: Vocab;
@@ -49,13 +49,31 @@ export function checkCorpusText(text: string): string[] {
   return countProblems(charCounts(text));
 }
 
-/** Checks, encodes and splits `text`; throws an Error with the first problem. */
-export function prepareCorpus(text: string, valFraction = DEFAULT_VAL_FRACTION): Corpus {
+/** Why a corpus with `distinct` characters needs a vocabulary cap (or a cap is invalid); null when fine. */
+export function vocabProblem(distinct: number, maxVocab?: number): string | null {
+  if (
+    maxVocab !== undefined &&
+    maxVocab !== 0 &&
+    !(Number.isInteger(maxVocab) && maxVocab >= 2 && maxVocab <= MAX_VOCAB)
+  )
+    return `The vocabulary cap must be a whole number from 2 to ${MAX_VOCAB} (got ${maxVocab}).`;
+  if (distinct > MAX_VOCAB && !maxVocab)
+    return `The corpus has ${distinct.toLocaleString('en-US')} distinct characters; the vocabulary limit is ${MAX_VOCAB.toLocaleString('en-US')}. Cap the vocabulary (at most ${MAX_VOCAB}) to map the rarest characters to one unknown character, \uFFFD.`;
+  return null;
+}
+
+/**
+ * Checks, encodes and splits `text`; throws an Error with the first problem. `maxVocab` (0 or undefined: no
+ * cap) keeps that many distinct characters at most, the rarest sharing the unknown token.
+ */
+export function prepareCorpus(text: string, valFraction = DEFAULT_VAL_FRACTION, maxVocab?: number): Corpus {
   const problems = checkCorpusText(text);
   if (!(valFraction >= 0 && valFraction < 1))
     problems.push(`The validation fraction must be at least 0 and below 1 (got ${valFraction}).`);
   if (problems.length) throw new Error(problems.join(' '));
-  const vocab = Vocab.fromText(text);
+  const vp = vocabProblem(new Set(text).size, maxVocab);
+  if (vp) throw new Error(vp);
+  const vocab = Vocab.fromText(text, maxVocab || undefined);
   if (vocab.size < 2) throw new Error('The corpus uses a single character: there is nothing to predict.');
   const tokens = vocab.encode(text);
   // At least 2 characters on each side when there is a validation split at all.

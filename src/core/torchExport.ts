@@ -16,7 +16,13 @@ export function exportFiles(ck: Checkpoint): ExportFile[] {
       'Peephole LSTMs cannot be exported to PyTorch: nn.LSTM has no peephole connections. Train an lstm, gru or rnn model to take it to PyTorch.',
     );
   const m = ck.model;
-  const config = { model: m, train: ck.train, valFraction: ck.data.valFraction, step: ck.step };
+  const config = {
+    model: m,
+    train: ck.train,
+    valFraction: ck.data.valFraction,
+    maxVocab: ck.data.maxVocab ?? 0,
+    step: ck.step,
+  };
   const summary = `${m.cell} ${m.layers}×${m.hiddenSize}, vocabulary ${m.vocabSize}, step ${ck.step}${ck.valLoss !== undefined ? `, validation ${ck.valLoss.toFixed(4)} nats/char` : ''}`;
   // The JSON sits in a raw triple-quoted Python string: it never contains ''' (JSON has no single quotes
   // outside strings, and the configs hold no strings with quotes).

@@ -127,6 +127,10 @@ def owner(model, name):
 # ---- data: Unroll's vocabulary, split, streams and validation layout
 def encode(text, vocab):
     index = {c: i for i, c in enumerate(vocab)}
+    if CONFIG.get('maxVocab') and '\ufffd' in index:
+        # A capped vocabulary (Unroll's --max-vocab): the rarest characters share U+FFFD.
+        unk = index['\ufffd']
+        return torch.tensor([index.get(c, unk) for c in text], dtype=torch.long)
     unknown = sorted(set(c for c in text if c not in index))
     if unknown:
         sys.exit('train.py: the corpus has characters the model has never seen: %s' % ' '.join(map(repr, unknown[:20])))
@@ -318,6 +322,8 @@ def save(model, opt, cfg, vocab, step, epoch, window, text, state, val, path):
         out['state.c_l%d' % k] = cs[k]
     data = {'epoch': epoch, 'window': window, 'valFraction': CONFIG['valFraction'],
             'corpusChars': len(text), 'corpusHash': text_hash(text)}
+    if CONFIG.get('maxVocab'):
+        data['maxVocab'] = CONFIG['maxVocab']
     meta = {'format': FORMAT, 'model': json.dumps(cfg['model']), 'train': json.dumps(cfg['train']),
             'vocab': json.dumps(vocab, ensure_ascii=False), 'step': str(step), 'data': json.dumps(data),
             'state_fresh': 'false', 'val_loss': repr(float(val))}

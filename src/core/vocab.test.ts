@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamBatcher } from './batches';
-import { Vocab } from './vocab';
+import { MAX_VOCAB, UNKNOWN, Vocab } from './vocab';
 
 describe('Vocab', () => {
   it('uses code points: an emoji and a CJK character are one token each', () => {
@@ -9,6 +9,31 @@ describe('Vocab', () => {
     expect([...v.encode('😀a中')]).toEqual([3, 0, 2]);
     expect(v.decode(v.encode('ba😀中a'))).toBe('ba😀中a');
     expect(() => v.encode('z')).toThrow(/"z" \(U\+007A\)/);
+  });
+
+  it('keeps combining marks and right-to-left letters as code points, in text order', () => {
+    const text = 'e\u0301 שָׁלוֹם مرحبا'; // e + combining acute; Hebrew with points; Arabic
+    const v = Vocab.fromText(text);
+    expect(v.chars).toContain('\u0301');
+    expect(v.chars).toContain('\u05B8'); // qamats, a point of its own
+    const ids = v.encode(text);
+    expect(ids.length).toBe([...text].length);
+    expect(ids.length).toBe(text.length); // all in the BMP: one unit each
+    expect(v.decode(ids)).toBe(text);
+    expect(v.decode(ids).normalize('NFC')).toBe(text.normalize('NFC'));
+  });
+
+  it('caps the vocabulary: the most frequent stay, the rarest share U+FFFD', () => {
+    const text = 'aaaa bbb cc d e';
+    const v = Vocab.fromText(text, 4);
+    expect(v.capped).toBe(true);
+    expect(v.chars).toEqual([' ', 'a', 'b', UNKNOWN]);
+    expect(v.decode(v.encode('abcde'))).toBe(`ab${UNKNOWN}${UNKNOWN}${UNKNOWN}`);
+    expect(v.knows('z')).toBe(true);
+    expect(Vocab.fromText(text, 100).capped).toBe(false);
+    expect(Vocab.fromText(text).knows('z')).toBe(false);
+    expect(() => Vocab.fromText(text, 1)).toThrow(/at least 2/);
+    expect(MAX_VOCAB).toBe(4096);
   });
 });
 

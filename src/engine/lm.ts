@@ -23,6 +23,8 @@ export interface LmSetup {
   model: ModelShape;
   train: TrainConfig;
   valFraction?: number;
+  /** Keep at most this many distinct characters, the rarest sharing U+FFFD (0 or absent: no cap). */
+  maxVocab?: number;
   /** The GPU to train on; null selects the CPU reference backend (small models only). */
   device: GPUDevice | null;
 }
@@ -48,12 +50,14 @@ export class CharLM {
   private stepBase = 0;
   private readonly corpusHash: string;
   private lastVal?: number;
+  private readonly maxVocab: number;
 
   private constructor(
     setup: LmSetup,
     readonly valFraction: number,
   ) {
-    this.corpus = prepareCorpus(setup.text, valFraction);
+    this.maxVocab = setup.maxVocab ?? 0;
+    this.corpus = prepareCorpus(setup.text, valFraction, this.maxVocab);
     this.corpusHash = textHash(setup.text);
     this.model = { ...setup.model, vocabSize: this.corpus.vocab.size };
     // Data problems first: a text too short for the window says so before any allocation.
@@ -89,7 +93,8 @@ export class CharLM {
       );
     const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
     const model = { cell, embedSize, hiddenSize, layers, learnedInit };
-    const lm = new CharLM({ text, model, train: ck.train, device }, ck.data.valFraction);
+    const maxVocab = ck.data.maxVocab ?? 0;
+    const lm = new CharLM({ text, model, train: ck.train, device, maxVocab }, ck.data.valFraction);
     if (lm.corpus.vocab.chars.join('') !== ck.vocab.join(''))
       throw new Error('The corpus vocabulary differs from the checkpoint’s.');
     await lm.load(ck);
@@ -196,6 +201,7 @@ export class CharLM {
       data: {
         ...position,
         valFraction: this.valFraction,
+        ...(this.maxVocab ? { maxVocab: this.maxVocab } : {}),
         corpusChars: this.corpus.chars,
         corpusHash: this.corpusHash,
       },

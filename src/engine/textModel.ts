@@ -3,7 +3,7 @@
 // openModel() loads one from a checkpoint for the sample and export commands (no corpus needed).
 import { decodeCheckpoint } from '../core/checkpoint';
 import type { ModelConfig } from '../core/config';
-import { Vocab } from '../core/vocab';
+import { UNKNOWN, Vocab } from '../core/vocab';
 import { CpuInference } from './cpuInference';
 import { Engine } from './engine';
 import type { GpuInference, Inspection } from './inference';
@@ -69,7 +69,7 @@ export async function openModel(
   device: GPUDevice | null,
 ): Promise<TextModel & { step: number }> {
   const ck = decodeCheckpoint(bytes);
-  const vocab = new Vocab(ck.vocab);
+  const vocab = new Vocab(ck.vocab, !!ck.data.maxVocab && ck.vocab.includes(UNKNOWN));
   let tm: TextModel;
   if (device) {
     const engine = Engine.create(device, ck.model, { ...ck.train, batchSize: 1, seqLen: 1 });

@@ -33,6 +33,20 @@ export const live = {
     this.version++;
   },
 
+  /** The chart history saved with a model (points after the model's step are dropped). */
+  restore(h: { steps: Omit<StepPoint, 'dhNorms'>[]; val: ValPoint[] }, step: number): void {
+    this.steps = h.steps.filter((p) => p.step <= step).map((p) => ({ ...p, dhNorms: [] }));
+    this.val = h.val.filter((v) => v.step <= step);
+    this.version++;
+  },
+
+  /** Drops points after `step` (a run restored to an earlier step retrains them). */
+  truncate(step: number): void {
+    this.steps = this.steps.filter((p) => p.step <= step);
+    this.val = this.val.filter((v) => v.step <= step);
+    this.version++;
+  },
+
   reset(): void {
     this.steps = [];
     this.val = [];

@@ -1,6 +1,9 @@
 // What survives a reload (brief, non-negotiable 4): the experiment (localStorage), the corpus and the latest
-// model checkpoint (IndexedDB, which holds tens of MB). The model is saved when training pauses and every
-// 30 s while it runs; on the next visit the page restores the corpus and loads the model back.
+// model checkpoint with its chart history (IndexedDB, which holds tens of MB). The model is saved when
+// training pauses and every few seconds while it runs; on the next visit the page restores the corpus and
+// loads the model back. Failed writes reject with a StorageError whose message says what to do.
+import type { StepPoint } from '../worker/protocol';
+import type { ValPoint } from './live';
 import type { RunStoreState } from './runStore';
 
 const DB = 'unroll';
@@ -19,14 +22,65 @@ function open(): Promise<IDBDatabase> {
   });
 }
 
+/** A failed write, in words a user can act on. */
+export class StorageError extends Error {
+  constructor(cause: unknown) {
+    const name = cause instanceof DOMException || cause instanceof Error ? cause.name : '';
+    super(
+      name === 'QuotaExceededError'
+        ? 'the browser’s storage for this page is full (QuotaExceededError)'
+        : `the browser refused to store it (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
+    this.name = 'StorageError';
+  }
+}
+
 async function tx<T>(mode: IDBTransactionMode, run: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const db = await open();
+  let db: IDBDatabase;
+  try {
+    db = await open();
+  } catch (e) {
+    throw new StorageError(e);
+  }
   return new Promise<T>((resolve, reject) => {
-    const t = db.transaction(STORE, mode);
-    const req = run(t.objectStore(STORE));
-    t.oncomplete = () => (db.close(), resolve(req.result));
-    t.onerror = () => (db.close(), reject(t.error ?? new Error('IndexedDB write failed')));
+    try {
+      const t = db.transaction(STORE, mode);
+      const req = run(t.objectStore(STORE));
+      t.oncomplete = () => (db.close(), resolve(req.result));
+      t.onerror = () => (db.close(), reject(new StorageError(t.error ?? 'write failed')));
+      t.onabort = () => (db.close(), reject(new StorageError(t.error ?? 'write aborted')));
+    } catch (e) {
+      db.close();
+      reject(new StorageError(e));
+    }
   });
+}
+
+/** Chart points kept with a saved model: enough to redraw the curves, not every step of a long run. */
+const HISTORY_POINTS = 3000;
+
+/** The charts' history as stored: per-step values without the per-window arrays. */
+export interface SavedHistory {
+  steps: Omit<StepPoint, 'dhNorms'>[];
+  val: ValPoint[];
+}
+
+/** Thins the live history to at most HISTORY_POINTS steps (always keeping the last). */
+export function historyOf(steps: readonly StepPoint[], val: readonly ValPoint[]): SavedHistory {
+  const every = Math.max(1, Math.ceil(steps.length / HISTORY_POINTS));
+  const kept = steps.filter((_, i) => i % every === 0 || i === steps.length - 1);
+  return {
+    steps: kept.map((p) => ({
+      step: p.step,
+      epoch: p.epoch,
+      loss: p.loss,
+      gradNorm: p.gradNorm,
+      clipScale: p.clipScale,
+      nonFinite: p.nonFinite,
+      layerNorms: [...p.layerNorms],
+    })),
+    val: val.map((v) => ({ ...v })),
+  };
 }
 
 export interface SavedCorpus {
@@ -38,22 +92,24 @@ export interface SavedModel {
   bytes: ArrayBuffer;
   step: number;
   savedAt: string;
+  history?: SavedHistory;
 }
 
 export const persist = {
   saveExperiment(
-    s: Pick<RunStoreState, 'model' | 'train' | 'valEvery'> & {
+    s: Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'> & {
       sampling: RunStoreState['sampling']['settings'];
     },
   ): void {
     try {
       localStorage.setItem(EXPERIMENT_KEY, JSON.stringify(s));
-    } catch {
-      /* storage full or disabled: the URL hash still carries the experiment */
+    } catch (e) {
+      // The URL hash still carries the experiment; the caller reports the failure.
+      throw new StorageError(e);
     }
   },
   loadExperiment():
-    | (Partial<Pick<RunStoreState, 'model' | 'train' | 'valEvery'>> & {
+    | (Partial<Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'>> & {
         sampling?: RunStoreState['sampling']['settings'];
       })
     | null {

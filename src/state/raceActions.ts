@@ -44,6 +44,7 @@ export const raceActions = {
         model: s.model,
         train: s.train,
         valFraction: s.valFraction,
+        maxVocab: s.maxVocab,
         valEvery: Math.max(10, Math.floor(s.race.budget / 5)),
         backend: s.backend,
       },

@@ -10,11 +10,11 @@ import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
 import { type BindingLimits, estimateMemory, limitProblems } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
-import { persist } from './persist';
+import { historyOf, persist } from './persist';
 import { inspectActions, useInspectStore } from './inspect';
 import { live } from './live';
 import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
-import { decodeHash, encodeHash } from './urlHash';
+import { encodeHash } from './urlHash';
 import { send } from './workerClient';
 
 const set = useRunStore.setState;
@@ -46,19 +46,40 @@ export function updateStats(): void {
   });
 }
 
+/** A write for the next visit failed: the user is told what was not kept and how to keep it; nothing stops. */
+export function storageFailed(what: string, e: unknown): void {
+  const why = e instanceof Error ? e.message : String(e);
+  set({
+    storageError: `Unroll could not keep ${what} for your next visit: ${why}. Everything still works in this tab; download the model (Model files) to keep it, or free some space for this site.`,
+  });
+}
+
+function stored(): void {
+  if (get().storageError) set({ storageError: null });
+}
+
 /** Keeps the experiment (localStorage) and corpus (IndexedDB) for the next visit. */
 function remember(corpus = false): void {
   const s = get();
-  persist.saveExperiment({
-    model: s.model,
-    train: s.train,
-    valEvery: s.valEvery,
-    sampling: s.sampling.settings,
-  });
+  try {
+    persist.saveExperiment({
+      model: s.model,
+      train: s.train,
+      valEvery: s.valEvery,
+      maxVocab: s.maxVocab,
+      sampling: s.sampling.settings,
+    });
+  } catch (e) {
+    storageFailed('your settings', e);
+  }
   if (corpus)
-    void persist.saveCorpus({ text: s.corpus.text, source: s.corpus.source }).catch(() => undefined);
+    void persist
+      .saveCorpus({ text: s.corpus.text, source: s.corpus.source })
+      .catch((e: unknown) => storageFailed('the corpus', e));
 }
 
+/** While training, the model is saved for the next visit this often. */
+const AUTOSAVE_EVERY_MS = 10_000;
 let lastAutosave = 0;
 let autosaveTimer: ReturnType<typeof setTimeout> | undefined;
 /** Autosave once things settle (a second after the last single step or the pause). */
@@ -66,17 +87,18 @@ function scheduleAutosave(): void {
   clearTimeout(autosaveTimer);
   autosaveTimer = setTimeout(autosave, 1000);
 }
-/** Saves the current model for the next visit (after a pause, and every 30 s of training). */
+/** Saves the model with its chart history for the next visit (after a pause, and while training). */
 function autosave(): void {
   lastAutosave = performance.now();
   const step = live.last()?.step ?? get().run.info?.step ?? 0;
+  const history = historyOf(live.steps, live.val);
   void runActions
     .download(true)
-    .then(({ bytes }) => persist.saveModel({ bytes, step, savedAt: new Date().toISOString() }))
-    .catch(() => undefined);
+    .then(({ bytes }) => persist.saveModel({ bytes, step, savedAt: new Date().toISOString(), history }))
+    .then(stored, (e: unknown) => storageFailed('the trained model', e));
 }
 
-function syncHash(): void {
+export function syncHash(): void {
   const s = get();
   const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
   const hash = encodeHash({ model: s.model, train: s.train, ...(preset ? { preset } : {}) });
@@ -155,6 +177,12 @@ export const runActions = {
     remember();
   },
 
+  /** Caps the vocabulary (0: no cap); the rarest characters then share U+FFFD. Takes effect on Reset. */
+  setMaxVocab(n: number): void {
+    set((s) => ({ maxVocab: n, run: { ...s.run, stale: s.run.status !== 'none' } }));
+    remember();
+  },
+
   setValEvery(n: number): void {
     set({ valEvery: n });
     if (get().run.status === 'ready') send({ type: 'setHyper', patch: {}, valEvery: n });
@@ -170,6 +198,7 @@ export const runActions = {
         status: 'starting',
         error: null,
         diverged: null,
+        notice: null,
         speed: null,
         stale: false,
         state: 'idle',
@@ -184,6 +213,7 @@ export const runActions = {
         model: s.model,
         train: s.train,
         valFraction: s.valFraction,
+        maxVocab: s.maxVocab,
         valEvery: s.valEvery,
         backend: s.backend,
       },
@@ -231,20 +261,30 @@ export const runActions = {
     });
   },
 
-  /** The GPU device went away: the worker's run is gone; the next Train rebuilds it (corpus and settings kept). */
-  deviceLost(): void {
+  /**
+   * The GPU device went away. With `recovering`, the worker is rebuilding the run on a new device from its
+   * last recovery point (a `recovered` event follows); otherwise the run is gone and the next Train rebuilds it.
+   */
+  deviceLost(recovering: boolean): void {
     set((s) =>
       s.run.status === 'none' || s.backend === 'cpu'
         ? {}
-        : {
-            run: {
-              ...s.run,
-              status: 'none',
-              state: 'idle',
-              error:
-                'The GPU device was lost, and the model in GPU memory with it. Reconnect (below) and press Train to start again; your corpus and settings are kept, and the last autosaved model can be loaded with Load….',
+        : recovering
+          ? {
+              run: {
+                ...s.run,
+                notice: 'The GPU device was lost. Acquiring a new one and restoring the model…',
+              },
+            }
+          : {
+              run: {
+                ...s.run,
+                status: 'none',
+                state: 'idle',
+                error:
+                  'The GPU device was lost, and the model in GPU memory with it. Reconnect (below) and press Train to start again; your corpus and settings are kept, and the last autosaved model can be loaded with Load….',
+              },
             },
-          },
     );
   },
 
@@ -260,7 +300,7 @@ export const runActions = {
   load(bytes: ArrayBuffer): void {
     const s = get();
     live.reset();
-    set({ run: { ...s.run, status: 'starting', error: null, diverged: null, stale: false } });
+    set({ run: { ...s.run, status: 'starting', error: null, diverged: null, notice: null, stale: false } });
     send(
       {
         type: 'loadModel',
@@ -285,6 +325,17 @@ export function handleRunEvent(msg: FromWorker): boolean {
       useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
       inspectActions.refresh();
       return true;
+    case 'recovered': {
+      live.truncate(msg.step);
+      const lost = msg.lostAt - msg.step;
+      set({
+        run: {
+          ...s.run,
+          notice: `The GPU device was lost (${msg.message}). Unroll acquired a new device and restored the model at step ${msg.step}${lost > 0 ? `; the ${lost} step${lost === 1 ? '' : 's'} after it are retrained` : ''}. Nothing else was lost.`,
+        },
+      });
+      return true;
+    }
     case 'runError':
       set({
         run: { ...s.run, status: s.run.status === 'starting' ? 'error' : s.run.status, error: msg.message },
@@ -299,7 +350,7 @@ export function handleRunEvent(msg: FromWorker): boolean {
       if (s.run.state === 'training') inspectActions.maybeRefresh();
       else inspectActions.refresh();
       if (s.run.state !== 'training') scheduleAutosave();
-      else if (performance.now() - lastAutosave > 30_000) autosave();
+      else if (performance.now() - lastAutosave > AUTOSAVE_EVERY_MS) autosave();
       const every = s.sampling.settings.every;
       if (every > 0 && msg.points.some((p) => p.step % every === 0)) runActions.sample();
       return true;
@@ -345,51 +396,3 @@ export function handleRunEvent(msg: FromWorker): boolean {
 }
 
 export const PRESETS = SYNTHETIC_TASKS;
-
-/** Applies a shared link's experiment (model, training config, preset corpus) before anything runs. */
-export function applyHash(hash: string): void {
-  if (!hash || hash === '#') return;
-  const s = get();
-  const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
-  const e = decodeHash(hash, { model: s.model, train: s.train, ...(preset ? { preset } : {}) });
-  set({ model: e.model, train: e.train });
-  if (e.preset && e.preset !== preset) runActions.usePreset(e.preset);
-  else if (e.preset)
-    set({
-      corpus: {
-        text: syntheticTask(e.preset).generate(e.train.seed, PRESET_CHARS),
-        source: { kind: 'preset', id: e.preset },
-        stats: null,
-      },
-    });
-}
-
-/**
- * Restores the last visit: the experiment (unless the link states one), the corpus, and the saved model,
- * which is loaded back into the worker. Resolves when the restored state is in the store.
- */
-export async function restoreSession(hash: string): Promise<void> {
-  const exp = persist.loadExperiment();
-  if (exp && (!hash || hash === '#')) {
-    set((s) => ({
-      ...(exp.model ? { model: exp.model } : {}),
-      ...(exp.train ? { train: { ...s.train, ...exp.train } } : {}),
-      ...(exp.valEvery ? { valEvery: exp.valEvery } : {}),
-      ...(exp.sampling
-        ? { sampling: { ...s.sampling, settings: { ...s.sampling.settings, ...exp.sampling } } }
-        : {}),
-    }));
-  }
-  applyHash(hash);
-  const linkedPreset = new URLSearchParams(hash.replace(/^#/, '')).has('corpus');
-  const corpus = linkedPreset ? undefined : await persist.loadCorpus().catch(() => undefined);
-  if (corpus && typeof corpus.text === 'string')
-    set((s) => ({ corpus: { ...s.corpus, ...corpus, stats: null } }));
-  updateStats();
-  syncHash();
-  const model = linkedPreset ? undefined : await persist.loadModel().catch(() => undefined);
-  if (model && corpus) {
-    runActions.load(model.bytes);
-    set((s) => ({ run: { ...s.run, restored: { step: model.step, savedAt: model.savedAt } } }));
-  }
-}

@@ -38,6 +38,8 @@ export interface RunView {
   speed: Speed | null;
   /** The model shape, seed or corpus changed since the run was built: Reset applies them. */
   stale: boolean;
+  /** Something happened to the run that the user should know (a device loss recovered). */
+  notice?: string | null;
   /** The run was restored from the last visit. */
   restored?: { step: number; savedAt: string };
 }
@@ -62,6 +64,8 @@ export interface RunStoreState {
   model: ModelShape;
   train: TrainConfig;
   valFraction: number;
+  /** Vocabulary cap (0: none), core/vocab.ts. */
+  maxVocab: number;
   valEvery: number;
   backend: Backend;
   run: RunView;
@@ -73,6 +77,8 @@ export interface RunStoreState {
     error: string | null;
   };
   race: RaceView;
+  /** A write for the next visit failed (storage full or disabled); training goes on. */
+  storageError: string | null;
 }
 
 export const PRESET_CHARS = 60_000;
@@ -94,6 +100,7 @@ export const initialRunState: RunStoreState = {
   model: DEFAULT_MODEL,
   train: { ...DEFAULT_TRAIN, seqLen: 32, batchSize: 16, learningRate: 3e-3 },
   valFraction: 0.1,
+  maxVocab: 0,
   valEvery: 100,
   backend: 'webgpu',
   run: { status: 'none', info: null, state: 'idle', error: null, diverged: null, speed: null, stale: false },
@@ -105,6 +112,7 @@ export const initialRunState: RunStoreState = {
     error: null,
   },
   race: { cells: ['rnn', 'lstm', 'gru'], budget: 200, status: 'none', lanes: [], error: null },
+  storageError: null,
 };
 
 export const useRunStore = create<RunStoreState>(() => initialRunState);

@@ -25,8 +25,8 @@ export function reduceGpuEvent(state: GpuState, msg: FromWorker): Partial<GpuSta
       return { status: 'unavailable', adapter: null, message: msg.message };
     case 'deviceLost':
       return {
-        status: 'lost',
-        message: `The GPU device was lost${msg.expected ? '' : ' unexpectedly'}: ${msg.message}`,
+        status: msg.recovering ? 'starting' : 'lost',
+        message: `The GPU device was lost${msg.expected ? '' : ' unexpectedly'}: ${msg.message}${msg.recovering ? ' — acquiring a new one' : ''}`,
         selfTest: { ...state.selfTest, running: false },
       };
     case 'gpuError':
@@ -78,7 +78,7 @@ export function startWorker(): void {
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     if (handleInspectEvent(ev.data) || handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
-    if (ev.data.type === 'deviceLost' && !ev.data.expected) runActions.deviceLost();
+    if (ev.data.type === 'deviceLost' && !ev.data.expected) runActions.deviceLost(ev.data.recovering);
     if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));
   };

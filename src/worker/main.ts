@@ -5,6 +5,7 @@ import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { TrainingRunner } from '../engine/runner';
+import { Recovery } from './recovery';
 import type {
   Backend,
   FromWorker,
@@ -22,15 +23,53 @@ const session = new GpuSession(scope.navigator.gpu);
 session.events.on('ready', (adapter) => post({ type: 'ready', adapter }));
 session.events.on('unavailable', (u) => post({ type: 'unavailable', reason: u.reason, message: u.message }));
 session.events.on('lost', (l) => {
-  // The run's buffers died with the device; the UI keeps the corpus and config and sets up again.
-  runner = null;
-  post({ type: 'deviceLost', message: l.message, expected: l.expected });
+  // The run's buffers died with the device. Unless the loss was ours (dispose), the worker takes a new
+  // device and rebuilds the run from its recovery point, in the message queue so nothing interleaves.
+  const expected = l.expected && !simulatingLoss;
+  simulatingLoss = false;
+  const wasTraining = runner?.runState === 'training';
+  const lostAt = runner?.lm.step ?? 0;
+  detach();
+  for (const r of race) r.dispose();
+  if (race.length)
+    post({ type: 'raceError', run: raceRun, message: 'The GPU device was lost: start the race again.' });
+  race = [];
+  const point = recovery.point;
+  const recovering = !expected && point !== null && point.backend === 'webgpu';
+  post({ type: 'deviceLost', message: l.message, expected, recovering });
+  if (recovering) queue = queue.then(() => recover(l.message, wasTraining, lostAt));
 });
 session.events.on('gpuError', (message) => post({ type: 'gpuError', message }));
 session.events.on('selfTestResult', (r) => post({ type: 'selfTestResult', ...r }));
 
 let runner: TrainingRunner | null = null;
 let currentRun = 0;
+let raceRun = 0;
+/** Unsubscribes the current runner's listeners (a replaced or lost run must not post for the new one). */
+let detachListeners: (() => void)[] = [];
+let simulatingLoss = false;
+const recovery = new Recovery();
+
+function detach(): void {
+  for (const off of detachListeners) off();
+  detachListeners = [];
+  runner?.dispose();
+  runner = null;
+}
+
+/** Rebuilds the run on a new device from the recovery point; the UI is told what was restored. */
+async function recover(message: string, wasTraining: boolean, lostAt: number): Promise<void> {
+  const point = recovery.point;
+  if (!point || !(await session.start()) || !session.device) return;
+  try {
+    const r = await recovery.rebuild(session.device);
+    attach(r, point.backend, point.run);
+    post({ type: 'recovered', run: point.run, step: r.lm.step, lostAt, message });
+    if (wasTraining) r.play();
+  } catch (e) {
+    post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: point.run });
+  }
+}
 
 async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   if (backend === 'cpu') return null;
@@ -81,6 +120,7 @@ async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise
   race = [];
   const device = await deviceFor(msg.setup.backend);
   const run = msg.run;
+  raceRun = run;
   race = msg.cells.map((cell, lane) => {
     const r = TrainingRunner.create(
       { ...msg.setup, model: { ...msg.setup.model, cell }, device },
@@ -103,17 +143,23 @@ async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise
 }
 
 function attach(r: TrainingRunner, backend: Backend, run: number): void {
-  runner?.dispose();
+  detach();
   runner = r;
   currentRun = run;
-  r.events.on('state', (state) => post({ type: 'runState', state, run }));
-  r.events.on('steps', (points) => post({ type: 'steps', points, run }));
-  r.events.on('validation', ({ step, result }) =>
-    post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
-  );
-  r.events.on('speed', (speed) => post({ type: 'speed', speed, run }));
-  r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run }));
-  r.events.on('error', (message) => post({ type: 'runError', message, run }));
+  detachListeners = [
+    // A pause makes the UI autosave the model, which the recovery point keeps (saveModel below).
+    r.events.on('state', (state) => post({ type: 'runState', state, run })),
+    r.events.on('steps', (points) => {
+      post({ type: 'steps', points, run });
+      recovery.maybeTake(run, r);
+    }),
+    r.events.on('validation', ({ step, result }) =>
+      post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
+    ),
+    r.events.on('speed', (speed) => post({ type: 'speed', speed, run })),
+    r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run })),
+    r.events.on('error', (message) => post({ type: 'runError', message, run })),
+  ];
   const info = infoOf(r, backend);
   post({ type: 'runReady', info, run });
 }
@@ -162,6 +208,8 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     }
     case 'simulateDeviceLoss':
+      // Destroying is what a driver reset looks like to the page; handled as an unexpected loss.
+      simulatingLoss = true;
       session.device?.destroy();
       return;
     case 'setup': {
@@ -169,6 +217,7 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         const device = await deviceFor(setup.backend);
         attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend, msg.run);
+        recovery.fromSetup(msg.run, setup);
       } catch (e) {
         post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: msg.run });
       }
@@ -178,7 +227,7 @@ async function handle(msg: ToWorker): Promise<void> {
       try {
         if (!runner) throw new Error('Set up a run first.');
         const chars = runner.lm.corpus.vocab;
-        const text = [...msg.text].filter((ch) => chars.chars.includes(ch)).join('');
+        const text = [...msg.text].filter((ch) => chars.knows(ch)).join('');
         if (!text) throw new Error('The probe text has no character the model knows.');
         const data = await runner.lm.text.inspect(text);
         const transfer = [
@@ -245,7 +294,9 @@ async function handle(msg: ToWorker): Promise<void> {
       return;
     case 'saveModel': {
       if (!runner) throw new Error('Nothing to save yet: set up a run first.');
+      const step = runner.lm.step;
       const bytes = await runner.lm.save(msg.optimizer);
+      if (msg.optimizer) recovery.keep(currentRun, bytes, step);
       const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       const m = runner.lm.model;
       post(
@@ -263,8 +314,10 @@ async function handle(msg: ToWorker): Promise<void> {
         runner?.pause();
         await runner?.idle();
         const device = await deviceFor(msg.backend);
-        const lm = await CharLM.resume(new Uint8Array(msg.bytes), msg.text, device);
+        const bytes = new Uint8Array(msg.bytes);
+        const lm = await CharLM.resume(bytes, msg.text, device);
         attach(new TrainingRunner(lm, msg.valEvery), msg.backend, msg.run);
+        recovery.fromModel(msg.run, bytes, lm.step, msg.text, msg.valEvery, msg.backend);
       } catch (e) {
         post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: msg.run });
       }

@@ -20,6 +20,8 @@ export interface RunSetup {
   model: ModelShape;
   train: TrainConfig;
   valFraction: number;
+  /** Vocabulary cap: the rarest characters share U+FFFD (0: none). */
+  maxVocab: number;
   /** Start a validation pass every this many steps. */
   valEvery: number;
   backend: Backend;
@@ -96,13 +98,16 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; adapter: AdapterReport }
   | { type: 'unavailable'; reason: string; message: string }
-  | { type: 'deviceLost'; message: string; expected: boolean }
+  /** `recovering`: the worker is acquiring a new device and will restore the run (then `recovered`). */
+  | { type: 'deviceLost'; message: string; expected: boolean; recovering: boolean }
   | { type: 'gpuError'; message: string }
   | { type: 'selfTestResult'; result: CheckResult; done: number; total: number }
   | { type: 'selfTestDone'; passed: number; failed: number; ms: number }
   | { type: 'error'; message: string }
   | { type: 'runReady'; info: RunInfo; run: number }
   | { type: 'runError'; message: string; run: number }
+  /** After a device loss: the run was rebuilt on a new device from its last recovery point (`step`). */
+  | { type: 'recovered'; run: number; step: number; lostAt: number; message: string }
   | { type: 'runState'; state: RunState; run: number }
   | { type: 'steps'; points: StepPoint[]; run: number }
   | { type: 'validation'; step: number; nats: number; bits: number; run: number }

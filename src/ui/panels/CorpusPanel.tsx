@@ -3,10 +3,15 @@
 import { useEffect, useState } from 'react';
 import { PRESETS, runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
+import { vocabProblem } from '../../core/corpus';
+import { MAX_VOCAB } from '../../core/vocab';
+import { showChar } from '../format';
 
 const MAX_BYTES = 50 * 2 ** 20;
 /** Longer texts are not shown in the textarea (it would make typing slow); they stay loaded. */
 const SHOW_LIMIT = 200_000;
+/** The vocabulary cap field appears for corpora with more distinct characters than this (or once set). */
+const VOCAB_FIELD_FROM = 256;
 
 /**
  * The file as text, decoded in 1 MB pieces between which the page stays responsive (one decode of a 50 MB
@@ -27,6 +32,8 @@ export function CorpusPanel() {
   const [error, setError] = useState<string | null>(null);
   const [drag, setDrag] = useState(false);
   const stats = corpus.stats;
+  const maxVocab = useRunStore((s) => s.maxVocab);
+  const vocabIssue = stats ? vocabProblem(stats.vocab, maxVocab) : null;
   const src = corpus.source;
   const preset = src.kind === 'preset' ? PRESETS.find((p) => p.id === src.id) : undefined;
   const big = corpus.text.length > SHOW_LIMIT;
@@ -88,6 +95,7 @@ export function CorpusPanel() {
         data-testid="corpus-input"
         aria-label="Corpus text"
         spellCheck={false}
+        dir="auto"
         value={draft}
         placeholder={
           big
@@ -105,23 +113,58 @@ export function CorpusPanel() {
       <p className="stats" data-testid="corpus-stats">
         {!stats ? (
           <span>Counting characters…</span>
-        ) : stats.problem ? (
-          <span className="error">{stats.problem}</span>
+        ) : stats.problem || vocabIssue ? (
+          <span className="error">{stats.problem ?? vocabIssue}</span>
         ) : (
           <>
             <b>{stats.chars.toLocaleString('en-US')}</b> characters · vocabulary <b>{stats.vocab}</b>
+            {src.kind === 'text' && src.name && (
+              <>
+                {' '}
+                · from <bdi data-testid="corpus-name">{src.name}</bdi>
+              </>
+            )}
             {stats.rare.length > 0 && (
               <>
                 {' '}
                 · rarest{' '}
-                <span className="mono">
-                  {stats.rare.map((r) => JSON.stringify(r.ch).slice(1, -1)).join(' ')}
+                <span className="mono rare-chars">
+                  {stats.rare.map((r) => (
+                    <bdi
+                      key={r.ch}
+                      title={`U+${r.ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} × ${r.count}`}
+                    >
+                      {showChar(r.ch)}
+                    </bdi>
+                  ))}
                 </span>
               </>
             )}
           </>
         )}
       </p>
+      {stats && (stats.vocab > VOCAB_FIELD_FROM || maxVocab > 0) && (
+        <label
+          className="field inline"
+          title="Rarer characters beyond the cap all become one unknown character, U+FFFD"
+        >
+          <span>Vocabulary cap</span>
+          <input
+            type="number"
+            min={0}
+            max={MAX_VOCAB}
+            step={1}
+            data-testid="max-vocab"
+            value={maxVocab}
+            onChange={(e) => runActions.setMaxVocab(Math.max(0, Math.round(Number(e.target.value) || 0)))}
+          />
+          <span className="muted small">
+            {maxVocab > 0 && stats.vocab > maxVocab
+              ? `keeps the ${(maxVocab - 1).toLocaleString('en-US')} most frequent; the ${(stats.vocab - maxVocab + 1).toLocaleString('en-US')} rarest become �`
+              : `0 = none; at most ${MAX_VOCAB.toLocaleString('en-US')} distinct characters`}
+          </span>
+        </label>
+      )}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { inspectActions, probeText, useInspectStore } from '../../state/inspect'
 import { live } from '../../state/live';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from '../charts/SeriesChart';
-import { PALETTE } from '../charts/TrainingCharts';
+import { PALETTE } from '../charts/series';
 import { Heatmap } from '../viz/Heatmap';
 import { NeuronView } from '../viz/NeuronView';
 import { PredictionStrip } from '../viz/PredictionStrip';
@@ -88,7 +88,7 @@ export function InsidePanel() {
     const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
     const earlier = [0.25, 0.5, 0.75]
       .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
-      .filter((p) => p !== last);
+      .filter((p) => p !== last && p.dhNorms.length > 0);
     return last.dhNorms.flatMap((_, l) => [
       ...earlier.map((p) => ({
         name: `layer ${l + 1} at step ${p.step}`,

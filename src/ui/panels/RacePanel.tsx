@@ -6,7 +6,7 @@ import { live } from '../../state/live';
 import { raceActions } from '../../state/raceActions';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from '../charts/SeriesChart';
-import { PALETTE } from '../charts/TrainingCharts';
+import { PALETTE, finitePoints } from '../charts/series';
 import { CELL_NOTES } from './cells';
 
 const LANE_COLORS = [PALETTE.vermillion, PALETTE.blue, PALETTE.green, PALETTE.purple];
@@ -22,12 +22,12 @@ export function RacePanel() {
           {
             name,
             color: LANE_COLORS[i]!,
-            points: lane.steps.map((p) => [p.step, p.loss] as [number, number]),
+            points: finitePoints(lane.steps.map((p) => [p.step, p.loss])),
           },
           {
             name: `${name} validation`,
             color: LANE_COLORS[i]!,
-            points: lane.val.map((v) => [v.step, v.nats]),
+            points: finitePoints(lane.val.map((v) => [v.step, v.nats])),
             dots: true,
           },
         ];
@@ -46,7 +46,7 @@ export function RacePanel() {
           {
             name: `${CELL_NOTES[info.model.cell].name} (step ${last.step})`,
             color: LANE_COLORS[i]!,
-            points: dh.map((v, t) => [t, v] as [number, number]),
+            points: finitePoints(dh.map((v, t) => [t, v])),
           },
         ];
       }),

@@ -2,6 +2,7 @@
 // diverging colours for states in (−1, 1), sequential for gates in (0, 1). Click selects a unit; hover reads
 // out the value. Colours are colour-blind safe (blue ↔ vermillion through white).
 import { useEffect, useRef, useState } from 'react';
+import { showChar } from '../format';
 
 interface Props {
   testId: string;
@@ -69,7 +70,7 @@ export function Heatmap({
         aria-hidden="true"
       >
         {chars.map((c, i) => (
-          <span key={i}>{c === '\n' ? '⏎' : c === ' ' ? '␣' : c}</span>
+          <span key={i}>{showChar(c)}</span>
         ))}
       </div>
       <canvas
@@ -83,7 +84,7 @@ export function Heatmap({
       />
       <div className="heatmap-readout">
         {hover && v !== undefined
-          ? `unit ${hover.j} at “${chars[hover.t] === '\n' ? '⏎' : chars[hover.t]}” (t=${hover.t}): ${v.toFixed(3)}`
+          ? `unit ${hover.j} at “${showChar(chars[hover.t] ?? '')}” (t=${hover.t}): ${v.toFixed(3)}`
           : `selected unit ${selected} · hover for values, click a row to select`}
       </div>
     </div>

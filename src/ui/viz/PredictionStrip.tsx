@@ -1,8 +1,9 @@
 // For each character of the probe text, the model's top-5 guesses for the next one (the softmax vector, cut
 // to its head), the actual next character highlighted, and the per-position loss as bars underneath.
 import type { Inspection } from '../../state/protocolTypes';
+import { showChar } from '../format';
 
-const show = (c: string) => (c === '\n' ? '⏎' : c === ' ' ? '␣' : c);
+const show = showChar;
 
 export function PredictionStrip({
   data,

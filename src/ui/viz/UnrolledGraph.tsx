@@ -5,6 +5,7 @@
 // truncation boundary marks where BPTT stops. Hovering a state shows its vector.
 import { useEffect, useState } from 'react';
 import { colourFor } from './Heatmap';
+import { showChar } from '../format';
 
 interface Props {
   /** Characters of the probe window shown (8–32). */
@@ -23,7 +24,7 @@ interface Props {
   version: number;
 }
 
-const show = (c: string) => (c === '\n' ? '⏎' : c === ' ' ? '␣' : c);
+const show = showChar;
 const W = 50;
 
 export function UnrolledGraph({ chars, states, H, predicted, grads, lstm, seqLen, version }: Props) {

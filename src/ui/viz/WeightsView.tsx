@@ -6,7 +6,7 @@ import { useInspectStore } from '../../state/inspect';
 import { live } from '../../state/live';
 import type { WeightSnapshot } from '../../state/protocolTypes';
 import { SeriesChart, type Series } from '../charts/SeriesChart';
-import { PALETTE } from '../charts/TrainingCharts';
+import { PALETTE } from '../charts/series';
 import { colourFor } from './Heatmap';
 
 function Matrix({

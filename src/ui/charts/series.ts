@@ -1,0 +1,93 @@
+// What the training charts draw, computed from the live ring as plain data (unit-tested without a DOM). A
+// diverged step carries NaN or ∞; it is left out here, so no non-finite value ever reaches a chart, its
+// smoothing, its axes or its CSV export.
+import type { StepPoint } from '../../state/protocolTypes';
+import type { ValPoint } from '../../state/live';
+import type { Series } from './SeriesChart';
+
+/** Okabe–Ito colours: distinguishable with every common colour-vision deficiency. */
+export const PALETTE = {
+  blue: '#0072B2',
+  orange: '#E69F00',
+  green: '#009E73',
+  vermillion: '#D55E00',
+  sky: '#56B4E9',
+  purple: '#CC79A7',
+};
+
+const finite = (p: [number, number]): boolean => Number.isFinite(p[0]) && Number.isFinite(p[1]);
+
+/** Points with a finite value only. */
+export function finitePoints(points: [number, number][]): [number, number][] {
+  return points.filter(finite);
+}
+
+/** Debiased exponential moving average (TensorBoard's smoothing); `a` 0 returns the points. */
+export function ema(points: [number, number][], a: number): [number, number][] {
+  let m = 0;
+  return finitePoints(points).map(([x, y], i) => {
+    m = a * m + (1 - a) * y;
+    return [x, a > 0 ? m / (1 - a ** (i + 1)) : y];
+  });
+}
+
+export function lossSeries(
+  steps: readonly StepPoint[],
+  val: readonly ValPoint[],
+  smoothing: number,
+): Series[] {
+  const raw = finitePoints(steps.map((p) => [p.step, p.loss]));
+  return [
+    { name: 'training (raw)', color: PALETTE.blue, points: raw, faint: true },
+    { name: 'training', color: PALETTE.blue, points: ema(raw, smoothing) },
+    {
+      name: 'validation',
+      color: PALETTE.orange,
+      points: finitePoints(val.map((v) => [v.step, v.nats])),
+      dots: true,
+    },
+  ];
+}
+
+const LAYER_COLORS = [PALETTE.blue, PALETTE.sky, PALETTE.orange, PALETTE.purple];
+
+export function gradSeries(pts: readonly StepPoint[], clip: number): Series[] {
+  const series: Series[] = [
+    {
+      name: '‖g‖ before clipping',
+      color: PALETTE.vermillion,
+      points: finitePoints(pts.map((p) => [p.step, p.gradNorm])),
+    },
+    {
+      name: 'after clipping',
+      color: PALETTE.green,
+      points: finitePoints(pts.map((p) => [p.step, p.gradNorm * p.clipScale])),
+    },
+  ];
+  // Steps where clipping engaged (the exploding side of the gradient story).
+  const clipped = finitePoints(pts.filter((p) => p.clipScale < 1).map((p) => [p.step, p.gradNorm]));
+  if (clipped.length)
+    series.push({ name: 'clipped', color: PALETTE.vermillion, points: clipped, dots: true });
+  const layers = Math.max(0, ...pts.map((p) => p.layerNorms.length));
+  if (layers > 1)
+    for (let l = 0; l < layers; l++)
+      series.push({
+        name: `layer ${l + 1}`,
+        color: LAYER_COLORS[l % LAYER_COLORS.length]!,
+        points: finitePoints(
+          pts.filter((p) => p.layerNorms.length > l).map((p) => [p.step, p.layerNorms[l]!]),
+        ),
+        thin: true,
+      });
+  if (clip > 0 && pts.length)
+    series.push({
+      name: `clip threshold ${clip}`,
+      color: PALETTE.purple,
+      points: [
+        [pts[0]!.step, clip],
+        [pts[pts.length - 1]!.step, clip],
+      ],
+      dashed: true,
+    });
+  return series;
+}
