@@ -4,38 +4,15 @@
 import { writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-// One retry: on this 2-core machine SwiftShader, Chromium's GPU process and a GC pause now and then push a
-// single main-thread task past 50 ms (about 1 run in 10 of the training journey). A second failure is real.
-test.describe.configure({ retries: 1 });
-
-const SMALL = '#hidden=16&embed=16&layers=1&seq=16&batch=8&lr=0.02&clip=5&seed=3';
-const TEXT = 'the cat sat on the mat. the dog sat on the log. '.repeat(40);
+import { SMALL, TEXT, lossOf, paste, stepOf, steps } from './journey';
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: `test-results/playground-${name}.png`, fullPage: true });
 }
 
-async function paste(page: Page, text: string) {
-  const box = page.getByTestId('corpus-input');
-  await box.fill(text);
-  await box.blur();
-  await expect(page.getByTestId('corpus-stats')).toContainText(
-    `${text.length.toLocaleString('en-US')} characters`,
-  );
-}
-
-const stepOf = async (page: Page) => Number(await page.getByTestId('status-step').textContent());
-const lossOf = async (page: Page) => Number(await page.getByTestId('status-loss').textContent());
-
-/** Presses Step `n` times, waiting for each step to show. */
-async function steps(p: Page, n: number) {
-  for (let i = 0; i < n; i++) {
-    const before = await stepOf(p);
-    await p.getByTestId('step-button').click();
-    await expect.poll(() => stepOf(p)).toBe(before + 1);
-  }
-}
+// One retry: on this 2-core machine SwiftShader, Chromium's GPU process and a GC pause now and then push a
+// single main-thread task past 50 ms (about 1 run in 10 of the training journey). A second failure is real.
+test.describe.configure({ retries: 1 });
 
 /** Trains until the shown loss is below `below` (or fails after the test's timeout). */
 async function trainUntil(page: Page, below: number) {

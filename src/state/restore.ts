@@ -55,8 +55,11 @@ export async function restoreSession(hash: string): Promise<void> {
   syncHash();
   const model = linkedPreset ? undefined : await persist.loadModel().catch(() => undefined);
   if (model && corpus) {
-    runActions.load(model.bytes);
-    if (model.history) live.restore(model.history, model.step);
+    runActions.load(
+      model.bytes,
+      'the model saved on your last visit',
+      model.history ? { data: model.history, step: model.step } : undefined,
+    );
     set((s) => ({ run: { ...s.run, restored: { step: model.step, savedAt: model.savedAt } } }));
   }
 }

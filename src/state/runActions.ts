@@ -10,7 +10,7 @@ import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
 import { type BindingLimits, estimateMemory, limitProblems } from '../engine/memory';
 import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
-import { historyOf, persist } from './persist';
+import { type SavedHistory, historyOf, persist } from './persist';
 import { inspectActions, useInspectStore } from './inspect';
 import { live } from './live';
 import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
@@ -33,6 +33,10 @@ const LIVE_KEYS: (keyof TrainConfig)[] = [
 let sampleId = 0;
 /** The run the UI expects events from; events of replaced runs still in flight are dropped. */
 let runId = 0;
+/** Run ids handed out (a load's run becomes `runId` only once the worker has built it). */
+let nextRun = 0;
+/** A model file the worker is checking and loading. */
+let pendingLoad: { run: number; name: string; history?: { data: SavedHistory; step: number } } | null = null;
 /** Waiting requests for a model file, answered in order (the worker handles messages in order). */
 const modelWaiters: ((bytes: ArrayBuffer, name: string) => void)[] = [];
 
@@ -191,6 +195,7 @@ export const runActions = {
   /** Builds the run from the edited experiment (discarding the current one). */
   setup(): void {
     const s = get();
+    pendingLoad = null;
     live.reset();
     set({
       run: {
@@ -207,7 +212,7 @@ export const runActions = {
     });
     send({
       type: 'setup',
-      run: ++runId,
+      run: (runId = ++nextRun),
       setup: {
         text: s.corpus.text,
         model: s.model,
@@ -297,14 +302,19 @@ export const runActions = {
     return { zip: zipStore(files), name: `${folder}.zip` };
   },
 
-  load(bytes: ArrayBuffer): void {
+  /**
+   * Continues from a model file. The current run stays as it is until the worker has checked the file and
+   * built the new run: a damaged or mismatched file leaves it untouched. `history` (a restored visit's charts)
+   * is shown once the model is in.
+   */
+  load(bytes: ArrayBuffer, name = 'the model file', history?: { data: SavedHistory; step: number }): void {
     const s = get();
-    live.reset();
-    set({ run: { ...s.run, status: 'starting', error: null, diverged: null, notice: null, stale: false } });
+    pendingLoad = { run: ++nextRun, name, ...(history ? { history } : {}) };
+    set({ run: { ...s.run, error: null, loading: true } });
     send(
       {
         type: 'loadModel',
-        run: ++runId,
+        run: pendingLoad.run,
         bytes,
         text: s.corpus.text,
         valEvery: s.valEvery,
@@ -315,9 +325,48 @@ export const runActions = {
   },
 };
 
+/** The worker's answer to a load: the new run replaces the current one, or the current one stays. */
+function loadEvent(msg: FromWorker, load: NonNullable<typeof pendingLoad>): boolean {
+  const s = get();
+  if (msg.type === 'runError') {
+    pendingLoad = null;
+    set({
+      run: {
+        ...s.run,
+        loading: false,
+        error: `Could not load ${load.name}: ${msg.message}${s.run.status === 'ready' ? ' The current model is unchanged.' : ''}`,
+      },
+    });
+    return true;
+  }
+  if (msg.type !== 'runReady') return true;
+  pendingLoad = null;
+  runId = load.run;
+  live.reset();
+  if (load.history) live.restore(load.history.data, load.history.step);
+  set({
+    run: {
+      ...s.run,
+      status: 'ready',
+      info: msg.info,
+      error: null,
+      diverged: null,
+      notice: null,
+      stale: false,
+      speed: null,
+      loading: false,
+      state: 'paused',
+    },
+  });
+  useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
+  inspectActions.refresh();
+  return true;
+}
+
 /** Folds one run event from the worker into the stores; false when the message is not a run event. */
 export function handleRunEvent(msg: FromWorker): boolean {
   const s = get();
+  if (pendingLoad && 'run' in msg && msg.run === pendingLoad.run) return loadEvent(msg, pendingLoad);
   if ('run' in msg && msg.run !== runId) return true;
   switch (msg.type) {
     case 'runReady':

@@ -113,11 +113,12 @@ export function CorpusPanel() {
       <p className="stats" data-testid="corpus-stats">
         {!stats ? (
           <span>Counting characters…</span>
-        ) : stats.problem || vocabIssue ? (
-          <span className="error">{stats.problem ?? vocabIssue}</span>
+        ) : stats.problem ? (
+          <span className="error">{stats.problem}</span>
         ) : (
           <>
-            <b>{stats.chars.toLocaleString('en-US')}</b> characters · vocabulary <b>{stats.vocab}</b>
+            <b>{stats.chars.toLocaleString('en-US')}</b> characters · vocabulary{' '}
+            <b>{stats.vocab.toLocaleString('en-US')}</b>
             {src.kind === 'text' && src.name && (
               <>
                 {' '}
@@ -143,6 +144,11 @@ export function CorpusPanel() {
           </>
         )}
       </p>
+      {vocabIssue && !stats?.problem && (
+        <p className="error" role="alert" data-testid="vocab-problem">
+          {vocabIssue}
+        </p>
+      )}
       {stats && (stats.vocab > VOCAB_FIELD_FROM || maxVocab > 0) && (
         <label
           className="field inline"

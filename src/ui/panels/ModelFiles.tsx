@@ -62,7 +62,7 @@ export function ModelFiles() {
           onChange={async (e) => {
             const f = e.target.files?.[0];
             e.target.value = '';
-            if (f) runActions.load(await f.arrayBuffer());
+            if (f) runActions.load(await f.arrayBuffer(), f.name);
           }}
         />
       </label>
