@@ -1,5 +1,6 @@
 // `npm test`: the whole suite, in order — typecheck, lint, unit tests (Vitest; WGSL on Dawn + SwiftShader),
-// build, end-to-end tests (Playwright on the system Chromium with WebGPU on SwiftShader). Stops at the first
+// build, end-to-end tests (Playwright on the system Chromium with WebGPU on SwiftShader), and the reliability
+// ledger (every case of docs/RELIABILITY.md proven by a test that passed in this run). Stops at the first
 // failing stage and ends with a one-line-per-stage summary.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium, gpuEnv } from './gpu-env.mjs';
@@ -15,6 +16,7 @@ const STAGES = [
   ['unit', ['vitest', 'run']],
   ['build', ['vite', 'build', '--logLevel', 'warn']],
   ['e2e', ['playwright', 'test']],
+  ['reliability', ['node', 'scripts/reliability.mjs']],
 ];
 
 const only = process.argv.slice(2);
@@ -24,9 +26,11 @@ for (const [name, cmd] of STAGES) {
   if (only.length && !only.includes(name)) continue;
   console.log(`\n▶ ${name}: ${cmd.join(' ')}`);
   const t0 = Date.now();
-  const r = spawnSync('npx', ['--no-install', ...cmd], { cwd: ROOT, stdio: 'inherit', env });
+  const [bin, args] =
+    cmd[0] === 'node' ? [process.execPath, cmd.slice(1)] : ['npx', ['--no-install', ...cmd]];
+  const r = spawnSync(bin, args, { cwd: ROOT, stdio: 'inherit', env });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  summary.push(`${r.status === 0 ? '✔' : '✘'} ${name.padEnd(9)} ${secs.padStart(6)} s`);
+  summary.push(`${r.status === 0 ? '✔' : '✘'} ${name.padEnd(11)} ${secs.padStart(6)} s`);
   if (r.status !== 0) {
     failed = true;
     break;

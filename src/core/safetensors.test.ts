@@ -62,5 +62,21 @@ describe('safetensors', () => {
     expect(() => encodeSafetensors([{ name: 'x', shape: [3], data: new Float32Array(2) }])).toThrow(
       /holds 3/,
     );
+    // A wrong dtype, and a shape that declares a terabyte: refused from the header, before any allocation.
+    const withHeader = (header: object) => {
+      const json = new TextEncoder().encode(JSON.stringify(header));
+      const out = new Uint8Array(8 + json.length + 16);
+      new DataView(out.buffer).setUint32(0, json.length, true);
+      out.set(json, 8);
+      return out;
+    };
+    expect(() =>
+      decodeSafetensors(withHeader({ a: { dtype: 'I32', shape: [4], data_offsets: [0, 16] } })),
+    ).toThrow(/dtype I32; Unroll reads F32/);
+    expect(() =>
+      decodeSafetensors(
+        withHeader({ a: { dtype: 'F32', shape: [2 ** 20, 2 ** 20], data_offsets: [0, 2 ** 42] } }),
+      ),
+    ).toThrow(SafetensorsError);
   });
 });
