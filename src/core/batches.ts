@@ -3,12 +3,20 @@
 // each other (what carrying the hidden state across iterations relies on). At the end of the streams the
 // epoch ends and reading starts over.
 
+import { Rng } from './rng';
+
+/** A target that is not trained on (padding, or a step of a sequence task without a label). */
+export const NO_TARGET = 0xffffffff;
+
 /** One window of B streams × T characters, t-major: index t·B + b. Targets are the following characters. */
 export interface TokenBatch {
   inputs: Uint32Array;
+  /** Classes to predict at each (t, b); NO_TARGET where nothing is predicted. */
   targets: Uint32Array;
   /** The streams restart here: a trainer that carries state across windows resets it. */
   startsEpoch?: boolean;
+  /** Targets that are not NO_TARGET, which the loss is averaged over; default every position (T·B). */
+  count?: number;
 }
 
 export class StreamBatcher {
@@ -65,4 +73,28 @@ export class StreamBatcher {
     }
     return { inputs, targets, startsEpoch };
   }
+}
+
+/**
+ * A sequence-task batch (issue 9): each sequence b has a random length and one of O labels at its last step
+ * (many-to-one), or a tag at every real step (`tagged`); everything else is NO_TARGET, and the loss averages
+ * over the labelled positions only.
+ */
+export function randomTaskBatch(
+  V: number,
+  O: number,
+  T: number,
+  B: number,
+  seed: number,
+  tagged = false,
+): TokenBatch {
+  const rng = new Rng(seed);
+  const inputs = Uint32Array.from({ length: T * B }, () => rng.int(V));
+  const targets = new Uint32Array(T * B).fill(NO_TARGET);
+  let count = 0;
+  for (let b = 0; b < B; b++) {
+    const len = 1 + rng.int(T);
+    for (let t = tagged ? 0 : len - 1; t < len; t++, count++) targets[t * B + b] = rng.int(O);
+  }
+  return { inputs, targets, count, startsEpoch: true };
 }

@@ -8,10 +8,16 @@ export const CELL_TYPES: readonly CellType[] = ['rnn', 'lstm', 'gru', 'lstm-peep
 export type OptimizerType = 'sgd' | 'rmsprop' | 'adam';
 export const OPTIMIZER_TYPES: readonly OptimizerType[] = ['sgd', 'rmsprop', 'adam'];
 
-/** The network's shape: embedding (V→E) → L recurrent layers of H units → linear (H→V). */
+/** The network's shape: embedding (V→E) → L recurrent layers of H units → linear (H→O). */
 export interface ModelConfig {
   cell: CellType;
+  /** Input tokens V (the embedding's rows). */
   vocabSize: number;
+  /**
+   * Classes O the head predicts: absent for a language model (O = V, the next character); the labels or
+   * tags of a sequence task (issue 9).
+   */
+  outputSize?: number;
   /** Embedding width E; PyTorch's char-rnn convention is E = H. */
   embedSize: number;
   hiddenSize: number;
@@ -73,6 +79,11 @@ export function actCount(cell: CellType): number {
   return cell === 'rnn' ? 1 : 4;
 }
 
+/** Classes the head predicts: the vocabulary for a language model, the labels or tags of a task. */
+export function outputsOf(m: ModelConfig): number {
+  return m.outputSize ?? m.vocabSize;
+}
+
 export function isLstm(cell: CellType): boolean {
   return cell === 'lstm' || cell === 'lstm-peephole';
 }
@@ -94,6 +105,7 @@ export function validateModel(m: ModelConfig): string[] {
   if (!CELL_TYPES.includes(m.cell))
     errors.push(`Cell must be one of ${CELL_TYPES.join(', ')} (got ${String(m.cell)}).`);
   checkInt(errors, 'Vocabulary size', m.vocabSize, 2, 65536);
+  if (m.outputSize !== undefined) checkInt(errors, 'Output classes', m.outputSize, 2, 65536);
   checkInt(errors, 'Embedding size', m.embedSize, 1, 4096);
   checkInt(errors, 'Hidden size', m.hiddenSize, 1, MAX_HIDDEN);
   checkInt(errors, 'Layers', m.layers, 1, MAX_LAYERS);

@@ -1,7 +1,7 @@
 // Parameter layout: every tensor's PyTorch name, shape and offset in the one flat f32 buffer that holds
 // parameters (and, with the same layout, gradients and optimiser state). Offsets are 64-element aligned so
 // each tensor starts on a 256-byte boundary; the padding stays zero through training.
-import { type ModelConfig, gateCount, isLstm } from './config';
+import { type ModelConfig, gateCount, isLstm, outputsOf } from './config';
 import { Rng } from './rng';
 
 export const ALIGN = 64;
@@ -78,8 +78,9 @@ export function paramLayout(m: ModelConfig): ParamLayout {
     }
     layers.push(lt);
   }
-  const headWeight = add('head.weight', [m.vocabSize, H], 'uniform-fan-in');
-  const headBias = add('head.bias', [m.vocabSize], 'uniform-fan-in');
+  const O = outputsOf(m);
+  const headWeight = add('head.weight', [O, H], 'uniform-fan-in');
+  const headBias = add('head.bias', [O], 'uniform-fan-in');
   return {
     tensors,
     embedding,

@@ -3,7 +3,8 @@
 // step is one command encoder and one submit; metrics (and GPU timestamps) come back through one readback
 // slot per step, never awaited inside step().
 import { Emitter } from '../core/emitter';
-import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
+import { NO_TARGET } from '../core/batches';
+import { type ModelConfig, type TrainConfig, outputsOf, validateModel, validateTrain } from '../core/config';
 import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import {
   type Region,
@@ -50,6 +51,8 @@ export class Engine implements Trainer {
   private snapshotRunner: GpuInference | null = null;
   /** The next step starts every sequence from h0/c0 (first step, after a reshape, after resetState). */
   private fresh = true;
+  /** Positions the plan's loss is averaged over (its softmax_xent uniform holds 1/lossCount). */
+  private lossCount = 0;
   private rowsReset!: Uint32Array;
   private rowsCarry!: Uint32Array;
   train: TrainConfig;
@@ -100,6 +103,7 @@ export class Engine implements Trainer {
     this.rowsReset = resetRows(B);
     this.rowsCarry = carryRows(B);
     this.fresh = true;
+    this.lossCount = T * B;
     const ctx = {
       device: this.device,
       model: this.model,
@@ -127,13 +131,22 @@ export class Engine implements Trainer {
       );
     }
     const V = this.model.vocabSize;
-    for (const arr of [batch.inputs, batch.targets])
-      for (const tok of arr)
-        if (tok >= V) throw new Error(`Engine.step: token ${tok} outside the vocabulary of ${V}`);
+    const O = outputsOf(this.model);
+    for (const tok of batch.inputs)
+      if (tok >= V) throw new Error(`Engine.step: token ${tok} outside the vocabulary of ${V}`);
+    for (const tok of batch.targets)
+      if (tok >= O && tok !== NO_TARGET)
+        throw new Error(`Engine.step: target ${tok} outside the ${O} classes`);
+    const count = batch.count ?? N;
+    if (!(Number.isInteger(count) && count >= 1 && count <= N))
+      throw new Error(`Engine.step: count ${count} must be from 1 to ${N}`);
     const d = this.device;
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);
     d.queue.writeBuffer(p.targets, 0, batch.targets);
+    // The loss is the mean over the labelled positions: inv_n of the softmax_xent uniform (word 2).
+    if (count !== this.lossCount) d.queue.writeBuffer(p.xent.uniform, 8, Float32Array.of(1 / count));
+    this.lossCount = count;
     const reset = this.fresh || !this.train.carryState || !!batch.startsEpoch;
     d.queue.writeBuffer(p.rows, 0, reset ? this.rowsReset : this.rowsCarry);
     this.fresh = false;

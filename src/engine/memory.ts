@@ -1,7 +1,7 @@
 // The size of every buffer of one training iteration, computed before anything is allocated. The plan
 // allocates exactly these sizes (engine/plan.ts), the engine refuses configurations whose largest buffer
 // the adapter cannot bind, and the total is the memory estimate a UI can show before training.
-import { type ModelConfig, type TrainConfig, actCount, gateCount } from '../core/config';
+import { type ModelConfig, type TrainConfig, actCount, gateCount, outputsOf } from '../core/config';
 import { paramLayout } from '../core/params';
 import { columnSumScratch } from '../gpu/kernels/columnSum';
 import { STATS } from '../gpu/kernels/gradNorm';
@@ -46,13 +46,13 @@ export function planSizes(m: ModelConfig, T: number, B: number, forwardOnly = fa
     gx: N * G * H,
     states: perLayer(2 * (T + 1) * B * H),
     act: perLayer(N * actCount(m.cell) * H),
-    logits: N * m.vocabSize,
-    dlogits: N * m.vocabSize,
+    logits: N * outputsOf(m),
+    dlogits: N * outputsOf(m),
     losses: N,
     dabove: forwardOnly ? 1 : N * Math.max(H, m.embedSize),
     dg: forwardOnly ? 1 : 2 * N * G * H,
     scratch: forwardOnly ? 1 : 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
-    colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, m.vocabSize)),
+    colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),
     stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
   };
 }
@@ -97,9 +97,9 @@ export function limitProblems(lim: BindingLimits, model: ModelConfig, train: Tra
       `This configuration needs a ${(largest / 2 ** 20).toFixed(0)} MiB buffer but this GPU binds at most ${(lim.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB (maxStorageBufferBindingSize): reduce batch, BPTT length or hidden size.`,
     );
   }
-  if (model.vocabSize > lim.maxComputeWorkgroupsPerDimension) {
+  if (Math.max(model.vocabSize, outputsOf(model)) > lim.maxComputeWorkgroupsPerDimension) {
     problems.push(
-      `A vocabulary of ${model.vocabSize} exceeds this GPU's ${lim.maxComputeWorkgroupsPerDimension} workgroups per dimension (maxComputeWorkgroupsPerDimension).`,
+      `A vocabulary of ${Math.max(model.vocabSize, outputsOf(model))} exceeds this GPU's ${lim.maxComputeWorkgroupsPerDimension} workgroups per dimension (maxComputeWorkgroupsPerDimension).`,
     );
   }
   return problems;

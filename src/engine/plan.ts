@@ -2,7 +2,7 @@
 // (T, B), built once (buildPlan) and encoded per step (encodeIteration) in DESIGN.md §1's order:
 // embedding → per layer [input GEMM, T fused steps] → head GEMM → fused softmax-xent → head grads → per
 // layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
-import { type ModelConfig, gateCount } from '../core/config';
+import { type ModelConfig, gateCount, outputsOf } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import type { ParamLayout } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
@@ -110,6 +110,7 @@ export function buildPlan(
   const H = m.hiddenSize;
   const E = m.embedSize;
   const V = m.vocabSize;
+  const O = outputsOf(m);
   const G = gateCount(m.cell);
   const L = m.layers;
   const N = T * B;
@@ -233,7 +234,7 @@ export function buildPlan(
   }
   const top = { buf: states[L - 1]!, off: B * H };
   const headGemm = mm(
-    spec(N, V, H, { transB: true, bias: true }),
+    spec(N, O, H, { transB: true, bias: true }),
     {
       a: top.buf,
       offA: top.off,
@@ -245,7 +246,7 @@ export function buildPlan(
     },
     'headGemm',
   );
-  const xent = uniform(k.xent.prepare(N, V, { logits, targets, dlogits, losses, stats }, STATS.loss));
+  const xent = uniform(k.xent.prepare(N, O, { logits, targets, dlogits, losses, stats }, STATS.loss));
   const forward: ForwardPlan = {
     T,
     B,
@@ -268,13 +269,13 @@ export function buildPlan(
   if (forwardOnly) return forward;
   const headGrads = [
     mm(
-      spec(V, H, N, { transA: true, accumulate: true }),
+      spec(O, H, N, { transA: true, accumulate: true }),
       { a: dlogits, b: top.buf, offB: top.off, c: grads, offC: lay.headWeight.offset },
       'dWhead',
     ),
-    mm(spec(N, H, V), { a: dlogits, b: params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
+    mm(spec(N, H, O), { a: dlogits, b: params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
   ];
-  const headSums = [colsum(V, dlogits, 0, lay.headBias.offset, 'dbhead')];
+  const headSums = [colsum(O, dlogits, 0, lay.headBias.offset, 'dbhead')];
   const norms = k.norm.prepare(lay.tensors, grads, stats, ctx.clipNorm);
   buffers.push(...norms.buffers);
   // One staging slot holds the stats and, 256-byte aligned after them, the step's GPU timestamps. Grows to

@@ -9,6 +9,7 @@ import {
   type OptimizerType,
   type TrainConfig,
 } from '../core/config';
+import { randomTaskBatch as taskBatch } from '../core/batches';
 import { Rng } from '../core/rng';
 import { type Tolerance, compareArrays } from '../core/tolerance';
 import { withErrorScopes } from '../gpu/device';
@@ -32,6 +33,7 @@ export async function fullIterationCheck(
   model: ModelConfig,
   train: TrainConfig,
   label: string,
+  makeBatch: () => TokenBatch = () => randomBatch(model.vocabSize, train.seqLen, train.batchSize, 17),
 ): Promise<CheckResult> {
   const t0 = globalThis.performance.now();
   const fail = (message: string): CheckResult => ({
@@ -47,7 +49,7 @@ export async function fullIterationCheck(
   try {
     engine = Engine.create(device, model, train);
     const ref = new ReferenceTrainer(model, train, await engine.readParams());
-    const batch = randomBatch(model.vocabSize, train.seqLen, train.batchSize, 17);
+    const batch = makeBatch();
     const metrics: StepMetrics[] = [];
     engine.events.on('metrics', (m) => metrics.push(m));
     const e = engine;
@@ -122,10 +124,17 @@ interface EngineCheck {
   run(device: GPUDevice): Promise<CheckResult>;
 }
 
-const check = (label: string, model: ModelConfig, train: TrainConfig): EngineCheck => ({
+const check = (
+  label: string,
+  model: ModelConfig,
+  train: TrainConfig,
+  batch?: () => TokenBatch,
+): EngineCheck => ({
   label,
-  run: (d) => fullIterationCheck(d, model, train, label),
+  run: (d) => fullIterationCheck(d, model, train, label, batch),
 });
+
+const TASK_MODEL = checkModel('lstm', { outputSize: 3 });
 
 /** The engine checks of the self-test: a full iteration per cell type (Adam), then SGD and RMSProp clipped. */
 export const ENGINE_CHECKS: EngineCheck[] = [
@@ -134,5 +143,12 @@ export const ENGINE_CHECKS: EngineCheck[] = [
   ),
   ...(['sgd', 'rmsprop'] as const).map((o) =>
     check(`train step gru 1×6, ${o === 'sgd' ? 'SGD' : 'RMSProp'}, clipped`, CLIPPED.model, CLIPPED.train(o)),
+  ),
+  // Sequence tasks: a head of 3 classes on 7 input tokens, loss over the labelled positions only.
+  check('task step lstm 2×6: 3 classes at each sequence’s last step', TASK_MODEL, checkTrain(), () =>
+    taskBatch(7, 3, 5, 3, 23),
+  ),
+  check('task step lstm 2×6: a tag per step of sequences of varying length', TASK_MODEL, checkTrain(), () =>
+    taskBatch(7, 3, 5, 3, 29, true),
   ),
 ];

@@ -1,6 +1,7 @@
 // Float64 reference for shaders/softmax_xent.wgsl: softmax cross-entropy per row and its gradient, with the
-// loss averaged over all N = T·B rows (so dlogits carry the 1/N). A target ≥ V marks a padding position
-// (the end of a validation split): loss 0, gradient 0, still counted in N, as on the GPU.
+// loss averaged over `count` rows (default all N = T·B, so dlogits carry the 1/count). A target ≥ V marks a
+// padding position (the end of a validation split, or an unlabelled step of a sequence task): loss 0,
+// gradient 0. A task averages over its labelled positions only, so `count` is their number, as on the GPU.
 
 export interface XentResult {
   /** (N) per-row loss in nats */
@@ -16,6 +17,7 @@ export function softmaxXent(
   V: number,
   logits: ArrayLike<number>,
   targets: ArrayLike<number>,
+  count = N,
 ): XentResult {
   const losses = new Float64Array(N);
   const dlogits = new Float64Array(N * V);
@@ -32,8 +34,8 @@ export function softmaxXent(
     total += losses[r] as number;
     for (let v = 0; v < V; v++) {
       const p = Math.exp((logits[r * V + v] as number) - logZ);
-      dlogits[r * V + v] = (p - (v === y ? 1 : 0)) / N;
+      dlogits[r * V + v] = (p - (v === y ? 1 : 0)) / count;
     }
   }
-  return { losses, loss: total / N, dlogits };
+  return { losses, loss: total / count, dlogits };
 }

@@ -3,6 +3,7 @@ import { CELL_TYPES, type ModelConfig } from '../core/config';
 import { initParams, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { gradCheck } from './gradcheck';
+import { randomTaskBatch as taskBatch } from '../core/batches';
 import { forwardBackward } from './model';
 
 function batchFor(V: number, T: number, B: number, seed: number) {
@@ -97,6 +98,35 @@ describe('reference model gradients (centred differences, float64)', () => {
     ]);
     for (const r of res) expect(r.relError).toBeLessThan(1e-6);
   });
+
+  for (const tagged of [false, true])
+    it(`a sequence task (${tagged ? 'a tag per step' : 'one label per sequence'}, 3 classes on 5 tokens, loss over labelled steps): every tensor within 1e-6`, () => {
+      const cfg: ModelConfig = {
+        cell: 'gru',
+        vocabSize: 5,
+        outputSize: 3,
+        embedSize: 3,
+        hiddenSize: 4,
+        layers: 2,
+        learnedInit: true,
+      };
+      const layout = paramLayout(cfg);
+      expect(layout.headWeight.shape).toEqual([3, 4]);
+      const params = Float64Array.from(initParams(cfg, layout, 13));
+      const batch = { T: 4, B: 3, ...taskBatch(5, 3, 4, 3, 31, tagged) };
+      const fb = forwardBackward(cfg, layout, params, batch);
+      // The loss is the mean over labelled positions: their losses sum to count × loss.
+      expect(fb.losses.reduce((a, b) => a + b, 0)).toBeCloseTo(fb.loss * batch.count!, 12);
+      const rng = new Rng(7);
+      for (const t of layout.tensors) {
+        const idx = [0, t.size - 1, ...Array.from({ length: 3 }, () => rng.int(t.size))].map(
+          (i) => t.offset + i,
+        );
+        const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
+        const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
+        expect(worst.relError, `${t.name}[${worst.index - t.offset}]`).toBeLessThan(1e-6);
+      }
+    });
 
   it('a wrong gradient is caught (the check can fail)', () => {
     const cfg: ModelConfig = {

@@ -1,7 +1,7 @@
 // Float64 reference of a whole training iteration's forward and backward pass: embedding → L recurrent
 // layers → linear head → mean softmax cross-entropy, then BPTT back to every parameter. It composes the
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
-import { type CellType, type ModelConfig, actCount, gateCount, isLstm } from '../core/config';
+import { type CellType, type ModelConfig, actCount, gateCount, isLstm, outputsOf } from '../core/config';
 import type { LayerTensors, ParamLayout, TensorSpec } from '../core/params';
 import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
@@ -15,6 +15,8 @@ export interface Batch {
   B: number;
   inputs: ArrayLike<number>;
   targets: ArrayLike<number>;
+  /** Rows the loss is averaged over (the labelled positions of a sequence task); default T·B. */
+  count?: number;
 }
 
 /** Per-layer initial state (B, H) each, carried from the previous window; overrides h0/c0. */
@@ -201,7 +203,6 @@ export function modelForward(
   const { T, B } = batch;
   const H = cfg.hiddenSize;
   const E = cfg.embedSize;
-  const V = cfg.vocabSize;
   const G = gateCount(cfg.cell);
   const N = T * B;
   const L = cfg.layers;
@@ -241,8 +242,9 @@ export function modelForward(
     input = h.subarray(B * H);
   }
   const top = hs[L - 1]!.subarray(B * H); // (N, H)
+  const O = outputsOf(cfg);
   const logits = matmul(
-    { ...mm(N, V, H, false, true), bias: true },
+    { ...mm(N, O, H, false, true), bias: true },
     top,
     view(params, layout.headWeight),
     undefined,
@@ -269,13 +271,14 @@ export function forwardBackward(
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
   const { x0, hs, cs, acts, logits } = modelForward(cfg, layout, params, batch, initial);
   const top = hs[L - 1]!.subarray(B * H); // (N, H)
-  const xent = softmaxXent(N, V, logits, batch.targets);
+  const O = outputsOf(cfg);
+  const xent = softmaxXent(N, O, logits, batch.targets, batch.count ?? N);
 
   // ---- backward
   const grads = new Float64Array(layout.totalSize);
-  addInto(grads, layout.headWeight.offset, matmul(mm(V, H, N, true, false), xent.dlogits, top));
-  addInto(grads, layout.headBias.offset, colSum(N, V, xent.dlogits));
-  let dAbove = matmul(mm(N, H, V, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, H)
+  addInto(grads, layout.headWeight.offset, matmul(mm(O, H, N, true, false), xent.dlogits, top));
+  addInto(grads, layout.headBias.offset, colSum(N, O, xent.dlogits));
+  let dAbove = matmul(mm(N, H, O, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, H)
   const dhNorms: Float64Array[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
     const lt = layout.layers[l]!;
