@@ -1,6 +1,6 @@
 // CpuInference: the forward-only uses of a model on the float64 reference — the labelled CPU fallback of
 // GpuInference and the oracle its tests compare against (same evaluation layout, same draws, same beams).
-import { type ModelConfig, actCount } from '../core/config';
+import { type ModelConfig, actCount, outputsOf } from '../core/config';
 import { type ParamLayout, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { softmaxXent } from '../reference/loss';
@@ -36,6 +36,16 @@ export class CpuInference {
     const BH = B * this.model.hiddenSize;
     const state: State = { h: f.hs.map((h) => h.slice(T * BH)), c: f.cs.map((c) => c.slice(T * BH)) };
     return { logits: f.logits, state };
+  }
+
+  /** Log-probabilities (T·B, O) for B sequences each from h0/c0 (GpuInference.batchLogProbs's twin). */
+  async batchLogProbs(inputs: Uint32Array, T: number, B: number): Promise<Float64Array> {
+    if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
+    const O = outputsOf(this.model);
+    const { logits } = this.run(inputs, T, B);
+    const out = new Float64Array(T * B * O);
+    for (let r = 0; r < T * B; r++) out.set(logSoftmax(logits.subarray(r * O, (r + 1) * O)), r * O);
+    return out;
   }
 
   startEvaluation(tokens: Uint32Array, T: number, B: number): Evaluation {

@@ -2,7 +2,7 @@
 // training, next-character probabilities over a probe text, sampling (the token chosen by sample.wgsl is
 // the next step's input, so a chunk of characters is one submit) and the Decoder beam search runs on. Its
 // forward plans are separate from the training plan, so none of this disturbs the training state it carries.
-import { type ModelConfig, actCount } from '../core/config';
+import { type ModelConfig, actCount, outputsOf } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
@@ -159,7 +159,7 @@ export class GpuInference {
     enc: GPUCommandEncoder,
     extra: Region[] = [],
   ): Promise<{ logp: Float64Array; extra: Float32Array[] }> {
-    const V = this.model.vocabSize;
+    const V = outputsOf(this.model);
     const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
     const bufs = this.sampleBuffers(p, rows, 1, logp);
     const call = this.sampler.prepare(rows, V, row0 * V, bufs, GREEDY, 1);
@@ -176,7 +176,7 @@ export class GpuInference {
 
   /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */
   private sampleBuffers(p: ForwardPlan, B: number, S: number, logp?: GPUBuffer, tokens?: GPUBuffer) {
-    const V = this.model.vocabSize;
+    const V = outputsOf(this.model);
     const mk = (label: string, n: number) => createStorageBuffer(this.device, `GpuInference.${label}`, n);
     return {
       logits: p.logits,
@@ -221,6 +221,18 @@ export class GpuInference {
     const { logp, extra } = await this.logProbs(p, 0, T, enc, regions);
     const pick = (k: number) => extra.filter((_, i) => i % 3 === k);
     return { T, H, A, h: pick(0), c: pick(1), gates: pick(2), logp: Float32Array.from(logp) };
+  }
+
+  /**
+   * Log-probabilities (T·B, O) over the head's classes for B sequences of T tokens (t-major), each started
+   * from h0/c0 or zeros: the forward of a sequence task's evaluation and predictions.
+   */
+  async batchLogProbs(inputs: Uint32Array, T: number, B: number): Promise<Float64Array> {
+    if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
+    const p = this.plan(T, B);
+    const enc = this.device.createCommandEncoder({ label: 'GpuInference.batch' });
+    this.forward(p, inputs, resetRows(B), enc);
+    return (await this.logProbs(p, 0, T * B, enc)).logp;
   }
 
   /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */

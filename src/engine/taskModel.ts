@@ -1,0 +1,293 @@
+// TaskModel: a sequence task (issue 9) on the same engine as the character LM — many-to-one classification
+// (the loss at each sequence's last step) and per-character tagging (a loss at every step). Each batch holds
+// B whole examples, right-padded to the longest input (T), every sequence starting from h0/c0 or zeros; the
+// head predicts the task's classes (ModelConfig.outputSize), and unlabelled steps are NO_TARGET, so the loss
+// is the mean over labelled positions. Evaluation runs forward-only on the GPU (or the labelled CPU
+// reference): loss, accuracy, a confusion matrix and example predictions.
+import { NO_TARGET, type TokenBatch } from '../core/batches';
+import { type ModelConfig, type TrainConfig } from '../core/config';
+import { Emitter, type EventMap } from '../core/emitter';
+import { Rng } from '../core/rng';
+import { type Example, MAX_TASK_LENGTH, type TaskKind, taskClasses } from '../core/tasks';
+import { Vocab } from '../core/vocab';
+import { CpuInference } from './cpuInference';
+import { CpuTrainer } from './cpuTrainer';
+import { Engine } from './engine';
+import type { GpuInference } from './inference';
+import type { ModelShape } from './lm';
+import type { StepMetrics } from './types';
+
+/** Input token after the end of a shorter sequence (never predicted from: its steps are unlabelled). */
+export const PAD = '\u0000';
+
+export interface TaskSetup {
+  kind: TaskKind;
+  examples: Example[];
+  model: ModelShape;
+  /** seqLen is set to the longest input; the state is never carried between batches. */
+  train: TrainConfig;
+  valFraction?: number;
+  device: GPUDevice | null;
+}
+
+export interface Prediction {
+  input: string;
+  target: string;
+  predicted: string;
+  correct: boolean;
+}
+
+export interface TaskEvaluation {
+  step: number;
+  /** Mean cross-entropy over labelled positions, nats. */
+  loss: number;
+  /** classify: examples right; tag: characters right. */
+  accuracy: number;
+  /** tag: examples with every tag right (equals accuracy for classify). */
+  exact: number;
+  classes: string[];
+  /** confusion[true][predicted], counts. */
+  confusion: number[][];
+  /** The first validation examples with the model's answers. */
+  predictions: Prediction[];
+}
+
+export interface TaskEvents extends EventMap {
+  metrics: StepMetrics & { epoch: number };
+  diverged: StepMetrics;
+  error: string;
+}
+
+export class TaskModel {
+  readonly events = new Emitter<TaskEvents>();
+  readonly vocab: Vocab;
+  readonly classes: string[];
+  readonly model: ModelConfig;
+  readonly trainer: Engine | CpuTrainer;
+  readonly inference: GpuInference | CpuInference;
+  /** The longest input: the window every batch is padded to. */
+  readonly T: number;
+  readonly trainSet: Example[];
+  readonly valSet: Example[];
+  private readonly classIndex: Map<string, number>;
+  private readonly rng: Rng;
+  private order: number[] = [];
+  private cursor = 0;
+  private epochs = 0;
+
+  private constructor(
+    readonly kind: TaskKind,
+    setup: TaskSetup,
+  ) {
+    const { examples } = setup;
+    if (examples.length < 4) throw new Error(`Only ${examples.length} examples: a task needs at least 4.`);
+    const longest = Math.max(...examples.map((e) => [...e.input].length));
+    if (longest > MAX_TASK_LENGTH)
+      throw new Error(`The longest input has ${longest} characters; the limit is ${MAX_TASK_LENGTH}.`);
+    this.T = longest;
+    this.classes = taskClasses(examples, setup.kind);
+    if (this.classes.length < 2)
+      throw new Error(
+        `Every example has the same ${setup.kind === 'tag' ? 'tag' : 'label'}: there is nothing to learn.`,
+      );
+    this.classIndex = new Map(this.classes.map((c, i) => [c, i]));
+    const chars = new Set<string>([PAD]);
+    for (const e of examples) for (const c of e.input) chars.add(c);
+    this.vocab = Vocab.fromText([...chars].join(''));
+    // The validation examples are a fixed, seeded sample: the same split for the same data and seed.
+    this.rng = new Rng(setup.train.seed);
+    const shuffled = permutation(examples.length, new Rng(setup.train.seed + 1)).map((i) => examples[i]!);
+    const frac = setup.valFraction ?? 0.1;
+    const nVal = Math.min(examples.length - 2, Math.max(2, Math.round(examples.length * frac)));
+    this.valSet = shuffled.slice(0, nVal);
+    this.trainSet = shuffled.slice(nVal);
+    this.model = { ...setup.model, vocabSize: this.vocab.size, outputSize: this.classes.length };
+    const train: TrainConfig = { ...setup.train, seqLen: this.T, carryState: false };
+    if (setup.device) {
+      const engine = Engine.create(setup.device, this.model, train);
+      this.trainer = engine;
+      this.inference = engine.inference;
+    } else {
+      const cpu = new CpuTrainer(this.model, train);
+      this.trainer = cpu;
+      this.inference = new CpuInference(this.model, () => cpu.params);
+    }
+    this.trainer.events.on('metrics', (m) => this.events.emit('metrics', { ...m, epoch: this.epochs }));
+    this.trainer.events.on('diverged', (m) => this.events.emit('diverged', m));
+    this.trainer.events.on('error', (e) => this.events.emit('error', e));
+  }
+
+  /** Checks the examples and builds the backend; throws an Error naming the problem. */
+  static create(setup: TaskSetup): TaskModel {
+    return new TaskModel(setup.kind, setup);
+  }
+
+  get backend(): 'webgpu' | 'cpu' {
+    return this.trainer.kind === 'gpu' ? 'webgpu' : 'cpu';
+  }
+
+  get step(): number {
+    return this.trainer.stepCount;
+  }
+
+  get epoch(): number {
+    return this.epochs;
+  }
+
+  get train(): TrainConfig {
+    return this.trainer.train;
+  }
+
+  /** Up to B inputs as (T, B) tokens, t-major, right-padded; missing rows are all padding. */
+  encodeInputs(inputs: readonly string[], B = this.train.batchSize): Uint32Array {
+    const pad = this.vocab.encode(PAD)[0]!;
+    const out = new Uint32Array(this.T * B).fill(pad);
+    inputs.forEach((input, b) => this.vocab.encode(input).forEach((id, t) => (out[t * B + b] = id)));
+    return out;
+  }
+
+  /** B examples as one padded batch with targets at the labelled steps only. */
+  encode(batch: readonly Example[], B = this.train.batchSize): TokenBatch {
+    const inputs = this.encodeInputs(
+      batch.map((e) => e.input),
+      B,
+    );
+    const targets = new Uint32Array(this.T * B).fill(NO_TARGET);
+    let count = 0;
+    batch.forEach((e, b) => {
+      const len = [...e.input].length;
+      if (this.kind === 'classify') {
+        targets[(len - 1) * B + b] = this.classOf(e.target);
+        count++;
+      } else {
+        [...e.target].forEach((c, t) => (targets[t * B + b] = this.classOf(c)));
+        count += len;
+      }
+    });
+    return { inputs, targets, count: Math.max(1, count), startsEpoch: true };
+  }
+
+  private classOf(label: string): number {
+    const k = this.classIndex.get(label);
+    if (k === undefined) throw new Error(`"${label}" is not one of the task's classes`);
+    return k;
+  }
+
+  /** The next B training examples, reshuffled every epoch (seeded). */
+  private nextExamples(): Example[] {
+    const out: Example[] = [];
+    while (out.length < this.train.batchSize) {
+      if (this.cursor >= this.order.length) {
+        if (this.order.length) this.epochs++;
+        this.order = permutation(this.trainSet.length, this.rng);
+        this.cursor = 0;
+      }
+      out.push(this.trainSet[this.order[this.cursor++]!]!);
+    }
+    return out;
+  }
+
+  /** Submits one training step. */
+  trainStep(): void {
+    this.trainer.step(this.encode(this.nextExamples()));
+  }
+
+  flush(): Promise<void> {
+    return this.trainer.flush();
+  }
+
+  /** Answers and class probabilities for `inputs` (characters the model never saw are refused). */
+  async predict(inputs: readonly string[]): Promise<{ predicted: string; probs: number[][] }[]> {
+    const B = this.train.batchSize;
+    const out: { predicted: string; probs: number[][] }[] = [];
+    for (let a = 0; a < inputs.length; a += B) {
+      const chunk = inputs.slice(a, a + B);
+      for (const input of chunk) {
+        const len = [...input].length;
+        if (len === 0 || len > this.T)
+          throw new Error(`Inputs must have 1 to ${this.T} characters (the longest training input).`);
+        const unknown = [...input].find((c) => !this.vocab.knows(c) || c === PAD);
+        if (unknown !== undefined)
+          throw new Error(`The model has never seen the character ${JSON.stringify(unknown)}.`);
+      }
+      const logp = await this.forward(chunk);
+      chunk.forEach((input, b) => out.push(this.answer(logp, input, b)));
+    }
+    return out;
+  }
+
+  private forward(inputs: readonly string[]): Promise<Float64Array> {
+    return this.inference.batchLogProbs(this.encodeInputs(inputs), this.T, this.train.batchSize);
+  }
+
+  /** The predicted label (classify) or tag string (tag) of row b, with the class probabilities per step. */
+  private answer(logp: Float64Array, input: string, b: number): { predicted: string; probs: number[][] } {
+    const O = this.classes.length;
+    const B = this.train.batchSize;
+    const len = [...input].length;
+    const steps = this.kind === 'classify' ? [len - 1] : Array.from({ length: len }, (_, t) => t);
+    const probs = steps.map((t) => Array.from(logp.subarray((t * B + b) * O, (t * B + b + 1) * O), Math.exp));
+    const best = probs.map((p) => this.classes[p.indexOf(Math.max(...p))]!);
+    return { predicted: best.join(''), probs };
+  }
+
+  /** Loss, accuracy, confusion matrix and example predictions over the validation examples. */
+  async evaluate(shown = 12): Promise<TaskEvaluation> {
+    const step = this.step;
+    const B = this.train.batchSize;
+    const O = this.classes.length;
+    const confusion = Array.from({ length: O }, () => new Array<number>(O).fill(0));
+    const predictions: Prediction[] = [];
+    let loss = 0;
+    let labelled = 0;
+    let right = 0;
+    let exact = 0;
+    for (let a = 0; a < this.valSet.length; a += B) {
+      const chunk = this.valSet.slice(a, a + B);
+      const logp = await this.forward(chunk.map((e) => e.input));
+      const enc = this.encode(chunk, B);
+      chunk.forEach((e, b) => {
+        const { predicted } = this.answer(logp, e.input, b);
+        const truth = this.kind === 'classify' ? [e.target] : [...e.target];
+        const guess = this.kind === 'classify' ? [predicted] : [...predicted];
+        truth.forEach((y, i) => {
+          confusion[this.classOf(y)]![this.classOf(guess[i]!)]!++;
+          if (y === guess[i]) right++;
+        });
+        const ok = truth.every((y, i) => y === guess[i]);
+        if (ok) exact++;
+        if (predictions.length < shown)
+          predictions.push({ input: e.input, target: e.target, predicted, correct: ok });
+      });
+      for (let r = 0; r < enc.targets.length; r++) {
+        const y = enc.targets[r]!;
+        if (y === NO_TARGET) continue;
+        loss -= logp[r * O + y]!;
+        labelled++;
+      }
+    }
+    return {
+      step,
+      loss: loss / Math.max(1, labelled),
+      accuracy: right / Math.max(1, labelled),
+      exact: exact / Math.max(1, this.valSet.length),
+      classes: this.classes,
+      confusion,
+      predictions,
+    };
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}
+
+/** A seeded Fisher–Yates permutation of 0…n−1. */
+function permutation(n: number, rng: Rng): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
