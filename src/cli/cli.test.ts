@@ -74,6 +74,18 @@ describe('CLI: bad input', () => {
       ['--corpus', file('e.txt', text), '--max-vocab', '1'],
       /--max-vocab must be/,
     ],
+    [
+      'task of the other kind',
+      'train',
+      ['--task', 'classify', '--corpus', 'synthetic:vowels'],
+      /vowels is a tag task; use --task tag/,
+    ],
+    [
+      'malformed task lines',
+      'train',
+      ['--task', 'tag', '--corpus', file('bad.tsv', 'abc\tIO\nab\tIO\n'), '--backend', 'cpu'],
+      /line 1 has 2 tags for 3 input characters/,
+    ],
     ['unknown synthetic corpus', 'train', ['--corpus', 'synthetic:nope'], /Unknown synthetic corpus "nope"/],
     ['sample without --model', 'sample', [], /--model is required/],
     [
@@ -100,6 +112,76 @@ describe('CLI: bad input', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+});
+
+describe('CLI: sequence tasks', () => {
+  it('--task tag trains on a generated task and reports accuracy; --task classify reads input<TAB>label lines', () => {
+    const out = join(dir, 'tag');
+    const common = [
+      '--backend',
+      'cpu',
+      '--cell',
+      'gru',
+      '--hidden',
+      '12',
+      '--embed',
+      '8',
+      '--layers',
+      '1',
+      '--json',
+    ];
+    const r = run('train', [
+      '--task',
+      'tag',
+      '--corpus',
+      'synthetic:vowels:300',
+      ...common,
+      '--steps',
+      '40',
+      '--val-every',
+      '20',
+      '--lr',
+      '0.02',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, number | boolean | string>);
+    expect(lines.filter((l) => l.accuracy !== undefined && !l.done).map((l) => l.step)).toEqual([20]);
+    const done = lines.at(-1)!;
+    expect(done).toMatchObject({ done: true, step: 40, evaluation: join(out, 'evaluation.json') });
+    expect(done.accuracy as number).toBeGreaterThan(0.8);
+    const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8')) as {
+      classes: string[];
+      confusion: number[][];
+    };
+    expect(evaluation.classes).toEqual(['C', 'V', '_']);
+    expect(evaluation.confusion).toHaveLength(3);
+
+    const tsv = file(
+      'own.tsv',
+      Array.from(
+        { length: 40 },
+        (_, i) => `${'ab'.repeat(1 + (i % 5))}${i % 2 ? 'x' : ''}\t${i % 2 ? 'yes' : 'no'}`,
+      ).join('\n'),
+    );
+    const c = run('train', [
+      '--task',
+      'classify',
+      '--corpus',
+      tsv,
+      ...common,
+      '--steps',
+      '5',
+      '--out',
+      join(dir, 'own'),
+    ]);
+    expect(c.code, c.err).toBe(0);
+    expect(JSON.parse(c.out.trim().split('\n').at(-1)!)).toMatchObject({ done: true, step: 5 });
+  });
 });
 
 describe('CLI: a capped vocabulary', () => {

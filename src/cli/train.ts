@@ -15,6 +15,8 @@ import {
   validateTrain,
 } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
+import { TASK_KINDS, type TaskKind } from '../core/tasks';
+import { trainTask } from './trainTask';
 import { MAX_VOCAB } from '../core/vocab';
 import { vocabProblem } from '../core/corpus';
 import { CharLM, type ModelShape } from '../engine/lm';
@@ -46,6 +48,7 @@ const FLAGS = [
   'json',
   'no-carry',
   'learned-init',
+  'task',
 ] as const;
 
 interface Line {
@@ -62,27 +65,13 @@ interface Line {
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), FLAGS);
   const corpusArg = args.value('corpus', true);
+  const task = args.choice('task', 'lm', ['lm', ...TASK_KINDS] as const);
+  if (task !== 'lm') return trainTaskFromArgs(args, task, corpusArg);
   const text = corpusArg.startsWith('synthetic:')
     ? synthetic(corpusArg, args.int('seed', 1, 0, 2 ** 32 - 1))
     : readCorpusFile(corpusArg);
-  const hidden = args.int('hidden', 128, 1, 1024);
-  const model: ModelShape = {
-    cell: args.choice('cell', 'lstm', CELL_TYPES),
-    hiddenSize: hidden,
-    embedSize: args.int('embed', hidden, 1, 4096),
-    layers: args.int('layers', 2, 1, 4),
-    learnedInit: args.flag('learned-init'),
-  };
-  const train: TrainConfig = {
-    ...DEFAULT_TRAIN,
-    seqLen: args.int('seq', DEFAULT_TRAIN.seqLen, 1, 1024),
-    batchSize: args.int('batch', DEFAULT_TRAIN.batchSize, 1, 1024),
-    learningRate: args.num('lr', DEFAULT_TRAIN.learningRate, 1e-7, 10),
-    optimizer: args.choice('optimizer', DEFAULT_TRAIN.optimizer, OPTIMIZER_TYPES),
-    clipNorm: args.num('clip', DEFAULT_TRAIN.clipNorm, 0, 1e6),
-    seed: args.int('seed', DEFAULT_TRAIN.seed, 0, 2 ** 32 - 1),
-    carryState: !args.flag('no-carry'),
-  };
+  const model = modelOf(args);
+  const train = trainOf(args);
   const steps = args.int('steps', 1000, 1, 1e9);
   const valEvery = args.int('val-every', 100, 1, 1e9);
   const valFraction = args.num('val-fraction', 0.1, 0.001, 0.5);
@@ -192,6 +181,53 @@ async function main(): Promise<void> {
     );
   lm.dispose();
   device?.destroy();
+}
+
+/** The model shape from --cell, --hidden, --embed, --layers, --learned-init. */
+function modelOf(args: Args): ModelShape {
+  const hidden = args.int('hidden', 128, 1, 1024);
+  return {
+    cell: args.choice('cell', 'lstm', CELL_TYPES),
+    hiddenSize: hidden,
+    embedSize: args.int('embed', hidden, 1, 4096),
+    layers: args.int('layers', 2, 1, 4),
+    learnedInit: args.flag('learned-init'),
+  };
+}
+
+/** The training configuration from --seq, --batch, --lr, --optimizer, --clip, --seed, --no-carry. */
+function trainOf(args: Args): TrainConfig {
+  return {
+    ...DEFAULT_TRAIN,
+    seqLen: args.int('seq', DEFAULT_TRAIN.seqLen, 1, 1024),
+    batchSize: args.int('batch', DEFAULT_TRAIN.batchSize, 1, 1024),
+    learningRate: args.num('lr', DEFAULT_TRAIN.learningRate, 1e-7, 10),
+    optimizer: args.choice('optimizer', DEFAULT_TRAIN.optimizer, OPTIMIZER_TYPES),
+    clipNorm: args.num('clip', DEFAULT_TRAIN.clipNorm, 0, 1e6),
+    seed: args.int('seed', DEFAULT_TRAIN.seed, 0, 2 ** 32 - 1),
+    carryState: !args.flag('no-carry'),
+  };
+}
+
+/** --task classify|tag: a sequence task on generated or "bring your own" examples (src/cli/trainTask.ts). */
+async function trainTaskFromArgs(args: Args, kind: TaskKind, source: string): Promise<void> {
+  const model = modelOf(args);
+  const train = trainOf(args);
+  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train)];
+  if (problems.length) throw new UsageError(problems.join(' '));
+  return trainTask({
+    kind,
+    source,
+    seed: train.seed,
+    model,
+    train,
+    steps: args.int('steps', 1000, 1, 1e9),
+    valEvery: args.int('val-every', 100, 1, 1e9),
+    valFraction: args.num('val-fraction', 0.1, 0.001, 0.5),
+    backend: args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const),
+    json: args.flag('json'),
+    out: args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')),
+  });
 }
 
 /** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */

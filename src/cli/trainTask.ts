@@ -1,0 +1,135 @@
+// `npm run train -- --task classify|tag --corpus synthetic:ID[:COUNT] | FILE.tsv …`: trains a sequence task
+// (issue 9) with TaskModel — many-to-one classification or per-character tagging — and prints the loss per
+// step and, at each validation, the accuracy (tagging: per character, and whole sequences exact). The final
+// evaluation (accuracy, confusion matrix, example predictions) is written to --out/evaluation.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainConfig } from '../core/config';
+import { type Example, type TaskKind, generatedTask, parseExamples } from '../core/tasks';
+import type { ModelShape } from '../engine/lm';
+import { type TaskEvaluation, TaskModel } from '../engine/taskModel';
+import { UsageError } from './args';
+import { InputError } from './command';
+import { openBackend, readCorpusFile } from './io';
+import { Progress } from './progress';
+
+export interface TaskRunOptions {
+  kind: TaskKind;
+  source: string;
+  seed: number;
+  model: ModelShape;
+  train: TrainConfig;
+  steps: number;
+  valEvery: number;
+  valFraction: number;
+  backend: 'webgpu' | 'cpu';
+  json: boolean;
+  out: string;
+}
+
+/** `synthetic:ID[:COUNT]` (a generated task of this kind) or a file of input<TAB>label lines. */
+function examplesOf(o: TaskRunOptions): Example[] {
+  if (o.source.startsWith('synthetic:')) {
+    const [, id = '', n = '2000'] = o.source.split(':');
+    const count = Number(n);
+    if (!Number.isInteger(count) || count < 20 || count > 1_000_000)
+      throw new UsageError(
+        `--corpus ${o.source}: the example count must be a whole number from 20 to 1000000`,
+      );
+    let task;
+    try {
+      task = generatedTask(id);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    if (task.kind !== o.kind) throw new UsageError(`${id} is a ${task.kind} task; use --task ${task.kind}`);
+    return task.generate(o.seed, count);
+  }
+  try {
+    return parseExamples(readCorpusFile(o.source), o.kind);
+  } catch (e) {
+    throw e instanceof InputError
+      ? e
+      : new InputError(`${o.source}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const summary = (e: TaskEvaluation, kind: TaskKind) => ({
+  val_loss: e.loss,
+  accuracy: e.accuracy,
+  ...(kind === 'tag' ? { exact: e.exact } : {}),
+});
+
+export async function trainTask(o: TaskRunOptions): Promise<void> {
+  const examples = examplesOf(o);
+  const device = await openBackend(o.backend, o.json);
+  let m: TaskModel;
+  try {
+    m = TaskModel.create({
+      kind: o.kind,
+      examples,
+      model: o.model,
+      train: o.train,
+      valFraction: o.valFraction,
+      device,
+    });
+  } catch (e) {
+    throw new InputError(e instanceof Error ? e.message : String(e));
+  }
+  const B = m.train.batchSize;
+  if (!o.json)
+    process.stderr.write(
+      `${o.kind} task: ${m.trainSet.length} training / ${m.valSet.length} validation examples, classes ${m.classes.join(' ')}, inputs up to ${m.T} characters; ${m.model.cell} ${m.model.layers}×${m.model.hiddenSize}, B ${B}, ${m.backend === 'cpu' ? 'CPU reference (slow)' : 'WebGPU'}\n`,
+    );
+  const progress = new Progress(!o.json && process.stderr.isTTY === true, o.steps);
+  let msPerStep = 0;
+  const emit = (line: Record<string, unknown> & { step: number; loss?: number }) => {
+    if (o.json) process.stdout.write(JSON.stringify(line) + '\n');
+    else if (line.loss !== undefined)
+      progress.update({ ...line, loss: line.loss, ms_per_step: msPerStep, chars_per_s: 0 });
+  };
+  let diverged = false;
+  m.events.on('diverged', () => (diverged = true));
+  m.events.on('metrics', (x) =>
+    emit({
+      step: x.step,
+      loss: x.loss,
+      grad_norm: x.gradNorm,
+      lr: m.train.learningRate,
+      ms_per_step: msPerStep,
+    }),
+  );
+  let t0 = performance.now();
+  let s0 = 0;
+  for (let s = 1; s <= o.steps && !diverged; s++) {
+    m.trainStep();
+    if (s % 16 === 0 || s === o.steps || s % o.valEvery === 0) {
+      await m.flush();
+      const now = performance.now();
+      msPerStep = (now - t0) / (s - s0);
+      t0 = now;
+      s0 = s;
+    }
+    if (s % o.valEvery === 0 && s !== o.steps) {
+      const e = await m.evaluate(0);
+      emit({ step: s, ...summary(e, o.kind) });
+    }
+  }
+  await m.flush();
+  const final = await m.evaluate();
+  progress.done();
+  mkdirSync(o.out, { recursive: true });
+  const file = join(o.out, 'evaluation.json');
+  writeFileSync(file, JSON.stringify({ task: o.kind, source: o.source, model: m.model, ...final }, null, 1));
+  if (o.json)
+    process.stdout.write(
+      JSON.stringify({ done: true, step: m.step, ...summary(final, o.kind), evaluation: file, diverged }) +
+        '\n',
+    );
+  else
+    process.stderr.write(
+      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${m.step}: validation loss ${final.loss.toFixed(4)}, accuracy ${(100 * final.accuracy).toFixed(1)}%${o.kind === 'tag' ? ` (whole sequences ${(100 * final.exact).toFixed(1)}%)` : ''}; evaluation in ${file}\n`,
+    );
+  m.dispose();
+  device?.destroy();
+}
