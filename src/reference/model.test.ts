@@ -1,16 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { CELL_TYPES, type ModelConfig } from '../core/config';
-import { initParams, paramLayout } from '../core/params';
+import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { gradCheck } from './gradcheck';
 import { randomTaskBatch as taskBatch } from '../core/batches';
-import { forwardBackward } from './model';
+import { type Batch, forwardBackward } from './model';
 
 function batchFor(V: number, T: number, B: number, seed: number) {
   const rng = new Rng(seed);
   const tokens = Array.from({ length: (T + 1) * B }, () => rng.int(V));
   // Window of T+1 characters per stream: inputs are 0..T−1, targets 1..T.
   return { T, B, inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
+}
+
+/** Every tensor's analytic gradient against centred differences at its ends and `random` seeded entries. */
+function expectGradientsMatch(
+  cfg: ModelConfig,
+  layout: ParamLayout,
+  params: Float64Array,
+  batch: Batch,
+  seed: number,
+  random: number,
+): void {
+  const fb = forwardBackward(cfg, layout, params, batch);
+  const rng = new Rng(seed);
+  for (const t of layout.tensors) {
+    const idx = [0, t.size - 1, ...Array.from({ length: random }, () => rng.int(t.size))].map(
+      (i) => t.offset + i,
+    );
+    const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
+    const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
+    expect(
+      worst.relError,
+      `${t.name}[${worst.index - t.offset}] analytic ${worst.analytic} numeric ${worst.numeric}`,
+    ).toBeLessThan(1e-6);
+  }
 }
 
 describe('reference model gradients (centred differences, float64)', () => {
@@ -26,19 +50,7 @@ describe('reference model gradients (centred differences, float64)', () => {
             for (const t of [lt.h0, lt.c0])
               if (t) for (let i = 0; i < t.size; i++) params[t.offset + i] = 0.3 * Math.sin(i + 1);
           const batch = batchFor(5, 4, 2, 3);
-          const fb = forwardBackward(cfg, layout, params, batch);
-          const rng = new Rng(5);
-          for (const t of layout.tensors) {
-            const idx = [0, t.size - 1, ...Array.from({ length: 4 }, () => rng.int(t.size))].map(
-              (i) => t.offset + i,
-            );
-            const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
-            const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
-            expect(
-              worst.relError,
-              `${t.name}[${worst.index - t.offset}] analytic ${worst.analytic} numeric ${worst.numeric}`,
-            ).toBeLessThan(1e-6);
-          }
+          expectGradientsMatch(cfg, layout, params, batch, 5, 4);
         });
       }
     }
@@ -117,15 +129,7 @@ describe('reference model gradients (centred differences, float64)', () => {
       const fb = forwardBackward(cfg, layout, params, batch);
       // The loss is the mean over labelled positions: their losses sum to count × loss.
       expect(fb.losses.reduce((a, b) => a + b, 0)).toBeCloseTo(fb.loss * batch.count!, 12);
-      const rng = new Rng(7);
-      for (const t of layout.tensors) {
-        const idx = [0, t.size - 1, ...Array.from({ length: 3 }, () => rng.int(t.size))].map(
-          (i) => t.offset + i,
-        );
-        const res = gradCheck((p) => forwardBackward(cfg, layout, p, batch).loss, params, fb.grads, idx);
-        const worst = res.reduce((a, r) => (r.relError > a.relError ? r : a));
-        expect(worst.relError, `${t.name}[${worst.index - t.offset}]`).toBeLessThan(1e-6);
-      }
+      expectGradientsMatch(cfg, layout, params, batch, 7, 3);
     });
 
   it('a wrong gradient is caught (the check can fail)', () => {
