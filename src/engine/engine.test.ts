@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
+import { NO_TARGET } from '../core/batches';
 import type { OptimizerType } from '../core/config';
 import { ReferenceTrainer } from '../reference/trainer';
 import { Engine } from './engine';
@@ -85,7 +86,13 @@ describe('Engine: trajectory, determinism, validation', () => {
     expect(() => e.step({ inputs: new Uint32Array(3), targets: new Uint32Array(3) })).toThrow(/expected 15/);
     const bad = randomBatch(7, 5, 3, 1);
     bad.targets[2] = 9;
-    expect(() => e.step(bad)).toThrow(/outside the vocabulary/);
+    expect(() => e.step(bad)).toThrow(/target 9 outside the 7 classes/);
+    const badInput = randomBatch(7, 5, 3, 1);
+    badInput.inputs[4] = 7;
+    expect(() => e.step(badInput)).toThrow(/token 7 outside the vocabulary of 7/);
+    const fine = randomBatch(7, 5, 3, 1);
+    fine.targets[0] = NO_TARGET; // an unlabelled position is allowed, but the loss needs one labelled
+    expect(() => e.step({ ...fine, count: 0 })).toThrow(/count 0 must be from 1 to 15/);
     e.dispose();
   });
 
