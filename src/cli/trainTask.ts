@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../core/config';
-import { type Example, type TaskKind, generatedTask, parseExamples } from '../core/tasks';
+import { type Example, type TaskKind, examplesFor, parseExamples } from '../core/tasks';
 import type { ModelShape } from '../engine/lm';
 import { type TaskEvaluation, TaskModel } from '../engine/taskModel';
 import { UsageError } from './args';
@@ -36,14 +36,11 @@ function examplesOf(o: TaskRunOptions): Example[] {
       throw new UsageError(
         `--corpus ${o.source}: the example count must be a whole number from 20 to 1000000`,
       );
-    let task;
     try {
-      task = generatedTask(id);
+      return examplesFor({ kind: o.kind, generated: id, count }, o.seed);
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
-    if (task.kind !== o.kind) throw new UsageError(`${id} is a ${task.kind} task; use --task ${task.kind}`);
-    return task.generate(o.seed, count);
   }
   try {
     return parseExamples(readCorpusFile(o.source), o.kind);

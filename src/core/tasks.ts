@@ -227,3 +227,27 @@ export function taskClasses(examples: readonly Example[], kind: TaskKind): strin
   }
   return [...set].sort();
 }
+
+/** Where a task's examples come from: a generated task (seeded) or the user's input<TAB>target lines. */
+export interface TaskSource {
+  kind: TaskKind;
+  /** A GeneratedTask id of this kind. */
+  generated?: string;
+  /** Examples to generate (default 2000). */
+  count?: number;
+  /** "Bring your own" lines, used when `generated` is absent. */
+  text?: string;
+}
+
+export const DEFAULT_TASK_EXAMPLES = 2000;
+
+/** The examples of a source; throws an Error saying what is wrong with it. */
+export function examplesFor(source: TaskSource, seed: number): Example[] {
+  if (source.generated) {
+    const task = generatedTask(source.generated);
+    if (task.kind !== source.kind)
+      throw new Error(`${task.id} is a ${task.kind} task; use --task ${task.kind}`);
+    return task.generate(seed, source.count ?? DEFAULT_TASK_EXAMPLES);
+  }
+  return parseExamples(source.text ?? '', source.kind);
+}

@@ -3,10 +3,10 @@
 // starts a validation pass every `valEvery` steps (interleaved, so training does not stall), measures speed,
 // and reports everything as events. Framework-free, so it runs under Node in tests.
 import { Emitter, type EventMap } from '../core/emitter';
-import type { TrainConfig } from '../core/config';
+import type { ModelConfig, TrainConfig } from '../core/config';
 import { CharLM, type LmSetup } from './lm';
 import type { EvalResult } from './sampling';
-import type { StepMetrics } from './types';
+import type { StepMetrics, Trainer } from './types';
 
 export type RunState = 'idle' | 'training' | 'paused';
 
@@ -44,7 +44,24 @@ export interface RunnerEvents extends EventMap {
 /** Steps submitted between waits for the GPU: keeps at most this many in flight. */
 const FLUSH_EVERY = 4;
 
-export class TrainingRunner {
+/** What a runner drives: the character LM (CharLM) or a sequence task (TaskModel). */
+export interface Trainable {
+  readonly events: Emitter<{ metrics: StepMetrics & { epoch: number }; error: string }>;
+  readonly trainer: Trainer;
+  readonly model: ModelConfig;
+  readonly train: TrainConfig;
+  readonly step: number;
+  trainStep(): void;
+  flush(): Promise<void>;
+  /** Starts a validation pass that goes on alongside training (or is quick); settles when done. */
+  startValidation(): Promise<unknown>;
+  /** Runs a validation pass to the end. */
+  validate(): Promise<unknown>;
+  setConfig(patch: Partial<TrainConfig>): void;
+  dispose(): void;
+}
+
+export class TrainingRunner<L extends Trainable = CharLM> {
   readonly events = new Emitter<RunnerEvents>();
   private state: RunState = 'idle';
   private loop: Promise<void> | null = null;
@@ -55,13 +72,13 @@ export class TrainingRunner {
   budget = Infinity;
 
   constructor(
-    readonly lm: CharLM,
+    readonly lm: L,
     valEvery = 100,
   ) {
     this.valEvery = valEvery;
     lm.events.on('metrics', (m) => this.onMetrics(m));
-    lm.events.on('validation', (v) => this.events.emit('validation', v));
     lm.events.on('error', (e) => this.events.emit('error', e));
+    if (lm instanceof CharLM) lm.events.on('validation', (v) => this.events.emit('validation', v));
   }
 
   static create(setup: LmSetup, valEvery?: number): TrainingRunner {

@@ -54,6 +54,8 @@ export interface TaskEvaluation {
 
 export interface TaskEvents extends EventMap {
   metrics: StepMetrics & { epoch: number };
+  /** A validation pass finished (startValidation / validate). */
+  evaluation: TaskEvaluation;
   diverged: StepMetrics;
   error: string;
 }
@@ -194,6 +196,40 @@ export class TaskModel {
 
   flush(): Promise<void> {
     return this.trainer.flush();
+  }
+
+  private evaluating: Promise<TaskEvaluation> | null = null;
+
+  /**
+   * Evaluates the validation examples (or joins the pass in progress) and emits `evaluation`. The pass reads
+   * the parameters as they are when each of its batches is submitted: a few forward batches, quick next to
+   * training, so it is not run on a frozen copy as the LM's long validation pass is.
+   */
+  startValidation(): Promise<TaskEvaluation> {
+    this.evaluating ??= this.evaluate().then(
+      (e) => {
+        this.evaluating = null;
+        this.events.emit('evaluation', e);
+        return e;
+      },
+      (err: unknown) => {
+        this.evaluating = null;
+        throw err;
+      },
+    );
+    return this.evaluating;
+  }
+
+  validate(): Promise<TaskEvaluation> {
+    return this.startValidation();
+  }
+
+  /** Learning rate, optimiser, clipping and batch size change between steps; the window stays the longest input. */
+  setConfig(patch: Partial<TrainConfig>): void {
+    const rest = { ...patch };
+    delete rest.seqLen;
+    delete rest.carryState;
+    this.trainer.setConfig(rest);
   }
 
   /** Answers and class probabilities for `inputs` (characters the model never saw are refused). */

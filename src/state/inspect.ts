@@ -74,7 +74,9 @@ export const inspectActions = {
     if (on) inspectActions.refresh();
   },
   refresh(): void {
-    if (useRunStore.getState().run.status !== 'ready') return;
+    const run = useRunStore.getState().run;
+    // Sequence tasks have no inside views yet (issue 9).
+    if (run.status !== 'ready' || run.info?.task) return;
     if (pending) {
       again = true;
       return;

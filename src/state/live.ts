@@ -8,6 +8,13 @@ export interface ValPoint {
   bits: number;
 }
 
+export interface TaskPoint {
+  step: number;
+  loss: number;
+  accuracy: number;
+  exact: number;
+}
+
 /** Points kept per series before the oldest half is thinned by 2 (long runs stay cheap to draw). */
 const CAP = 20_000;
 
@@ -16,6 +23,8 @@ export const live = {
   version: 0,
   steps: [] as StepPoint[],
   val: [] as ValPoint[],
+  /** Sequence tasks: one point per evaluation of the validation examples. */
+  task: [] as TaskPoint[],
   /** Race mode: per lane. */
   race: [] as { steps: StepPoint[]; val: ValPoint[] }[],
 
@@ -25,6 +34,11 @@ export const live = {
       const half = CAP / 2;
       this.steps = [...this.steps.slice(0, half).filter((_, i) => i % 2 === 0), ...this.steps.slice(half)];
     }
+    this.version++;
+  },
+
+  pushTask(p: TaskPoint): void {
+    this.task.push(p);
     this.version++;
   },
 
@@ -50,6 +64,7 @@ export const live = {
   reset(): void {
     this.steps = [];
     this.val = [];
+    this.task = [];
     this.version++;
   },
 

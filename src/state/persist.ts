@@ -98,6 +98,8 @@ export interface SavedModel {
 export const persist = {
   saveExperiment(
     s: Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'> & {
+      task?: Pick<RunStoreState['task'], 'kind' | 'generated'>;
+    } & {
       sampling: RunStoreState['sampling']['settings'];
     },
   ): void {
@@ -109,7 +111,11 @@ export const persist = {
     }
   },
   loadExperiment():
-    | (Partial<Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'>> & {
+    | (Partial<
+        Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'> & {
+          task?: Pick<RunStoreState['task'], 'kind' | 'generated'>;
+        }
+      > & {
         sampling?: RunStoreState['sampling']['settings'];
       })
     | null {

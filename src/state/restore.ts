@@ -41,6 +41,7 @@ export async function restoreSession(hash: string): Promise<void> {
       ...(exp.train ? { train: { ...s.train, ...exp.train } } : {}),
       ...(exp.valEvery ? { valEvery: exp.valEvery } : {}),
       ...(typeof exp.maxVocab === 'number' ? { maxVocab: exp.maxVocab } : {}),
+      ...(exp.task ? { task: { ...s.task, ...exp.task } } : {}),
       ...(exp.sampling
         ? { sampling: { ...s.sampling, settings: { ...s.sampling.settings, ...exp.sampling } } }
         : {}),
@@ -53,7 +54,9 @@ export async function restoreSession(hash: string): Promise<void> {
     set((s) => ({ corpus: { ...s.corpus, ...corpus, stats: null } }));
   updateStats();
   syncHash();
-  const model = linkedPreset ? undefined : await persist.loadModel().catch(() => undefined);
+  // A saved character model comes back only when the experiment is a language model (tasks are not saved yet).
+  const lm = get().task.kind === 'lm';
+  const model = linkedPreset || !lm ? undefined : await persist.loadModel().catch(() => undefined);
   if (model && corpus) {
     runActions.load(
       model.bytes,

@@ -13,7 +13,14 @@ import { corpusStatsAsync } from './corpusStats';
 import { type SavedHistory, historyOf, persist } from './persist';
 import { inspectActions, useInspectStore } from './inspect';
 import { live } from './live';
-import { PRESET_CHARS, type RunStoreState, type SampleSettings, useRunStore } from './runStore';
+import {
+  PRESET_CHARS,
+  type RunStoreState,
+  type SampleSettings,
+  type TaskChoice,
+  useRunStore,
+} from './runStore';
+import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskSource } from '../core/tasks';
 import { encodeHash } from './urlHash';
 import { send } from './workerClient';
 
@@ -50,6 +57,14 @@ export function updateStats(): void {
   });
 }
 
+/** The worker's description of a task choice (generated examples, or the user's lines). */
+export function taskSource(t: TaskChoice): TaskSource {
+  const kind = t.kind === 'lm' ? 'classify' : t.kind;
+  return t.generated
+    ? { kind, generated: t.generated, count: DEFAULT_TASK_EXAMPLES }
+    : { kind, text: t.text };
+}
+
 /** A write for the next visit failed: the user is told what was not kept and how to keep it; nothing stops. */
 export function storageFailed(what: string, e: unknown): void {
   const why = e instanceof Error ? e.message : String(e);
@@ -71,6 +86,7 @@ function remember(corpus = false): void {
       train: s.train,
       valEvery: s.valEvery,
       maxVocab: s.maxVocab,
+      task: { kind: s.task.kind, generated: s.task.generated },
       sampling: s.sampling.settings,
     });
   } catch (e) {
@@ -94,6 +110,8 @@ function scheduleAutosave(): void {
 /** Saves the model with its chart history for the next visit (after a pause, and while training). */
 function autosave(): void {
   lastAutosave = performance.now();
+  // Task models are not saved yet (issue 9): their runs live in this tab only.
+  if (get().run.info?.task) return;
   const step = live.last()?.step ?? get().run.info?.step ?? 0;
   const history = historyOf(live.steps, live.val);
   void runActions
@@ -187,6 +205,18 @@ export const runActions = {
     remember();
   },
 
+  /** Chooses what to learn: next characters, or a sequence task (its data is chosen in the corpus panel). */
+  setTask(patch: Partial<TaskChoice>): void {
+    set((s) => {
+      const task = { ...s.task, ...patch };
+      // A new kind starts from its first generated task.
+      if (patch.kind && patch.kind !== s.task.kind && patch.kind !== 'lm')
+        task.generated = GENERATED_TASKS.find((t) => t.kind === patch.kind)!.id;
+      return { task, run: { ...s.run, stale: s.run.status !== 'none' } };
+    });
+    remember();
+  },
+
   setValEvery(n: number): void {
     set({ valEvery: n });
     if (get().run.status === 'ready') send({ type: 'setHyper', patch: {}, valEvery: n });
@@ -209,6 +239,7 @@ export const runActions = {
         state: 'idle',
       },
       sampling: { ...s.sampling, history: [], current: '' },
+      taskEval: null,
     });
     send({
       type: 'setup',
@@ -221,6 +252,7 @@ export const runActions = {
         maxVocab: s.maxVocab,
         valEvery: s.valEvery,
         backend: s.backend,
+        ...(s.task.kind === 'lm' ? {} : { task: taskSource(s.task) }),
       },
     });
   },
@@ -407,6 +439,12 @@ export function handleRunEvent(msg: FromWorker): boolean {
     case 'validation':
       live.pushVal({ step: msg.step, nats: msg.nats, bits: msg.bits });
       return true;
+    case 'taskEval': {
+      const e = msg.evaluation;
+      live.pushTask({ step: e.step, loss: e.loss, accuracy: e.accuracy, exact: e.exact });
+      set({ taskEval: e });
+      return true;
+    }
     case 'speed':
       set({ run: { ...s.run, speed: msg.speed } });
       return true;

@@ -5,7 +5,16 @@ import { create } from 'zustand';
 import { type CellType, DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
 import type { CorpusStats } from './corpusStats';
-import type { Backend, BeamResult, ModelShape, RunInfo, RunState, Speed } from '../worker/protocol';
+import type { TaskKind } from '../core/tasks';
+import type {
+  Backend,
+  BeamResult,
+  ModelShape,
+  RunInfo,
+  RunState,
+  Speed,
+  TaskEvaluation,
+} from '../worker/protocol';
 
 export type CorpusSource = { kind: 'preset'; id: string } | { kind: 'text'; name?: string };
 
@@ -61,7 +70,18 @@ export interface RaceView {
   error: string | null;
 }
 
+/** What the model learns: next characters (lm) or a sequence task from generated or the user's examples. */
+export interface TaskChoice {
+  kind: 'lm' | TaskKind;
+  /** A generated task of this kind; '' for the user's own lines in `text`. */
+  generated: string;
+  text: string;
+}
+
 export interface RunStoreState {
+  task: TaskChoice;
+  /** The latest evaluation of a task run. */
+  taskEval: TaskEvaluation | null;
   corpus: { text: string; source: CorpusSource; stats: CorpusStats | null };
   model: ModelShape;
   train: TrainConfig;
@@ -94,6 +114,8 @@ export const DEFAULT_MODEL: ModelShape = {
 };
 
 export const initialRunState: RunStoreState = {
+  task: { kind: 'lm', generated: 'contains', text: '' },
+  taskEval: null,
   corpus: {
     text: SYNTHETIC_TASKS.find((t) => t.id === 'grammar')!.generate(1, PRESET_CHARS),
     source: { kind: 'preset', id: 'grammar' },

@@ -3,7 +3,10 @@
 import { useEffect } from 'react';
 import { startWorker } from '../state/workerClient';
 import { restoreSession } from '../state/restore';
-import { GradNormChart, LossChart } from './charts/TrainingCharts';
+import { AccuracyChart, GradNormChart, LossChart } from './charts/TrainingCharts';
+import { useRunStore } from '../state/runStore';
+import { PredictionsPanel } from './panels/PredictionsPanel';
+import { TaskDataPanel } from './panels/TaskDataPanel';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
 import { Header } from './panels/Header';
@@ -16,6 +19,7 @@ import { SamplePanel } from './panels/SamplePanel';
 import { SelfTestPanel } from './panels/SelfTestPanel';
 
 export function App() {
+  const task = useRunStore((s) => s.task.kind);
   useEffect(() => {
     startWorker();
     void restoreSession(location.hash);
@@ -25,7 +29,7 @@ export function App() {
       <Header />
       <main className="playground">
         <aside className="setup">
-          <CorpusPanel />
+          {task === 'lm' ? <CorpusPanel /> : <TaskDataPanel kind={task} />}
           <ModelPanel />
         </aside>
         <section className="work">
@@ -35,11 +39,22 @@ export function App() {
           <RunMessages />
           <div className="charts">
             <LossChart />
-            <GradNormChart />
+            {task === 'lm' ? <GradNormChart /> : <AccuracyChart />}
           </div>
-          <SamplePanel />
-          <InsidePanel />
-          <RacePanel />
+          {task === 'lm' ? (
+            <>
+              <SamplePanel />
+              <InsidePanel />
+              <RacePanel />
+            </>
+          ) : (
+            <>
+              <PredictionsPanel />
+              <div className="charts">
+                <GradNormChart />
+              </div>
+            </>
+          )}
         </section>
       </main>
       <section className="diagnostics" aria-label="GPU diagnostics">

@@ -4,12 +4,15 @@ import { paramLayout } from '../core/params';
 import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
-import { TrainingRunner } from '../engine/runner';
+import { type Trainable, TrainingRunner } from '../engine/runner';
+import { TaskModel } from '../engine/taskModel';
+import { type TaskSource, examplesFor } from '../core/tasks';
 import { Recovery } from './recovery';
 import type {
   Backend,
   FromWorker,
   RunInfo,
+  RunSetup,
   SampleRequest,
   Speed,
   ToWorker,
@@ -27,7 +30,7 @@ session.events.on('lost', (l) => {
   // device and rebuilds the run from its recovery point, in the message queue so nothing interleaves.
   const expected = l.expected && !simulatingLoss;
   simulatingLoss = false;
-  const wasTraining = runner?.runState === 'training';
+  const wasTraining = (runner ?? taskRunner)?.runState === 'training';
   const lostAt = runner?.lm.step ?? 0;
   detach();
   for (const r of race) r.dispose();
@@ -43,6 +46,7 @@ session.events.on('gpuError', (message) => post({ type: 'gpuError', message }));
 session.events.on('selfTestResult', (r) => post({ type: 'selfTestResult', ...r }));
 
 let runner: TrainingRunner | null = null;
+let taskRunner: TrainingRunner<TaskModel> | null = null;
 let currentRun = 0;
 let raceRun = 0;
 /** Unsubscribes the current runner's listeners (a replaced or lost run must not post for the new one). */
@@ -55,6 +59,73 @@ function detach(): void {
   detachListeners = [];
   runner?.dispose();
   runner = null;
+  taskRunner?.dispose();
+  taskRunner = null;
+}
+
+/** The run being trained: the character LM or a sequence task. */
+const active = (): TrainingRunner<Trainable> | null => runner ?? taskRunner;
+
+/** Sets up a sequence task (issue 9); its runs have no sampling, inside views, files or device-loss recovery yet. */
+function setupTask(setup: RunSetup, source: TaskSource, device: GPUDevice | null, run: number): void {
+  const examples = examplesFor(source, setup.train.seed);
+  const m = TaskModel.create({
+    kind: source.kind,
+    examples,
+    model: setup.model,
+    train: setup.train,
+    valFraction: setup.valFraction,
+    device,
+  });
+  // Evaluating a task is a few forward batches: often enough for the accuracy chart to be a curve.
+  const r = new TrainingRunner(m, Math.min(setup.valEvery, 20));
+  detach();
+  recovery.point = null;
+  taskRunner = r;
+  currentRun = run;
+  detachListeners = [
+    ...runnerListeners(r, run),
+    m.events.on('evaluation', (evaluation) => post({ type: 'taskEval', evaluation, run })),
+  ];
+  post({
+    type: 'runReady',
+    run,
+    info: {
+      model: m.model,
+      train: m.train,
+      vocab: [...m.vocab.chars],
+      paramCount: paramLayout(m.model).count,
+      memoryBytes:
+        m.trainer.kind === 'gpu' ? m.trainer.memoryBytes() : estimateMemory(m.model, m.train).bytes,
+      trainChars: m.trainSet.length,
+      valChars: m.valSet.length,
+      backend: setup.backend,
+      step: m.step,
+      task: {
+        kind: source.kind,
+        classes: m.classes,
+        trainExamples: m.trainSet.length,
+        valExamples: m.valSet.length,
+        T: m.T,
+      },
+    },
+  });
+  void m.startValidation();
+}
+
+/** The events every run posts (state, steps, speed, divergence, errors), tagged with its run id. */
+function runnerListeners(r: TrainingRunner<Trainable>, run: number): (() => void)[] {
+  return [
+    // A pause makes the UI autosave the model, which the recovery point keeps (saveModel below).
+    r.events.on('state', (state) => post({ type: 'runState', state, run })),
+    r.events.on('steps', (points) => {
+      post({ type: 'steps', points, run });
+      if (r === runner) recovery.maybeTake(run, runner);
+    }),
+    r.events.on('speed', (speed) => post({ type: 'speed', speed, run })),
+    r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run })),
+    r.events.on('error', (message) => post({ type: 'runError', message, run })),
+  ];
 }
 
 /** Rebuilds the run on a new device from the recovery point; the UI is told what was restored. */
@@ -147,18 +218,10 @@ function attach(r: TrainingRunner, backend: Backend, run: number): void {
   runner = r;
   currentRun = run;
   detachListeners = [
-    // A pause makes the UI autosave the model, which the recovery point keeps (saveModel below).
-    r.events.on('state', (state) => post({ type: 'runState', state, run })),
-    r.events.on('steps', (points) => {
-      post({ type: 'steps', points, run });
-      recovery.maybeTake(run, r);
-    }),
+    ...runnerListeners(r, run),
     r.events.on('validation', ({ step, result }) =>
       post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
     ),
-    r.events.on('speed', (speed) => post({ type: 'speed', speed, run })),
-    r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run })),
-    r.events.on('error', (message) => post({ type: 'runError', message, run })),
   ];
   const info = infoOf(r, backend);
   post({ type: 'runReady', info, run });
@@ -216,8 +279,11 @@ async function handle(msg: ToWorker): Promise<void> {
       const { setup } = msg;
       try {
         const device = await deviceFor(setup.backend);
-        attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend, msg.run);
-        recovery.fromSetup(msg.run, setup);
+        if (setup.task) setupTask(setup, setup.task, device, msg.run);
+        else {
+          attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend, msg.run);
+          recovery.fromSetup(msg.run, setup);
+        }
       } catch (e) {
         post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: msg.run });
       }
@@ -268,23 +334,25 @@ async function handle(msg: ToWorker): Promise<void> {
       for (const r of race) r.pause();
       return;
     case 'play':
-      runner?.play();
+      active()?.play();
       return;
     case 'pause':
-      runner?.pause();
+      active()?.pause();
       return;
     case 'step':
-      await runner?.step();
+      await active()?.step();
       return;
-    case 'setHyper':
-      if (!runner) return;
+    case 'setHyper': {
+      const r = active();
+      if (!r) return;
       try {
-        runner.setConfig(msg.patch);
-        if (msg.valEvery) runner.valEvery = msg.valEvery;
+        r.setConfig(msg.patch);
+        if (msg.valEvery) r.valEvery = msg.valEvery;
       } catch (e) {
         post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: currentRun });
       }
       return;
+    }
     case 'sample':
       try {
         await sample(msg.id, msg.request, msg.lane);

@@ -6,6 +6,10 @@ import type { CheckResult } from '../gpu/kernels/registry';
 import type { ModelShape } from '../engine/lm';
 import type { RunState, Speed, StepPoint } from '../engine/runner';
 import type { Inspection } from '../engine/inference';
+import type { TaskKind, TaskSource } from '../core/tasks';
+import type { TaskEvaluation } from '../engine/taskModel';
+
+export type { TaskEvaluation, Prediction } from '../engine/taskModel';
 
 export type { Inspection } from '../engine/inference';
 
@@ -25,6 +29,8 @@ export interface RunSetup {
   /** Start a validation pass every this many steps. */
   valEvery: number;
   backend: Backend;
+  /** A sequence task (issue 9) instead of the character LM: `text` is then unused. */
+  task?: TaskSource;
 }
 
 /** What the worker reports about a run it created. */
@@ -38,6 +44,8 @@ export interface RunInfo {
   valChars: number;
   backend: Backend;
   step: number;
+  /** A sequence task's classes, example counts and window (the longest input). */
+  task?: { kind: TaskKind; classes: string[]; trainExamples: number; valExamples: number; T: number };
 }
 
 export interface SampleRequest {
@@ -111,6 +119,7 @@ export type FromWorker =
   | { type: 'runState'; state: RunState; run: number }
   | { type: 'steps'; points: StepPoint[]; run: number }
   | { type: 'validation'; step: number; nats: number; bits: number; run: number }
+  | { type: 'taskEval'; evaluation: TaskEvaluation; run: number }
   | { type: 'speed'; speed: Speed; run: number }
   | { type: 'diverged'; step: number; message: string; run: number }
   | { type: 'sampleChunk'; id: number; text: string }

@@ -4,14 +4,35 @@ import { useCallback } from 'react';
 import { live } from '../../state/live';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
-import { gradSeries, lossSeries } from './series';
+import { accuracySeries, gradSeries, lossSeries } from './series';
 
 export function LossChart() {
+  const task = useRunStore((s) => s.task.kind !== 'lm');
   const read = useCallback(
-    ({ smoothing }: { smoothing: number }): Series[] => lossSeries(live.steps, live.val, smoothing),
-    [],
+    ({ smoothing }: { smoothing: number }): Series[] =>
+      lossSeries(
+        live.steps,
+        task ? live.task.map((p) => ({ step: p.step, nats: p.loss, bits: p.loss / Math.LN2 })) : live.val,
+        smoothing,
+      ),
+    [task],
   );
-  return <SeriesChart testId="loss-chart" title="Loss" yLabel="nats/char" read={read} smoothing />;
+  return (
+    <SeriesChart
+      testId="loss-chart"
+      title="Loss"
+      yLabel={task ? 'nats' : 'nats/char'}
+      read={read}
+      smoothing
+    />
+  );
+}
+
+/** A sequence task's validation accuracy (and, for tagging, whole sequences right). */
+export function AccuracyChart() {
+  const tag = useRunStore((s) => s.task.kind === 'tag');
+  const read = useCallback((): Series[] => accuracySeries(live.task, tag), [tag]);
+  return <SeriesChart testId="accuracy-chart" title="Validation accuracy" yLabel="accuracy" read={read} />;
 }
 
 export function GradNormChart() {

@@ -2,7 +2,7 @@
 // diverged step carries NaN or ∞; it is left out here, so no non-finite value ever reaches a chart, its
 // smoothing, its axes or its CSV export.
 import type { StepPoint } from '../../state/protocolTypes';
-import type { ValPoint } from '../../state/live';
+import type { TaskPoint, ValPoint } from '../../state/live';
 import type { Series } from './SeriesChart';
 
 /** Okabe–Ito colours: distinguishable with every common colour-vision deficiency. */
@@ -47,6 +47,24 @@ export function lossSeries(
       dots: true,
     },
   ];
+}
+
+/** Validation accuracy of a sequence task; tagging adds the share of whole sequences right. */
+export function accuracySeries(points: readonly TaskPoint[], tagged: boolean): Series[] {
+  const series: Series[] = [
+    {
+      name: tagged ? 'characters right' : 'examples right',
+      color: PALETTE.green,
+      points: finitePoints(points.map((p) => [p.step, p.accuracy])),
+    },
+  ];
+  if (tagged)
+    series.push({
+      name: 'whole sequences right',
+      color: PALETTE.purple,
+      points: finitePoints(points.map((p) => [p.step, p.exact])),
+    });
+  return series;
 }
 
 const LAYER_COLORS = [PALETTE.blue, PALETTE.sky, PALETTE.orange, PALETTE.purple];

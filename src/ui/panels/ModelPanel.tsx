@@ -2,7 +2,7 @@
 // with the live parameter count and GPU memory estimate; invalid values are refused with the reason.
 import { CELL_TYPES, type CellType, OPTIMIZER_TYPES, type OptimizerType } from '../../core/config';
 import { estimate, runActions } from '../../state/runActions';
-import { useRunStore } from '../../state/runStore';
+import { type TaskChoice, useRunStore } from '../../state/runStore';
 import { useGpuStore } from '../../state/gpuStore';
 import { formatBytes } from '../format';
 import { CELL_NOTES } from './cells';
@@ -36,7 +36,14 @@ function NumberField(props: {
   );
 }
 
+const TASK_OPTIONS: [TaskChoice['kind'], string][] = [
+  ['lm', 'Next character (language model)'],
+  ['classify', 'Classify a sequence (many-to-one)'],
+  ['tag', 'Tag each character (many-to-many)'],
+];
+
 export function ModelPanel() {
+  const task = useRunStore((s) => s.task.kind);
   const { model, train, run, corpus, backend } = useRunStore();
   const limits = useGpuStore((s) => s.adapter?.limits);
   const vocab = run.info?.vocab.length ?? corpus.stats?.vocab ?? 2;
@@ -46,6 +53,22 @@ export function ModelPanel() {
   return (
     <section className="card model" aria-labelledby="model-title">
       <h2 id="model-title">2 · Model</h2>
+      <div className="row">
+        <label className="field grow" title="What the network learns: the next character, or a sequence task">
+          <span>Task</span>
+          <select
+            data-testid="task-select"
+            value={task}
+            onChange={(e) => runActions.setTask({ kind: e.target.value as TaskChoice['kind'] })}
+          >
+            {TASK_OPTIONS.map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <div className="row">
         <label className="field grow">
           <span>Cell</span>
@@ -90,15 +113,17 @@ export function ModelPanel() {
           max={4}
           onChange={(v) => runActions.setModel({ layers: v })}
         />
-        <NumberField
-          label="BPTT length"
-          value={train.seqLen}
-          min={1}
-          max={1024}
-          testId="seq-input"
-          onChange={(v) => runActions.setTrain({ seqLen: v })}
-          title="Characters per training window (T)"
-        />
+        {task === 'lm' && (
+          <NumberField
+            label="BPTT length"
+            value={train.seqLen}
+            min={1}
+            max={1024}
+            testId="seq-input"
+            onChange={(v) => runActions.setTrain({ seqLen: v })}
+            title="Characters per training window (T)"
+          />
+        )}
         <NumberField
           label="Batch"
           value={train.batchSize}
@@ -153,17 +178,23 @@ export function ModelPanel() {
           max={4294967295}
           onChange={(v) => runActions.setTrain({ seed: v })}
         />
-        <label
-          className="switch"
-          title="Truncated BPTT: each window starts from the previous window's final state"
-        >
-          <input
-            type="checkbox"
-            checked={train.carryState}
-            onChange={(e) => runActions.setTrain({ carryState: e.target.checked })}
-          />{' '}
-          carry state across windows
-        </label>
+        {task === 'lm' ? (
+          <label
+            className="switch"
+            title="Truncated BPTT: each window starts from the previous window's final state"
+          >
+            <input
+              type="checkbox"
+              checked={train.carryState}
+              onChange={(e) => runActions.setTrain({ carryState: e.target.checked })}
+            />{' '}
+            carry state across windows
+          </label>
+        ) : (
+          <p className="hint wide">
+            Each batch holds whole examples, padded to the longest input; every example starts from h₀.
+          </p>
+        )}
         <label className="switch" title="Train the initial state h₀ (and c₀) instead of starting from zeros">
           <input
             type="checkbox"
@@ -183,10 +214,14 @@ export function ModelPanel() {
           GPU memory
         </p>
       )}
-      <div className="row files-row">
-        <span className="muted small">Model file</span>
-        <ModelFiles />
-      </div>
+      {task === 'lm' ? (
+        <div className="row files-row">
+          <span className="muted small">Model file</span>
+          <ModelFiles />
+        </div>
+      ) : (
+        <p className="muted small">Task models cannot be saved yet; they live in this tab.</p>
+      )}
     </section>
   );
 }

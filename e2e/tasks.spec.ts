@@ -1,0 +1,53 @@
+// Sequence tasks in the playground (issue 9): pick a task beside the cell, choose generated or own examples,
+// train until the validation accuracy rises, and read the predictions (errors highlighted) and the confusion
+// matrix; the language-model panels give way to the task's.
+import { expect, test } from './fixtures';
+import { stepOf } from './journey';
+
+const SMALL = '#hidden=16&embed=8&layers=1&batch=16&lr=0.02&clip=5&seed=3&cell=gru';
+const accuracy = async (page: import('@playwright/test').Page) =>
+  Number(/accuracy ([\d.]+) %/.exec((await page.getByTestId('task-accuracy').textContent()) ?? '')?.[1] ?? 0);
+
+test('classify: a generated task trains to high accuracy, with predictions and a confusion matrix', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await page.getByTestId('task-select').selectOption('classify');
+  await expect(page.getByTestId('task-preset')).toHaveValue('contains');
+  await expect(page.getByTestId('task-examples').locator('tr')).toHaveCount(4);
+  await expect(page.getByTestId('sample-button')).toHaveCount(0);
+  await page.getByTestId('train-toggle').click();
+  await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(90);
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('train-toggle')).toContainText('Train');
+  await expect(page.getByTestId('accuracy-chart').locator('path[stroke-width="1.8"]')).toHaveCount(1);
+  await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
+  await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/tasks-classify.png', fullPage: true });
+});
+
+test('tag: your own examples, checked as typed, train and tag each character', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await page.getByTestId('task-select').selectOption('tag');
+  await page.getByTestId('task-preset').selectOption('');
+  const box = page.getByTestId('task-input');
+  await box.fill('abc\tVC');
+  await box.blur();
+  await expect(page.getByTestId('task-problem')).toContainText('line 1 has 2 tags for 3 input characters');
+  const words = ['banana', 'kiwi', 'apple', 'cherry', 'melon', 'grape', 'lemon', 'mango', 'papaya', 'peach'];
+  const lines = Array.from({ length: 60 }, (_, i) => {
+    const w = words[i % words.length]! + words[(i * 7) % words.length]!.slice(0, 1 + (i % 4));
+    return `${w}\t${[...w].map((c) => ('aeiou'.includes(c) ? 'V' : 'C')).join('')}`;
+  });
+  await box.fill(lines.join('\n'));
+  await box.blur();
+  await expect(page.getByTestId('task-problem')).toHaveCount(0);
+  await page.getByTestId('train-toggle').click();
+  await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(90);
+  await page.getByTestId('train-toggle').click();
+  expect(await stepOf(page)).toBeGreaterThan(0);
+  await expect(page.getByTestId('task-accuracy')).toContainText('of whole sequences');
+  await page.screenshot({ path: 'test-results/tasks-tag.png', fullPage: true });
+});
