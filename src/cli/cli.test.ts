@@ -181,6 +181,20 @@ describe('CLI: sequence tasks', () => {
     ]);
     expect(c.code, c.err).toBe(0);
     expect(JSON.parse(c.out.trim().split('\n').at(-1)!)).toMatchObject({ done: true, step: 5 });
+    // The saved task model continues on the same examples.
+    const model = join(dir, 'own', 'model.safetensors');
+    const more = run('train', [
+      ...['--task', 'classify', '--corpus', tsv],
+      ...common,
+      '--steps',
+      '2',
+      '--resume',
+      model,
+      '--out',
+      join(dir, 'own2'),
+    ]);
+    expect(more.code, more.err).toBe(0);
+    expect(JSON.parse(more.out.trim().split('\n').at(-1)!)).toMatchObject({ done: true, step: 7 });
   });
 });
 

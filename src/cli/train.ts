@@ -227,6 +227,7 @@ async function trainTaskFromArgs(args: Args, kind: TaskKind, source: string): Pr
     backend: args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const),
     json: args.flag('json'),
     out: args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')),
+    ...(args.value('resume') ? { resume: args.value('resume') } : {}),
   });
 }
 

@@ -1,7 +1,8 @@
 // `npm run train -- --task classify|tag --corpus synthetic:ID[:COUNT] | FILE.tsv …`: trains a sequence task
 // (issue 9) with TaskModel — many-to-one classification or per-character tagging — and prints the loss per
 // step and, at each validation, the accuracy (tagging: per character, and whole sequences exact). The final
-// evaluation (accuracy, confusion matrix, example predictions) is written to --out/evaluation.json.
+// evaluation (accuracy, confusion matrix, example predictions) is written to --out/evaluation.json and the
+// model to --out/model.safetensors (with --resume it continues from such a file, on the same examples).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../core/config';
@@ -10,7 +11,7 @@ import type { ModelShape } from '../engine/lm';
 import { type TaskEvaluation, TaskModel } from '../engine/taskModel';
 import { UsageError } from './args';
 import { InputError } from './command';
-import { openBackend, readCorpusFile } from './io';
+import { openBackend, readCorpusFile, readModelBytes } from './io';
 import { Progress } from './progress';
 
 export interface TaskRunOptions {
@@ -25,6 +26,8 @@ export interface TaskRunOptions {
   backend: 'webgpu' | 'cpu';
   json: boolean;
   out: string;
+  /** A task model file to continue from (same examples). */
+  resume?: string;
 }
 
 /** `synthetic:ID[:COUNT]` (a generated task of this kind) or a file of input<TAB>label lines. */
@@ -62,15 +65,18 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
   const device = await openBackend(o.backend, o.json);
   let m: TaskModel;
   try {
-    m = TaskModel.create({
-      kind: o.kind,
-      examples,
-      model: o.model,
-      train: o.train,
-      valFraction: o.valFraction,
-      device,
-    });
+    m = o.resume
+      ? await TaskModel.resume(readModelBytes(o.resume), examples, device)
+      : TaskModel.create({
+          kind: o.kind,
+          examples,
+          model: o.model,
+          train: o.train,
+          valFraction: o.valFraction,
+          device,
+        });
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(e instanceof Error ? e.message : String(e));
   }
   const B = m.train.batchSize;
@@ -97,17 +103,18 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
     }),
   );
   let t0 = performance.now();
-  let s0 = 0;
-  for (let s = 1; s <= o.steps && !diverged; s++) {
+  const first = m.step;
+  let s0 = first;
+  for (let s = first + 1; s <= first + o.steps && !diverged; s++) {
     m.trainStep();
-    if (s % 16 === 0 || s === o.steps || s % o.valEvery === 0) {
+    if (s % 16 === 0 || s === first + o.steps || s % o.valEvery === 0) {
       await m.flush();
       const now = performance.now();
       msPerStep = (now - t0) / (s - s0);
       t0 = now;
       s0 = s;
     }
-    if (s % o.valEvery === 0 && s !== o.steps) {
+    if (s % o.valEvery === 0 && s !== first + o.steps) {
       const e = await m.evaluate(0);
       emit({ step: s, ...summary(e, o.kind) });
     }
@@ -118,14 +125,20 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
   mkdirSync(o.out, { recursive: true });
   const file = join(o.out, 'evaluation.json');
   writeFileSync(file, JSON.stringify({ task: o.kind, source: o.source, model: m.model, ...final }, null, 1));
-  if (o.json)
-    process.stdout.write(
-      JSON.stringify({ done: true, step: m.step, ...summary(final, o.kind), evaluation: file, diverged }) +
-        '\n',
-    );
+  const checkpoint = join(o.out, 'model.safetensors');
+  writeFileSync(checkpoint, await m.save());
+  const done = {
+    done: true,
+    step: m.step,
+    ...summary(final, o.kind),
+    evaluation: file,
+    checkpoint,
+    diverged,
+  };
+  if (o.json) process.stdout.write(JSON.stringify(done) + '\n');
   else
     process.stderr.write(
-      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${m.step}: validation loss ${final.loss.toFixed(4)}, accuracy ${(100 * final.accuracy).toFixed(1)}%${o.kind === 'tag' ? ` (whole sequences ${(100 * final.exact).toFixed(1)}%)` : ''}; evaluation in ${file}\n`,
+      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${m.step}: validation loss ${final.loss.toFixed(4)}, accuracy ${(100 * final.accuracy).toFixed(1)}%${o.kind === 'tag' ? ` (whole sequences ${(100 * final.exact).toFixed(1)}%)` : ''}; evaluation in ${file}, model in ${checkpoint}\n`,
     );
   m.dispose();
   device?.destroy();

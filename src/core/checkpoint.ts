@@ -35,6 +35,11 @@ export interface Checkpoint {
   state?: { fresh: boolean; h: Float32Array[]; c: Float32Array[] };
   /** Last validation loss, nats/char. */
   valLoss?: number;
+  /**
+   * A sequence-task model (issue 9): its kind and classes (by head row); `vocab` is then the input alphabet
+   * with the padding token. Absent for a character LM.
+   */
+  task?: { kind: 'classify' | 'tag'; classes: string[] };
 }
 
 /** A file Unroll cannot load; the message says why in the user's terms. */
@@ -87,6 +92,7 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
   };
   if (ck.state) meta.state_fresh = String(ck.state.fresh);
   if (ck.valLoss !== undefined) meta.val_loss = String(ck.valLoss);
+  if (ck.task) meta.task = JSON.stringify(ck.task);
   return encodeSafetensors(tensors, meta);
 }
 
@@ -170,5 +176,20 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     ck.state = { fresh: meta.state_fresh === 'true', h, c };
   }
   if (meta.val_loss !== undefined) ck.valLoss = Number(meta.val_loss);
+  if (meta.task !== undefined) {
+    const task = parseJson<{ kind?: unknown; classes?: unknown }>(meta, 'task');
+    const classes = task.classes;
+    if (
+      (task.kind !== 'classify' && task.kind !== 'tag') ||
+      !Array.isArray(classes) ||
+      !classes.every((c) => typeof c === 'string') ||
+      classes.length !== (model.outputSize ?? model.vocabSize)
+    )
+      throw new CheckpointError(
+        `The model file's task metadata does not match its ${model.outputSize ?? '?'} output classes.`,
+      );
+    ck.task = { kind: task.kind, classes: classes as string[] };
+  } else if (model.outputSize !== undefined && model.outputSize !== model.vocabSize)
+    throw new CheckpointError('The model file has a classifier head but no task metadata.');
   return ck;
 }

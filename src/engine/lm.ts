@@ -87,6 +87,8 @@ export class CharLM {
   /** Rebuilds a run from a checkpoint and the same corpus; training continues exactly where it stopped. */
   static async resume(bytes: Uint8Array, text: string, device: GPUDevice | null): Promise<CharLM> {
     const ck = decodeCheckpoint(bytes);
+    if (ck.task)
+      throw new Error(`This model file is a ${ck.task.kind} task model, not a character language model.`);
     if (textHash(text) !== ck.data.corpusHash)
       throw new Error(
         `This checkpoint was trained on a different text (${ck.data.corpusChars} characters, fingerprint ${ck.data.corpusHash}); resume it with the same corpus.`,

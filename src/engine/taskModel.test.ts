@@ -7,7 +7,7 @@ import { NO_TARGET } from '../core/batches';
 import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { GENERATED_TASKS, generatedTask, isBalanced, parseExamples } from '../core/tasks';
 import { CpuInference } from './cpuInference';
-import type { ModelShape } from './lm';
+import { CharLM, type ModelShape } from './lm';
 import { TaskModel } from './taskModel';
 
 let device: GPUDevice;
@@ -99,6 +99,31 @@ describe('TaskModel', () => {
     expect(gpu.confusion.flat().reduce((a, b) => a + b, 0)).toBe(m.valSet.length);
     expect(gpu.predictions.length).toBeGreaterThan(0);
     m.dispose();
+  });
+
+  it('a task model file resumes training exactly; other data and LM loaders are refused', async () => {
+    const examples = generatedTask('quotes').generate(4, 80);
+    const setup = { kind: 'tag' as const, examples, model: shape, train: { ...train, batchSize: 8 }, device };
+    const a = TaskModel.create(setup);
+    const losses = async (m: TaskModel, n: number) => {
+      const out: number[] = [];
+      const off = m.events.on('metrics', (x) => out.push(x.loss));
+      for (let i = 0; i < n; i++) m.trainStep();
+      await m.flush();
+      off();
+      return out;
+    };
+    await losses(a, 12); // past the first epoch of 72 / 8 = 9 batches
+    const bytes = await a.save();
+    const next = await losses(a, 3);
+    const b = await TaskModel.resume(bytes, examples, device);
+    expect(b.step).toBe(12);
+    expect(b.epoch).toBe(1);
+    expect(await losses(b, 3)).toEqual(next);
+    await expect(TaskModel.resume(bytes, examples.slice(1), device)).rejects.toThrow(/other examples/);
+    await expect(CharLM.resume(bytes, 'some text', device)).rejects.toThrow(/tag task model/);
+    a.dispose();
+    b.dispose();
   });
 
   it('learns "does the line contain an x" (classify) and vowels (tag) on the CPU reference', async () => {

@@ -5,6 +5,7 @@
 // is the mean over labelled positions. Evaluation runs forward-only on the GPU (or the labelled CPU
 // reference): loss, accuracy, a confusion matrix and example predictions.
 import { NO_TARGET, type TokenBatch } from '../core/batches';
+import { decodeCheckpoint, encodeCheckpoint, textHash } from '../core/checkpoint';
 import { type ModelConfig, type TrainConfig } from '../core/config';
 import { Emitter, type EventMap } from '../core/emitter';
 import { Rng } from '../core/rng';
@@ -76,6 +77,11 @@ export class TaskModel {
   private order: number[] = [];
   private cursor = 0;
   private epochs = 0;
+  /** Steps taken before this trainer existed (a resume without optimiser state restarts its count). */
+  private stepBase = 0;
+  private readonly dataHash: string;
+  private readonly valFraction: number;
+  private lastLoss?: number;
 
   private constructor(
     readonly kind: TaskKind,
@@ -100,6 +106,8 @@ export class TaskModel {
     this.rng = new Rng(setup.train.seed);
     const shuffled = permutation(examples.length, new Rng(setup.train.seed + 1)).map((i) => examples[i]!);
     const frac = setup.valFraction ?? 0.1;
+    this.valFraction = frac;
+    this.dataHash = examplesHash(examples);
     const nVal = Math.min(examples.length - 2, Math.max(2, Math.round(examples.length * frac)));
     this.valSet = shuffled.slice(0, nVal);
     this.trainSet = shuffled.slice(nVal);
@@ -114,7 +122,9 @@ export class TaskModel {
       this.trainer = cpu;
       this.inference = new CpuInference(this.model, () => cpu.params);
     }
-    this.trainer.events.on('metrics', (m) => this.events.emit('metrics', { ...m, epoch: this.epochs }));
+    this.trainer.events.on('metrics', (m) =>
+      this.events.emit('metrics', { ...m, step: m.step + this.stepBase, epoch: this.epochs }),
+    );
     this.trainer.events.on('diverged', (m) => this.events.emit('diverged', m));
     this.trainer.events.on('error', (e) => this.events.emit('error', e));
   }
@@ -124,12 +134,67 @@ export class TaskModel {
     return new TaskModel(setup.kind, setup);
   }
 
+  /** Rebuilds a task run from its model file and the same examples; training continues exactly. */
+  static async resume(bytes: Uint8Array, examples: Example[], device: GPUDevice | null): Promise<TaskModel> {
+    const ck = decodeCheckpoint(bytes);
+    if (!ck.task) throw new Error('This model file is a character language model, not a task model.');
+    if (examplesHash(examples) !== ck.data.corpusHash)
+      throw new Error(
+        `This model was trained on other examples (${ck.data.corpusChars} of them, fingerprint ${ck.data.corpusHash}); resume it with the same task data.`,
+      );
+    const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
+    const m = new TaskModel(ck.task.kind, {
+      kind: ck.task.kind,
+      examples,
+      model: { cell, embedSize, hiddenSize, layers, learnedInit },
+      train: ck.train,
+      valFraction: ck.data.valFraction,
+      device,
+    });
+    if (m.vocab.chars.join('') !== ck.vocab.join('') || m.classes.join('\n') !== ck.task.classes.join('\n'))
+      throw new Error('The examples have other characters or classes than the model file.');
+    await m.trainer.writeParams(ck.params);
+    if (ck.optimizer) await m.trainer.writeOptimizerState(ck.optimizer, ck.step);
+    else m.stepBase = ck.step;
+    // Replay the epoch shuffles, so the next batch is the one the saved run would have drawn.
+    for (let e = 0; e <= ck.data.epoch; e++) m.order = permutation(m.trainSet.length, m.rng);
+    m.epochs = ck.data.epoch;
+    m.cursor = ck.data.window;
+    if (ck.valLoss !== undefined) m.lastLoss = ck.valLoss;
+    return m;
+  }
+
+  /** A model file of the run as of the steps taken so far (PyTorch names, the task's classes in metadata). */
+  async save(optimizer = true): Promise<Uint8Array> {
+    const position = { epoch: this.epochs, window: this.cursor };
+    const stepBase = this.stepBase;
+    const train = this.train;
+    const lastLoss = this.lastLoss;
+    const cap = await this.trainer.capture(optimizer);
+    return encodeCheckpoint({
+      model: this.model,
+      train,
+      vocab: [...this.vocab.chars],
+      step: cap.step + stepBase,
+      data: {
+        ...position,
+        valFraction: this.valFraction,
+        corpusChars: this.trainSet.length + this.valSet.length,
+        corpusHash: this.dataHash,
+      },
+      params: cap.params,
+      ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
+      ...(lastLoss !== undefined ? { valLoss: lastLoss } : {}),
+      task: { kind: this.kind, classes: this.classes },
+    });
+  }
+
   get backend(): 'webgpu' | 'cpu' {
     return this.trainer.kind === 'gpu' ? 'webgpu' : 'cpu';
   }
 
   get step(): number {
-    return this.trainer.stepCount;
+    return this.trainer.stepCount + this.stepBase;
   }
 
   get epoch(): number {
@@ -209,6 +274,7 @@ export class TaskModel {
     this.evaluating ??= this.evaluate().then(
       (e) => {
         this.evaluating = null;
+        this.lastLoss = e.loss;
         this.events.emit('evaluation', e);
         return e;
       },
@@ -316,6 +382,11 @@ export class TaskModel {
   dispose(): void {
     this.trainer.dispose();
   }
+}
+
+/** The fingerprint of a task's examples: resuming on other data is refused. */
+function examplesHash(examples: readonly Example[]): string {
+  return textHash(examples.map((e) => `${e.input}\t${e.target}`).join('\n'));
 }
 
 /** A seeded Fisher–Yates permutation of 0…n−1. */

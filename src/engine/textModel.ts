@@ -69,6 +69,8 @@ export async function openModel(
   device: GPUDevice | null,
 ): Promise<TextModel & { step: number }> {
   const ck = decodeCheckpoint(bytes);
+  if (ck.task)
+    throw new Error(`This model file is a ${ck.task.kind} task model: it predicts classes, not text.`);
   const vocab = new Vocab(ck.vocab, !!ck.data.maxVocab && ck.vocab.includes(UNKNOWN));
   let tm: TextModel;
   if (device) {
