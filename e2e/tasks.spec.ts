@@ -25,6 +25,13 @@ test('classify: a generated task trains to high accuracy, with predictions and a
   await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
   await page.screenshot({ path: 'test-results/tasks-classify.png', fullPage: true });
+  // The task model is autosaved like a language model: after a reload it is back, evaluated again.
+  await page.waitForTimeout(2500);
+  await page.reload();
+  await expect(page.getByTestId('task-select')).toHaveValue('classify');
+  await expect(page.getByTestId('run-restored')).toContainText(/your examples and the model at step \d+/);
+  await expect.poll(() => accuracy(page), { timeout: 60_000 }).toBeGreaterThan(90);
+  await expect(page.getByTestId('download-model')).toBeEnabled();
 });
 
 test('tag: your own examples, checked as typed, train and tag each character', async ({ page }) => {

@@ -58,6 +58,9 @@ export interface Trainable {
   /** Runs a validation pass to the end. */
   validate(): Promise<unknown>;
   setConfig(patch: Partial<TrainConfig>): void;
+  /** A model file as of the steps taken so far. */
+  save(optimizer?: boolean): Promise<Uint8Array>;
+  readonly backend: 'webgpu' | 'cpu';
   dispose(): void;
 }
 

@@ -93,12 +93,14 @@ export interface SavedModel {
   step: number;
   savedAt: string;
   history?: SavedHistory;
+  /** What the model learns ('lm' when absent): a task model comes back only into a task experiment. */
+  task?: 'lm' | 'classify' | 'tag';
 }
 
 export const persist = {
   saveExperiment(
     s: Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'> & {
-      task?: Pick<RunStoreState['task'], 'kind' | 'generated'>;
+      task?: RunStoreState['task'];
     } & {
       sampling: RunStoreState['sampling']['settings'];
     },
@@ -113,7 +115,7 @@ export const persist = {
   loadExperiment():
     | (Partial<
         Pick<RunStoreState, 'model' | 'train' | 'valEvery' | 'maxVocab'> & {
-          task?: Pick<RunStoreState['task'], 'kind' | 'generated'>;
+          task?: RunStoreState['task'];
         }
       > & {
         sampling?: RunStoreState['sampling']['settings'];

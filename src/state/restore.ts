@@ -17,7 +17,11 @@ export function applyHash(hash: string): void {
   const s = get();
   const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
   const e = decodeHash(hash, { model: s.model, train: s.train, ...(preset ? { preset } : {}) });
-  set({ model: e.model, train: e.train });
+  set({
+    model: e.model,
+    train: e.train,
+    task: e.task ? { ...s.task, ...e.task } : { ...s.task, kind: 'lm' },
+  });
   if (e.preset && e.preset !== preset) runActions.usePreset(e.preset);
   else if (e.preset)
     set({
@@ -48,16 +52,20 @@ export async function restoreSession(hash: string): Promise<void> {
     }));
   }
   applyHash(hash);
+  // Own task examples are not put in links; they come back from storage.
+  const t = get().task;
+  if (t.kind !== 'lm' && !t.generated && exp?.task?.text && !t.text)
+    set({ task: { ...t, text: exp.task.text } });
   const linkedPreset = new URLSearchParams(hash.replace(/^#/, '')).has('corpus');
   const corpus = linkedPreset ? undefined : await persist.loadCorpus().catch(() => undefined);
   if (corpus && typeof corpus.text === 'string')
     set((s) => ({ corpus: { ...s.corpus, ...corpus, stats: null } }));
   updateStats();
   syncHash();
-  // A saved character model comes back only when the experiment is a language model (tasks are not saved yet).
-  const lm = get().task.kind === 'lm';
-  const model = linkedPreset || !lm ? undefined : await persist.loadModel().catch(() => undefined);
-  if (model && corpus) {
+  // The saved model comes back only into an experiment of its kind (a language model, or the same task kind).
+  const saved = linkedPreset ? undefined : await persist.loadModel().catch(() => undefined);
+  const model = saved && (saved.task ?? 'lm') === get().task.kind ? saved : undefined;
+  if (model && (corpus || get().task.kind !== 'lm')) {
     runActions.load(
       model.bytes,
       'the model saved on your last visit',

@@ -86,7 +86,7 @@ function remember(corpus = false): void {
       train: s.train,
       valEvery: s.valEvery,
       maxVocab: s.maxVocab,
-      task: { kind: s.task.kind, generated: s.task.generated },
+      task: { kind: s.task.kind, generated: s.task.generated, text: s.task.text },
       sampling: s.sampling.settings,
     });
   } catch (e) {
@@ -110,20 +110,26 @@ function scheduleAutosave(): void {
 /** Saves the model with its chart history for the next visit (after a pause, and while training). */
 function autosave(): void {
   lastAutosave = performance.now();
-  // Task models are not saved yet (issue 9): their runs live in this tab only.
-  if (get().run.info?.task) return;
   const step = live.last()?.step ?? get().run.info?.step ?? 0;
   const history = historyOf(live.steps, live.val);
   void runActions
     .download(true)
-    .then(({ bytes }) => persist.saveModel({ bytes, step, savedAt: new Date().toISOString(), history }))
+    .then(({ bytes }) =>
+      persist.saveModel({ bytes, step, savedAt: new Date().toISOString(), history, task: get().task.kind }),
+    )
     .then(stored, (e: unknown) => storageFailed('the trained model', e));
 }
 
 export function syncHash(): void {
   const s = get();
   const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
-  const hash = encodeHash({ model: s.model, train: s.train, ...(preset ? { preset } : {}) });
+  const task = s.task.kind === 'lm' ? undefined : { kind: s.task.kind, generated: s.task.generated };
+  const hash = encodeHash({
+    model: s.model,
+    train: s.train,
+    ...(preset ? { preset } : {}),
+    ...(task ? { task } : {}),
+  });
   if (typeof history !== 'undefined' && location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -214,6 +220,7 @@ export const runActions = {
         task.generated = GENERATED_TASKS.find((t) => t.kind === patch.kind)!.id;
       return { task, run: { ...s.run, stale: s.run.status !== 'none' } };
     });
+    syncHash();
     remember();
   },
 
@@ -351,6 +358,7 @@ export const runActions = {
         text: s.corpus.text,
         valEvery: s.valEvery,
         backend: s.backend,
+        ...(s.task.kind === 'lm' ? {} : { task: { source: taskSource(s.task), seed: s.train.seed } }),
       },
       [bytes],
     );

@@ -8,12 +8,15 @@ import {
   type TrainConfig,
 } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
+import { GENERATED_TASKS, type TaskKind } from '../core/tasks';
 import type { ModelShape } from '../worker/protocol';
 
 export interface Experiment {
   model: ModelShape;
   train: TrainConfig;
   preset?: string;
+  /** A sequence task and, when generated, its data by name (own examples are not put in links). */
+  task?: { kind: TaskKind; generated: string };
 }
 
 export function encodeHash(e: Experiment): string {
@@ -33,7 +36,10 @@ export function encodeHash(e: Experiment): string {
     carry: t.carryState ? '1' : '0',
     seed: String(t.seed),
   });
-  if (e.preset) q.set('corpus', e.preset);
+  if (e.task) {
+    q.set('task', e.task.kind);
+    if (e.task.generated) q.set('data', e.task.generated);
+  } else if (e.preset) q.set('corpus', e.preset);
   return `#${q.toString()}`;
 }
 
@@ -69,5 +75,18 @@ export function decodeHash(hash: string, base: Experiment): Experiment {
     seed: int('seed', base.train.seed, 0, 2 ** 32 - 1),
   };
   const known = SYNTHETIC_TASKS.some((t) => t.id === preset);
-  return { model, train, ...(known ? { preset: preset! } : base.preset ? { preset: base.preset } : {}) };
+  const kind = q.get('task');
+  const data = q.get('data') ?? '';
+  const task: Experiment['task'] =
+    kind === 'classify' || kind === 'tag'
+      ? { kind, generated: GENERATED_TASKS.some((t) => t.id === data && t.kind === kind) ? data : '' }
+      : q.has('task')
+        ? undefined
+        : base.task;
+  return {
+    model,
+    train,
+    ...(known ? { preset: preset! } : base.preset ? { preset: base.preset } : {}),
+    ...(task ? { task } : {}),
+  };
 }

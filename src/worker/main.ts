@@ -7,7 +7,7 @@ import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
 import { type TaskSource, examplesFor } from '../core/tasks';
-import { Recovery } from './recovery';
+import { Recovery, taskValEvery } from './recovery';
 import type {
   Backend,
   FromWorker,
@@ -31,7 +31,7 @@ session.events.on('lost', (l) => {
   const expected = l.expected && !simulatingLoss;
   simulatingLoss = false;
   const wasTraining = (runner ?? taskRunner)?.runState === 'training';
-  const lostAt = runner?.lm.step ?? 0;
+  const lostAt = active()?.lm.step ?? 0;
   detach();
   for (const r of race) r.dispose();
   if (race.length)
@@ -77,10 +77,14 @@ function setupTask(setup: RunSetup, source: TaskSource, device: GPUDevice | null
     valFraction: setup.valFraction,
     device,
   });
-  // Evaluating a task is a few forward batches: often enough for the accuracy chart to be a curve.
-  const r = new TrainingRunner(m, Math.min(setup.valEvery, 20));
+  attachTask(new TrainingRunner(m, taskValEvery(setup.valEvery)), setup.backend, run);
+  recovery.fromSetup(run, setup);
+}
+
+/** Makes a task runner the current run and tells the UI (events tagged with `run`). */
+function attachTask(r: TrainingRunner<TaskModel>, backend: Backend, run: number): void {
+  const m = r.lm;
   detach();
-  recovery.point = null;
   taskRunner = r;
   currentRun = run;
   detachListeners = [
@@ -99,10 +103,10 @@ function setupTask(setup: RunSetup, source: TaskSource, device: GPUDevice | null
         m.trainer.kind === 'gpu' ? m.trainer.memoryBytes() : estimateMemory(m.model, m.train).bytes,
       trainChars: m.trainSet.length,
       valChars: m.valSet.length,
-      backend: setup.backend,
+      backend,
       step: m.step,
       task: {
-        kind: source.kind,
+        kind: m.kind,
         classes: m.classes,
         trainExamples: m.trainSet.length,
         valExamples: m.valSet.length,
@@ -120,7 +124,7 @@ function runnerListeners(r: TrainingRunner<Trainable>, run: number): (() => void
     r.events.on('state', (state) => post({ type: 'runState', state, run })),
     r.events.on('steps', (points) => {
       post({ type: 'steps', points, run });
-      if (r === runner) recovery.maybeTake(run, runner);
+      recovery.maybeTake(run, r);
     }),
     r.events.on('speed', (speed) => post({ type: 'speed', speed, run })),
     r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run })),
@@ -133,8 +137,10 @@ async function recover(message: string, wasTraining: boolean, lostAt: number): P
   const point = recovery.point;
   if (!point || !(await session.start()) || !session.device) return;
   try {
-    const r = await recovery.rebuild(session.device);
-    attach(r, point.backend, point.run);
+    const rebuilt = await recovery.rebuild(session.device);
+    const r = 'task' in rebuilt ? rebuilt.task : rebuilt.lm;
+    if ('task' in rebuilt) attachTask(rebuilt.task, point.backend, point.run);
+    else attach(rebuilt.lm, point.backend, point.run);
     post({ type: 'recovered', run: point.run, step: r.lm.step, lostAt, message });
     if (wasTraining) r.play();
   } catch (e) {
@@ -361,17 +367,19 @@ async function handle(msg: ToWorker): Promise<void> {
       }
       return;
     case 'saveModel': {
-      if (!runner) throw new Error('Nothing to save yet: set up a run first.');
-      const step = runner.lm.step;
-      const bytes = await runner.lm.save(msg.optimizer);
+      const r = active();
+      if (!r) throw new Error('Nothing to save yet: set up a run first.');
+      const step = r.lm.step;
+      const bytes = await r.lm.save(msg.optimizer);
       if (msg.optimizer) recovery.keep(currentRun, bytes, step);
       const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      const m = runner.lm.model;
+      const m = r.lm.model;
+      const what = taskRunner ? `${taskRunner.lm.kind}-` : '';
       post(
         {
           type: 'modelFile',
           bytes: buf,
-          name: `unroll-${m.cell}-${m.layers}x${m.hiddenSize}-step${runner.lm.step}.safetensors`,
+          name: `unroll-${what}${m.cell}-${m.layers}x${m.hiddenSize}-step${step}.safetensors`,
         },
         [buf],
       );
@@ -379,10 +387,18 @@ async function handle(msg: ToWorker): Promise<void> {
     }
     case 'loadModel':
       try {
-        runner?.pause();
-        await runner?.idle();
+        const current = active();
+        current?.pause();
+        await current?.idle();
         const device = await deviceFor(msg.backend);
         const bytes = new Uint8Array(msg.bytes);
+        if (msg.task) {
+          const task = { source: msg.task.source, seed: msg.task.seed };
+          const m = await TaskModel.resume(bytes, examplesFor(task.source, task.seed), device);
+          attachTask(new TrainingRunner(m, taskValEvery(msg.valEvery)), msg.backend, msg.run);
+          recovery.fromModel(msg.run, bytes, m.step, msg.text, msg.valEvery, msg.backend, task);
+          return;
+        }
         const lm = await CharLM.resume(bytes, msg.text, device);
         attach(new TrainingRunner(lm, msg.valEvery), msg.backend, msg.run);
         recovery.fromModel(msg.run, bytes, lm.step, msg.text, msg.valEvery, msg.backend);

@@ -100,7 +100,16 @@ export type ToWorker =
   | { type: 'racePause' }
   | { type: 'saveModel'; optimizer: boolean }
   /** Resume from a model file on the given corpus (the file must come from that corpus). */
-  | { type: 'loadModel'; run: number; bytes: ArrayBuffer; text: string; valEvery: number; backend: Backend };
+  | {
+      type: 'loadModel';
+      run: number;
+      bytes: ArrayBuffer;
+      text: string;
+      valEvery: number;
+      backend: Backend;
+      /** A task model: its data (the examples are regenerated or re-read with `seed`). */
+      task?: { source: TaskSource; seed: number };
+    };
 
 /** Worker → UI. */
 export type FromWorker =

@@ -2,9 +2,17 @@
 // built from, or the latest checkpoint of it kept in worker memory. Checkpoints are taken while training at
 // most every RECOVERY_EVERY_MS and whenever the UI saves the model (it does on every pause), so a lost device
 // costs at most a few seconds of training, never the model.
+import { type TaskSource, examplesFor } from '../core/tasks';
 import { CharLM } from '../engine/lm';
-import { TrainingRunner } from '../engine/runner';
+import { type Trainable, TrainingRunner } from '../engine/runner';
+import { TaskModel } from '../engine/taskModel';
 import type { Backend, RunSetup } from './protocol';
+
+/** Validation every this many steps at most for tasks: an evaluation is a few forward batches. */
+export const taskValEvery = (valEvery: number): number => Math.min(valEvery, 20);
+
+/** A rebuilt run: the character LM or a sequence task. */
+export type Rebuilt = { lm: TrainingRunner<CharLM> } | { task: TrainingRunner<TaskModel> };
 
 export const RECOVERY_EVERY_MS = 10_000;
 
@@ -18,6 +26,8 @@ export interface RecoveryPoint {
   /** The latest checkpoint (with optimiser state) and its step. */
   bytes?: Uint8Array;
   step: number;
+  /** A sequence task's data (its examples are regenerated or re-read with this seed). */
+  task?: { source: TaskSource; seed: number };
 }
 
 export class Recovery {
@@ -26,7 +36,15 @@ export class Recovery {
   private taking = false;
 
   fromSetup(run: number, setup: RunSetup): void {
-    this.point = { run, backend: setup.backend, valEvery: setup.valEvery, text: setup.text, setup, step: 0 };
+    this.point = {
+      run,
+      backend: setup.backend,
+      valEvery: setup.valEvery,
+      text: setup.text,
+      setup,
+      step: 0,
+      ...(setup.task ? { task: { source: setup.task, seed: setup.train.seed } } : {}),
+    };
     this.lastAt = performance.now();
   }
 
@@ -37,8 +55,9 @@ export class Recovery {
     text: string,
     valEvery: number,
     backend: Backend,
+    task?: RecoveryPoint['task'],
   ): void {
-    this.point = { run, backend, valEvery, text, bytes, step };
+    this.point = { run, backend, valEvery, text, bytes, step, ...(task ? { task } : {}) };
     this.lastAt = performance.now();
   }
 
@@ -50,7 +69,7 @@ export class Recovery {
   }
 
   /** Takes a checkpoint of `r` when the last one is older than RECOVERY_EVERY_MS. */
-  maybeTake(run: number, r: TrainingRunner): void {
+  maybeTake(run: number, r: TrainingRunner<Trainable>): void {
     const p = this.point;
     if (!p || p.run !== run || this.taking || r.lm.backend === 'cpu') return;
     if (r.lm.step === p.step || performance.now() - this.lastAt < RECOVERY_EVERY_MS) return;
@@ -70,11 +89,21 @@ export class Recovery {
   }
 
   /** Rebuilds the run on `device` from the recovery point. */
-  async rebuild(device: GPUDevice): Promise<TrainingRunner> {
+  async rebuild(device: GPUDevice): Promise<Rebuilt> {
     const p = this.point;
     if (!p) throw new Error('Nothing to recover.');
-    if (p.bytes) return new TrainingRunner(await CharLM.resume(p.bytes, p.text, device), p.valEvery);
+    if (p.task) {
+      const examples = examplesFor(p.task.source, p.task.seed);
+      const every = taskValEvery(p.valEvery);
+      if (p.bytes)
+        return { task: new TrainingRunner(await TaskModel.resume(p.bytes, examples, device), every) };
+      if (!p.setup) throw new Error('Nothing to recover.');
+      const { model, train, valFraction } = p.setup;
+      const m = TaskModel.create({ kind: p.task.source.kind, examples, model, train, valFraction, device });
+      return { task: new TrainingRunner(m, every) };
+    }
+    if (p.bytes) return { lm: new TrainingRunner(await CharLM.resume(p.bytes, p.text, device), p.valEvery) };
     if (!p.setup) throw new Error('Nothing to recover.');
-    return TrainingRunner.create({ ...p.setup, device }, p.valEvery);
+    return { lm: TrainingRunner.create({ ...p.setup, device }, p.valEvery) };
   }
 }

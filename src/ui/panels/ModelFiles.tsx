@@ -8,6 +8,7 @@ import { downloadBlob } from '../download';
 export function ModelFiles() {
   const ready = useRunStore((s) => s.run.status === 'ready');
   const peephole = useRunStore((s) => s.run.info?.model.cell === 'lstm-peephole');
+  const task = useRunStore((s) => !!s.run.info?.task);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const exportTorch = async () => {
@@ -42,11 +43,13 @@ export function ModelFiles() {
         type="button"
         className="small"
         data-testid="export-torch"
-        disabled={!ready || busy || peephole}
+        disabled={!ready || busy || peephole || task}
         title={
-          peephole
-            ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
-            : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
+          task
+            ? 'Task models do not export to PyTorch yet (the generated train.py trains language models)'
+            : peephole
+              ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
+              : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
         }
         onClick={() => void exportTorch()}
       >

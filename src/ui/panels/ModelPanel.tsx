@@ -214,14 +214,10 @@ export function ModelPanel() {
           GPU memory
         </p>
       )}
-      {task === 'lm' ? (
-        <div className="row files-row">
-          <span className="muted small">Model file</span>
-          <ModelFiles />
-        </div>
-      ) : (
-        <p className="muted small">Task models cannot be saved yet; they live in this tab.</p>
-      )}
+      <div className="row files-row">
+        <span className="muted small">Model file</span>
+        <ModelFiles />
+      </div>
     </section>
   );
 }

@@ -40,8 +40,8 @@ export function RunMessages() {
       {run.restored && run.status === 'ready' && (
         <div className="notice notice-info notice-actions" data-testid="run-restored">
           <span>
-            Welcome back: your corpus and the model at step {run.restored.step} (saved{' '}
-            {new Date(run.restored.savedAt).toLocaleString()}) are restored.
+            Welcome back: your {run.info?.task ? 'examples' : 'corpus'} and the model at step{' '}
+            {run.restored.step} (saved {new Date(run.restored.savedAt).toLocaleString()}) are restored.
           </span>
           <span className="notice-buttons">
             <button
