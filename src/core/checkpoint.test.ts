@@ -92,4 +92,18 @@ describe('checkpoints', () => {
       /vocabulary/,
     );
   });
+
+  it('round-trips a task model (its classes) and refuses a classifier head without them', () => {
+    const head = { ...model, outputSize: 3 };
+    const layout = paramLayout(head);
+    const base = { ...checkpoint(), model: head, params: initParams(head, layout, 5) };
+    delete base.optimizer;
+    delete base.state;
+    const task = { kind: 'classify' as const, classes: ['no', 'maybe', 'yes'] };
+    expect(decodeCheckpoint(encodeCheckpoint({ ...base, task })).task).toEqual(task);
+    expect(() => decodeCheckpoint(encodeCheckpoint(base))).toThrow(/classifier head but no task metadata/);
+    expect(() =>
+      decodeCheckpoint(encodeCheckpoint({ ...base, task: { ...task, classes: ['a', 'b'] } })),
+    ).toThrow(/task metadata does not match its 3 output classes/);
+  });
 });
