@@ -23,6 +23,7 @@ test('classify: a generated task trains to high accuracy, with predictions and a
   await expect(page.getByTestId('train-toggle')).toContainText('Train');
   await expect(page.getByTestId('accuracy-chart').locator('path[stroke-width="1.8"]')).toHaveCount(1);
   await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
+  await expect(page.getByTestId('status-accuracy')).toContainText('%');
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
   await page.screenshot({ path: 'test-results/tasks-classify.png', fullPage: true });
   // The task model is autosaved like a language model: after a reload it is back, evaluated again.

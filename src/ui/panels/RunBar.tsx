@@ -9,7 +9,14 @@ import { useLive } from '../hooks/useLive';
 const readLive = () => {
   const p = live.last();
   const v = live.val[live.val.length - 1];
-  return { step: p?.step ?? 0, epoch: p?.epoch ?? 0, loss: p?.loss, val: v?.nats };
+  const a = live.task[live.task.length - 1];
+  return {
+    step: p?.step ?? 0,
+    epoch: p?.epoch ?? 0,
+    loss: p?.loss,
+    val: v?.nats ?? a?.loss,
+    acc: a?.accuracy,
+  };
 };
 
 export function RunBar() {
@@ -89,6 +96,12 @@ export function RunBar() {
           <dt>val</dt>
           <dd data-testid="status-val">{status.val !== undefined ? status.val.toFixed(3) : '—'}</dd>
         </div>
+        {status.acc !== undefined && (
+          <div title="Validation accuracy of the task">
+            <dt>accuracy</dt>
+            <dd data-testid="status-accuracy">{(100 * status.acc).toFixed(1)} %</dd>
+          </div>
+        )}
         <div>
           <dt>chars/s</dt>
           <dd>{run.speed ? Math.round(run.speed.charsPerSec).toLocaleString('en-US') : '—'}</dd>
