@@ -15,7 +15,7 @@ import {
   validateTrain,
 } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
-import { TASK_KINDS, type TaskKind } from '../core/tasks';
+import { TASK_KINDS } from '../core/tasks';
 import { trainTask } from './trainTask';
 import { MAX_VOCAB } from '../core/vocab';
 import { vocabProblem } from '../core/corpus';
@@ -66,26 +66,14 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), FLAGS);
   const corpusArg = args.value('corpus', true);
   const task = args.choice('task', 'lm', ['lm', ...TASK_KINDS] as const);
-  if (task !== 'lm') return trainTaskFromArgs(args, task, corpusArg);
-  const text = corpusArg.startsWith('synthetic:')
-    ? synthetic(corpusArg, args.int('seed', 1, 0, 2 ** 32 - 1))
-    : readCorpusFile(corpusArg);
-  const model = modelOf(args);
-  const train = trainOf(args);
-  const steps = args.int('steps', 1000, 1, 1e9);
-  const valEvery = args.int('val-every', 100, 1, 1e9);
-  const valFraction = args.num('val-fraction', 0.1, 0.001, 0.5);
   const maxVocab = args.int('max-vocab', 0, 0, MAX_VOCAB);
-  const backend = args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const);
-  const json = args.flag('json');
-  const resume = args.value('resume');
-  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train)];
   const capProblem = vocabProblem(0, maxVocab);
-  if (capProblem) problems.push(capProblem.replace('The vocabulary cap', '--max-vocab'));
-  if (problems.length) throw new UsageError(problems.join(' '));
-  const out = args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-'));
-  if (existsSync(join(out, 'model.safetensors')) && !resume)
-    throw new UsageError(`${out}/model.safetensors exists; choose another --out (nothing was overwritten)`);
+  const o = runOptions(args, capProblem ? [capProblem.replace('The vocabulary cap', '--max-vocab')] : []);
+  if (task !== 'lm') return trainTask({ kind: task, source: corpusArg, seed: o.train.seed, ...o });
+  const { model, train, steps, valEvery, valFraction, backend, json, resume, out } = o;
+  const text = corpusArg.startsWith('synthetic:')
+    ? synthetic(corpusArg, train.seed)
+    : readCorpusFile(corpusArg);
 
   const device = await openBackend(backend, json);
   let lm: CharLM;
@@ -209,16 +197,15 @@ function trainOf(args: Args): TrainConfig {
   };
 }
 
-/** --task classify|tag: a sequence task on generated or "bring your own" examples (src/cli/trainTask.ts). */
-async function trainTaskFromArgs(args: Args, kind: TaskKind, source: string): Promise<void> {
+/**
+ * The flags the language model and the sequence tasks share, checked before anything is read or written;
+ * `more` adds problems found by the caller. A model file already in --out is never overwritten.
+ */
+function runOptions(args: Args, more: string[]) {
   const model = modelOf(args);
   const train = trainOf(args);
-  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train)];
-  if (problems.length) throw new UsageError(problems.join(' '));
-  return trainTask({
-    kind,
-    source,
-    seed: train.seed,
+  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train), ...more];
+  const o = {
     model,
     train,
     steps: args.int('steps', 1000, 1, 1e9),
@@ -226,9 +213,13 @@ async function trainTaskFromArgs(args: Args, kind: TaskKind, source: string): Pr
     valFraction: args.num('val-fraction', 0.1, 0.001, 0.5),
     backend: args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const),
     json: args.flag('json'),
+    resume: args.value('resume'),
     out: args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')),
-    ...(args.value('resume') ? { resume: args.value('resume') } : {}),
-  });
+  };
+  if (problems.length) throw new UsageError(problems.join(' '));
+  if (existsSync(join(o.out, 'model.safetensors')) && !o.resume)
+    throw new UsageError(`${o.out}/model.safetensors exists; choose another --out (nothing was overwritten)`);
+  return o;
 }
 
 /** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */

@@ -5,6 +5,7 @@ import { Emitter } from '../core/emitter';
 import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { ReferenceTrainer } from '../reference/trainer';
+import { CpuInference } from './cpuInference';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
 /** Largest model the CPU fallback accepts (parameters), so a page never freezes for minutes per step. */
@@ -115,6 +116,12 @@ export class CpuTrainer implements Trainer {
       h: Array.from({ length: this.model.layers }, (_, l) => layer(c?.h, l)),
       c: Array.from({ length: this.model.layers }, (_, l) => layer(c?.c, l)),
     };
+  }
+
+  /** Forward-only inference on a copy of the parameters as they are now (the GPU Engine.snapshot's twin). */
+  snapshot(): CpuInference {
+    const copy = this.ref.params.slice();
+    return new CpuInference(this.model, () => copy);
   }
 
   async capture(optimizer: boolean): Promise<TrainingCapture> {

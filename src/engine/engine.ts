@@ -266,40 +266,39 @@ export class Engine implements Trainer {
    * next step resets instead. Checkpoints save it so a resumed run continues exactly.
    */
   async readState(): Promise<CarriedState> {
+    const fresh = this.fresh;
+    return { fresh, ...splitState(await this.read(this.stateRegions())) };
+  }
+
+  /** Slot T (the state the next step carries) of each layer: h then c, (B, H) each. */
+  private stateRegions(): Region[] {
     const p = this.plan;
     const BH = p.B * this.model.hiddenSize;
-    const h: Float32Array[] = [];
-    const c: Float32Array[] = [];
-    for (const buf of p.states) {
-      h.push(await readFloats(this.device, buf, BH, p.T * BH * 4));
-      c.push(await readFloats(this.device, buf, BH, (2 * p.T + 1) * BH * 4));
-    }
-    return { fresh: this.fresh, h, c };
+    return p.states.flatMap((buf) => [
+      { buf, offset: p.T * BH * 4, floats: BH },
+      { buf, offset: (2 * p.T + 1) * BH * 4, floats: BH },
+    ]);
+  }
+
+  /** Reads regions back in one submit, ordered after every step submitted so far. */
+  private read(regions: Region[]): Promise<Float32Array[]> {
+    const enc = this.device.createCommandEncoder({ label: 'Engine.read' });
+    const read = encodeReadback(this.device, enc, regions);
+    this.device.queue.submit([enc.finish()]);
+    return read();
   }
 
   capture(optimizer: boolean): Promise<TrainingCapture> {
-    const p = this.plan;
     const n = this.layout.totalSize;
-    const BH = p.B * this.model.hiddenSize;
     const regions: Region[] = [{ buf: this.params, offset: 0, floats: n }];
     if (optimizer)
       regions.push({ buf: this.optM, offset: 0, floats: n }, { buf: this.optV, offset: 0, floats: n });
-    for (const buf of p.states)
-      regions.push(
-        { buf, offset: p.T * BH * 4, floats: BH },
-        { buf, offset: (2 * p.T + 1) * BH * 4, floats: BH },
-      );
-    const enc = this.device.createCommandEncoder({ label: 'Engine.capture' });
-    const read = encodeReadback(this.device, enc, regions);
-    this.device.queue.submit([enc.finish()]);
     const step = this.steps;
     const fresh = this.fresh;
-    return read().then((parts) => {
+    return this.read([...regions, ...this.stateRegions()]).then((parts) => {
       const [params, ...rest] = parts as [Float32Array, ...Float32Array[]];
       const opt = optimizer ? { m: rest.shift()!, v: rest.shift()! } : undefined;
-      const h = rest.filter((_, i) => i % 2 === 0);
-      const c = rest.filter((_, i) => i % 2 === 1);
-      return { step, params, ...(opt ? { optimizer: opt } : {}), state: { fresh, h, c } };
+      return { step, params, ...(opt ? { optimizer: opt } : {}), state: { fresh, ...splitState(rest) } };
     });
   }
 
@@ -358,10 +357,12 @@ export class Engine implements Trainer {
 
   /** Optimiser state: SGD velocity or Adam's first moment in m, second moments in v. */
   async readOptimizerState(): Promise<{ m: Float32Array; v: Float32Array }> {
-    return {
-      m: await readFloats(this.device, this.optM, this.layout.totalSize),
-      v: await readFloats(this.device, this.optV, this.layout.totalSize),
-    };
+    const n = this.layout.totalSize;
+    const [m, v] = await this.read([
+      { buf: this.optM, offset: 0, floats: n },
+      { buf: this.optV, offset: 0, floats: n },
+    ]);
+    return { m: m!, v: v! };
   }
 
   async writeOptimizerState(state: { m: Float32Array; v: Float32Array }, stepCount: number): Promise<void> {
@@ -397,4 +398,9 @@ export class Engine implements Trainer {
 /** Problems with running this configuration on this device, each naming the limit it would break. */
 export function checkLimits(device: GPUDevice, model: ModelConfig, train: TrainConfig): string[] {
   return limitProblems(device.limits, model, train);
+}
+
+/** Per-layer [h, c, h, c, …] regions as read back, split into h and c. */
+function splitState(parts: Float32Array[]): { h: Float32Array[]; c: Float32Array[] } {
+  return { h: parts.filter((_, i) => i % 2 === 0), c: parts.filter((_, i) => i % 2 === 1) };
 }

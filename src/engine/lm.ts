@@ -143,14 +143,7 @@ export class CharLM {
     if (this.evaluation) return this.evaluation.result;
     const { seqLen: T, batchSize: B } = this.train;
     // A snapshot of the parameters: the pass measures this step's model while training goes on.
-    const t = this.trainer;
-    let frozen: GpuInference | CpuInference;
-    if (t instanceof Engine) frozen = t.snapshot();
-    else {
-      const copy = t.params.slice();
-      frozen = new CpuInference(this.model, () => copy);
-    }
-    const ev = frozen.startEvaluation(this.corpus.val, T, B);
+    const ev = this.trainer.snapshot().startEvaluation(this.corpus.val, T, B);
     const step = this.step;
     const result = ev.result.then((r) => {
       this.evaluation = null;

@@ -60,7 +60,6 @@ export interface Trainable {
   setConfig(patch: Partial<TrainConfig>): void;
   /** A model file as of the steps taken so far. */
   save(optimizer?: boolean): Promise<Uint8Array>;
-  readonly backend: 'webgpu' | 'cpu';
   dispose(): void;
 }
 

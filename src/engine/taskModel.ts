@@ -266,9 +266,8 @@ export class TaskModel {
   private evaluating: Promise<TaskEvaluation> | null = null;
 
   /**
-   * Evaluates the validation examples (or joins the pass in progress) and emits `evaluation`. The pass reads
-   * the parameters as they are when each of its batches is submitted: a few forward batches, quick next to
-   * training, so it is not run on a frozen copy as the LM's long validation pass is.
+   * Evaluates the validation examples (or joins the pass in progress) and emits `evaluation`. Like the LM's
+   * validation it runs on a snapshot of the parameters, so training steps submitted meanwhile do not leak in.
    */
   startValidation(): Promise<TaskEvaluation> {
     this.evaluating ??= this.evaluate().then(
@@ -344,10 +343,11 @@ export class TaskModel {
     let labelled = 0;
     let right = 0;
     let exact = 0;
+    const frozen = this.trainer.snapshot();
     for (let a = 0; a < this.valSet.length; a += B) {
       const chunk = this.valSet.slice(a, a + B);
-      const logp = await this.forward(chunk.map((e) => e.input));
       const enc = this.encode(chunk, B);
+      const logp = await frozen.batchLogProbs(enc.inputs, this.T, B);
       chunk.forEach((e, b) => {
         const { predicted } = this.answer(logp, e.input, b);
         const truth = this.kind === 'classify' ? [e.target] : [...e.target];

@@ -53,20 +53,10 @@ export async function readFloats(
   floats?: number,
   offset = 0,
 ): Promise<Float32Array> {
-  const bytes = align4((floats ?? (src.size - offset) / 4) * 4);
-  const staging = device.createBuffer({
-    label: 'readFloats.staging',
-    size: bytes,
-    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-  });
-  const encoder = device.createCommandEncoder({ label: 'readFloats.encoder' });
-  encoder.copyBufferToBuffer(src, offset, staging, 0, bytes);
-  device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.unmap();
-  staging.destroy();
-  return floats === undefined ? out : out.subarray(0, floats);
+  const enc = device.createCommandEncoder({ label: 'readFloats' });
+  const read = encodeReadback(device, enc, [{ buf: src, offset, floats: floats ?? (src.size - offset) / 4 }]);
+  device.queue.submit([enc.finish()]);
+  return (await read())[0]!;
 }
 
 /** A span of f32 values in a GPU buffer: `offset` in bytes. */

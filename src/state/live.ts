@@ -48,16 +48,21 @@ export const live = {
   },
 
   /** The chart history saved with a model (points after the model's step are dropped). */
-  restore(h: { steps: Omit<StepPoint, 'dhNorms'>[]; val: ValPoint[] }, step: number): void {
-    this.steps = h.steps.filter((p) => p.step <= step).map((p) => ({ ...p, dhNorms: [] }));
-    this.val = h.val.filter((v) => v.step <= step);
-    this.version++;
+  restore(
+    h: { steps: Omit<StepPoint, 'dhNorms'>[]; val: ValPoint[]; task?: TaskPoint[] },
+    step: number,
+  ): void {
+    this.steps = h.steps.map((p) => ({ ...p, dhNorms: [] }));
+    this.val = h.val;
+    this.task = h.task ?? [];
+    this.truncate(step);
   },
 
   /** Drops points after `step` (a run restored to an earlier step retrains them). */
   truncate(step: number): void {
     this.steps = this.steps.filter((p) => p.step <= step);
     this.val = this.val.filter((v) => v.step <= step);
+    this.task = this.task.filter((t) => t.step <= step);
     this.version++;
   },
 

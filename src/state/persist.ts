@@ -3,7 +3,7 @@
 // training pauses and every few seconds while it runs; on the next visit the page restores the corpus and
 // loads the model back. Failed writes reject with a StorageError whose message says what to do.
 import type { StepPoint } from '../worker/protocol';
-import type { ValPoint } from './live';
+import type { TaskPoint, ValPoint } from './live';
 import type { RunStoreState } from './runStore';
 
 const DB = 'unroll';
@@ -63,10 +63,16 @@ const HISTORY_POINTS = 3000;
 export interface SavedHistory {
   steps: Omit<StepPoint, 'dhNorms'>[];
   val: ValPoint[];
+  /** A task's evaluations (accuracy over steps). */
+  task?: TaskPoint[];
 }
 
 /** Thins the live history to at most HISTORY_POINTS steps (always keeping the last). */
-export function historyOf(steps: readonly StepPoint[], val: readonly ValPoint[]): SavedHistory {
+export function historyOf(
+  steps: readonly StepPoint[],
+  val: readonly ValPoint[],
+  task: readonly TaskPoint[] = [],
+): SavedHistory {
   const every = Math.max(1, Math.ceil(steps.length / HISTORY_POINTS));
   const kept = steps.filter((_, i) => i % every === 0 || i === steps.length - 1);
   return {
@@ -80,6 +86,7 @@ export function historyOf(steps: readonly StepPoint[], val: readonly ValPoint[])
       layerNorms: [...p.layerNorms],
     })),
     val: val.map((v) => ({ ...v })),
+    task: task.map((t) => ({ ...t })),
   };
 }
 

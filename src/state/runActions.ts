@@ -8,7 +8,7 @@ import { paramLayout } from '../core/params';
 import { SYNTHETIC_TASKS, syntheticTask } from '../core/synthetic';
 import { CPU_MAX_PARAMS } from '../engine/cpuTrainer';
 import { type BindingLimits, estimateMemory, limitProblems } from '../engine/memory';
-import type { FromWorker, ModelShape, SampleRequest } from '../worker/protocol';
+import type { FromWorker, ModelShape, RunInfo, SampleRequest } from '../worker/protocol';
 import { corpusStatsAsync } from './corpusStats';
 import { type SavedHistory, historyOf, persist } from './persist';
 import { inspectActions, useInspectStore } from './inspect';
@@ -16,6 +16,7 @@ import { live } from './live';
 import {
   PRESET_CHARS,
   type RunStoreState,
+  type RunView,
   type SampleSettings,
   type TaskChoice,
   useRunStore,
@@ -111,7 +112,7 @@ function scheduleAutosave(): void {
 function autosave(): void {
   lastAutosave = performance.now();
   const step = live.last()?.step ?? get().run.info?.step ?? 0;
-  const history = historyOf(live.steps, live.val);
+  const history = historyOf(live.steps, live.val, live.task);
   void runActions
     .download(true)
     .then(({ bytes }) =>
@@ -152,7 +153,7 @@ export function estimate(
     limits?.maxStorageBufferBindingSize &&
     limits.maxComputeWorkgroupsPerDimension
   )
-    problems.push(...limitProblems(limits as unknown as BindingLimits, model, s.train));
+    problems.push(...limitProblems(limits, model, s.train));
   if (s.backend === 'cpu' && params > CPU_MAX_PARAMS)
     problems.push(
       `The CPU fallback takes models up to ${CPU_MAX_PARAMS.toLocaleString('en-US')} parameters (this one has ${params.toLocaleString('en-US')}): choose fewer hidden units or layers.`,
@@ -349,7 +350,7 @@ export const runActions = {
   load(bytes: ArrayBuffer, name = 'the model file', history?: { data: SavedHistory; step: number }): void {
     const s = get();
     pendingLoad = { run: ++nextRun, name, ...(history ? { history } : {}) };
-    set({ run: { ...s.run, error: null, loading: true } });
+    set({ run: { ...s.run, error: null } });
     send(
       {
         type: 'loadModel',
@@ -373,7 +374,6 @@ function loadEvent(msg: FromWorker, load: NonNullable<typeof pendingLoad>): bool
     set({
       run: {
         ...s.run,
-        loading: false,
         error: `Could not load ${load.name}: ${msg.message}${s.run.status === 'ready' ? ' The current model is unchanged.' : ''}`,
       },
     });
@@ -384,23 +384,15 @@ function loadEvent(msg: FromWorker, load: NonNullable<typeof pendingLoad>): bool
   runId = load.run;
   live.reset();
   if (load.history) live.restore(load.history.data, load.history.step);
-  set({
-    run: {
-      ...s.run,
-      status: 'ready',
-      info: msg.info,
-      error: null,
-      diverged: null,
-      notice: null,
-      stale: false,
-      speed: null,
-      loading: false,
-      state: 'paused',
-    },
-  });
+  runReady(msg.info, { diverged: null, notice: null, stale: false, speed: null });
+  return true;
+}
+
+/** A run the worker built is the current one: its facts in the store, the inside views refreshed. */
+function runReady(info: RunInfo, reset: Partial<RunView> = {}): void {
+  set((s) => ({ run: { ...s.run, ...reset, status: 'ready', info, error: null, state: 'paused' } }));
   useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
   inspectActions.refresh();
-  return true;
 }
 
 /** Folds one run event from the worker into the stores; false when the message is not a run event. */
@@ -410,9 +402,7 @@ export function handleRunEvent(msg: FromWorker): boolean {
   if ('run' in msg && msg.run !== runId) return true;
   switch (msg.type) {
     case 'runReady':
-      set({ run: { ...s.run, status: 'ready', info: msg.info, error: null, state: 'paused' } });
-      useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
-      inspectActions.refresh();
+      runReady(msg.info);
       return true;
     case 'recovered': {
       live.truncate(msg.step);

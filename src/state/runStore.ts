@@ -47,8 +47,6 @@ export interface RunView {
   speed: Speed | null;
   /** The model shape, seed or corpus changed since the run was built: Reset applies them. */
   stale: boolean;
-  /** A model file is being checked and loaded (the current run stays until it is in). */
-  loading?: boolean;
   /** Something happened to the run that the user should know (a device loss recovered). */
   notice?: string | null;
   /** The run was restored from the last visit. */

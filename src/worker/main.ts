@@ -7,7 +7,7 @@ import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
 import { type TaskSource, examplesFor } from '../core/tasks';
-import { Recovery, taskValEvery } from './recovery';
+import { Recovery, type Run, taskValEvery } from './recovery';
 import type {
   Backend,
   FromWorker,
@@ -30,7 +30,7 @@ session.events.on('lost', (l) => {
   // device and rebuilds the run from its recovery point, in the message queue so nothing interleaves.
   const expected = l.expected && !simulatingLoss;
   simulatingLoss = false;
-  const wasTraining = (runner ?? taskRunner)?.runState === 'training';
+  const wasTraining = active()?.runState === 'training';
   const lostAt = active()?.lm.step ?? 0;
   detach();
   for (const r of race) r.dispose();
@@ -66,7 +66,7 @@ function detach(): void {
 /** The run being trained: the character LM or a sequence task. */
 const active = (): TrainingRunner<Trainable> | null => runner ?? taskRunner;
 
-/** Sets up a sequence task (issue 9); its runs have no sampling, inside views, files or device-loss recovery yet. */
+/** Sets up a sequence task (issue 9) from the examples its source names. */
 function setupTask(setup: RunSetup, source: TaskSource, device: GPUDevice | null, run: number): void {
   const examples = examplesFor(source, setup.train.seed);
   const m = TaskModel.create({
@@ -77,44 +77,8 @@ function setupTask(setup: RunSetup, source: TaskSource, device: GPUDevice | null
     valFraction: setup.valFraction,
     device,
   });
-  attachTask(new TrainingRunner(m, taskValEvery(setup.valEvery)), setup.backend, run);
+  attach(new TrainingRunner(m, taskValEvery(setup.valEvery)), setup.backend, run);
   recovery.fromSetup(run, setup);
-}
-
-/** Makes a task runner the current run and tells the UI (events tagged with `run`). */
-function attachTask(r: TrainingRunner<TaskModel>, backend: Backend, run: number): void {
-  const m = r.lm;
-  detach();
-  taskRunner = r;
-  currentRun = run;
-  detachListeners = [
-    ...runnerListeners(r, run),
-    m.events.on('evaluation', (evaluation) => post({ type: 'taskEval', evaluation, run })),
-  ];
-  post({
-    type: 'runReady',
-    run,
-    info: {
-      model: m.model,
-      train: m.train,
-      vocab: [...m.vocab.chars],
-      paramCount: paramLayout(m.model).count,
-      memoryBytes:
-        m.trainer.kind === 'gpu' ? m.trainer.memoryBytes() : estimateMemory(m.model, m.train).bytes,
-      trainChars: m.trainSet.length,
-      valChars: m.valSet.length,
-      backend,
-      step: m.step,
-      task: {
-        kind: m.kind,
-        classes: m.classes,
-        trainExamples: m.trainSet.length,
-        valExamples: m.valSet.length,
-        T: m.T,
-      },
-    },
-  });
-  void m.startValidation();
 }
 
 /** The events every run posts (state, steps, speed, divergence, errors), tagged with its run id. */
@@ -122,10 +86,7 @@ function runnerListeners(r: TrainingRunner<Trainable>, run: number): (() => void
   return [
     // A pause makes the UI autosave the model, which the recovery point keeps (saveModel below).
     r.events.on('state', (state) => post({ type: 'runState', state, run })),
-    r.events.on('steps', (points) => {
-      post({ type: 'steps', points, run });
-      recovery.maybeTake(run, r);
-    }),
+    r.events.on('steps', (points) => post({ type: 'steps', points, run })),
     r.events.on('speed', (speed) => post({ type: 'speed', speed, run })),
     r.events.on('diverged', (d) => post({ type: 'diverged', ...d, run })),
     r.events.on('error', (message) => post({ type: 'runError', message, run })),
@@ -137,10 +98,8 @@ async function recover(message: string, wasTraining: boolean, lostAt: number): P
   const point = recovery.point;
   if (!point || !(await session.start()) || !session.device) return;
   try {
-    const rebuilt = await recovery.rebuild(session.device);
-    const r = 'task' in rebuilt ? rebuilt.task : rebuilt.lm;
-    if ('task' in rebuilt) attachTask(rebuilt.task, point.backend, point.run);
-    else attach(rebuilt.lm, point.backend, point.run);
+    const r = await recovery.rebuild(session.device);
+    attach(r, point.backend, point.run);
     post({ type: 'recovered', run: point.run, step: r.lm.step, lostAt, message });
     if (wasTraining) r.play();
   } catch (e) {
@@ -154,19 +113,36 @@ async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   return session.device;
 }
 
-function infoOf(r: TrainingRunner, backend: Backend): RunInfo {
+function infoOf(r: Run, backend: Backend): RunInfo {
   const lm = r.lm;
-  return {
+  const info = {
     model: lm.model,
     train: lm.train,
-    vocab: [...lm.corpus.vocab.chars],
     paramCount: paramLayout(lm.model).count,
     memoryBytes:
       lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
-    trainChars: lm.corpus.train.length,
-    valChars: lm.corpus.val.length,
     backend,
     step: lm.step,
+  };
+  if (lm instanceof CharLM)
+    return {
+      ...info,
+      vocab: [...lm.corpus.vocab.chars],
+      trainChars: lm.corpus.train.length,
+      valChars: lm.corpus.val.length,
+    };
+  return {
+    ...info,
+    vocab: [...lm.vocab.chars],
+    trainChars: lm.trainSet.length,
+    valChars: lm.valSet.length,
+    task: {
+      kind: lm.kind,
+      classes: lm.classes,
+      trainExamples: lm.trainSet.length,
+      valExamples: lm.valSet.length,
+      T: lm.T,
+    },
   };
 }
 
@@ -219,18 +195,27 @@ async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise
   post({ type: 'raceReady', run, lanes: race.map((r) => infoOf(r, msg.setup.backend)) });
 }
 
-function attach(r: TrainingRunner, backend: Backend, run: number): void {
+/** Makes `r` the current run and tells the UI (its events are tagged with `run`). */
+function attach(r: Run, backend: Backend, run: number): void {
   detach();
-  runner = r;
   currentRun = run;
-  detachListeners = [
-    ...runnerListeners(r, run),
-    r.events.on('validation', ({ step, result }) =>
-      post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
-    ),
-  ];
-  const info = infoOf(r, backend);
-  post({ type: 'runReady', info, run });
+  const listeners = runnerListeners(r, run);
+  const lm = r.lm;
+  if (lm instanceof TaskModel) {
+    taskRunner = r as TrainingRunner<TaskModel>;
+    listeners.push(lm.events.on('evaluation', (evaluation) => post({ type: 'taskEval', evaluation, run })));
+  } else {
+    runner = r as TrainingRunner<CharLM>;
+    listeners.push(
+      r.events.on('validation', ({ step, result }) =>
+        post({ type: 'validation', step, nats: result.nats, bits: result.bits, run }),
+      ),
+    );
+  }
+  detachListeners = listeners;
+  post({ type: 'runReady', info: infoOf(r, backend), run });
+  // A task's first evaluation gives the accuracy chart its starting point.
+  if (lm instanceof TaskModel) void lm.startValidation();
 }
 
 async function sample(id: number, q: SampleRequest, lane?: number): Promise<void> {
@@ -395,7 +380,7 @@ async function handle(msg: ToWorker): Promise<void> {
         if (msg.task) {
           const task = { source: msg.task.source, seed: msg.task.seed };
           const m = await TaskModel.resume(bytes, examplesFor(task.source, task.seed), device);
-          attachTask(new TrainingRunner(m, taskValEvery(msg.valEvery)), msg.backend, msg.run);
+          attach(new TrainingRunner(m, taskValEvery(msg.valEvery)), msg.backend, msg.run);
           recovery.fromModel(msg.run, bytes, m.step, msg.text, msg.valEvery, msg.backend, task);
           return;
         }

@@ -6,6 +6,7 @@ import { useRunStore } from '../../state/runStore';
 import { vocabProblem } from '../../core/corpus';
 import { MAX_VOCAB } from '../../core/vocab';
 import { showChar } from '../format';
+import { NumberField } from '../NumberField';
 
 const MAX_BYTES = 50 * 2 ** 20;
 /** Longer texts are not shown in the textarea (it would make typing slow); they stay loaded. */
@@ -150,26 +151,22 @@ export function CorpusPanel() {
         </p>
       )}
       {stats && (stats.vocab > VOCAB_FIELD_FROM || maxVocab > 0) && (
-        <label
-          className="field inline"
+        <NumberField
+          inline
+          label="Vocabulary cap"
           title="Rarer characters beyond the cap all become one unknown character, U+FFFD"
+          value={maxVocab}
+          min={0}
+          max={MAX_VOCAB}
+          testId="max-vocab"
+          onChange={(v) => runActions.setMaxVocab(Math.max(0, Math.round(v) || 0))}
         >
-          <span>Vocabulary cap</span>
-          <input
-            type="number"
-            min={0}
-            max={MAX_VOCAB}
-            step={1}
-            data-testid="max-vocab"
-            value={maxVocab}
-            onChange={(e) => runActions.setMaxVocab(Math.max(0, Math.round(Number(e.target.value) || 0)))}
-          />
           <span className="muted small">
             {maxVocab > 0 && stats.vocab > maxVocab
               ? `keeps the ${(maxVocab - 1).toLocaleString('en-US')} most frequent; the ${(stats.vocab - maxVocab + 1).toLocaleString('en-US')} rarest become �`
               : `0 = none; at most ${MAX_VOCAB.toLocaleString('en-US')} distinct characters`}
           </span>
-        </label>
+        </NumberField>
       )}
     </section>
   );

@@ -5,36 +5,11 @@ import { estimate, runActions } from '../../state/runActions';
 import { type TaskChoice, useRunStore } from '../../state/runStore';
 import { useGpuStore } from '../../state/gpuStore';
 import { formatBytes } from '../format';
+import { NumberField } from '../NumberField';
 import { CELL_NOTES } from './cells';
 import { ModelFiles } from './ModelFiles';
 
 const HIDDEN = [8, 16, 32, 64, 128, 256, 512, 1024];
-
-function NumberField(props: {
-  label: string;
-  value: number;
-  min: number;
-  max: number;
-  step?: number;
-  onChange: (v: number) => void;
-  testId?: string;
-  title?: string;
-}) {
-  return (
-    <label className="field" title={props.title}>
-      <span>{props.label}</span>
-      <input
-        type="number"
-        value={props.value}
-        min={props.min}
-        max={props.max}
-        step={props.step ?? 1}
-        data-testid={props.testId}
-        onChange={(e) => e.target.value !== '' && props.onChange(Number(e.target.value))}
-      />
-    </label>
-  );
-}
 
 const TASK_OPTIONS: [TaskChoice['kind'], string][] = [
   ['lm', 'Next character (language model)'],
