@@ -7,6 +7,10 @@ struct Params {
   E: u32,
   V: u32,
   off_table: u32, // embedding.weight in params / grads
+  first: u32, // the call covers positions [first, first + N): an encoder–decoder window has one call per stack
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -22,10 +26,11 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn embedding_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let e = gid.x;
-  let n = gid.y + gid.z * nwg.y;
-  if (e >= p.E || n >= p.N) {
+  let i = gid.y + gid.z * nwg.y;
+  if (e >= p.E || i >= p.N) {
     return;
   }
+  let n = p.first + i;
   let v = min(tokens[n], p.V - 1u);
   out[n * p.E + e] = params[p.off_table + v * p.E + e];
 }
@@ -39,7 +44,7 @@ fn embedding_backward(@builtin(global_invocation_id) gid: vec3u) {
     return;
   }
   var s = 0.0;
-  for (var n = 0u; n < p.N; n++) {
+  for (var n = p.first; n < p.first + p.N; n++) {
     if (tokens[n] == v) {
       s += dout[n * p.E + e];
     }

@@ -17,6 +17,8 @@ export interface TokenBatch {
   startsEpoch?: boolean;
   /** Targets that are not NO_TARGET, which the loss is averaged over; default every position (T·B). */
   count?: number;
+  /** Encoder–decoder models: steps [0, split) are the source the encoder reads (core/params.ts segmentsOf). */
+  split?: number;
 }
 
 export class StreamBatcher {
@@ -97,4 +99,25 @@ export function randomTaskBatch(
     for (let t = tagged ? 0 : len - 1; t < len; t++, count++) targets[t * B + b] = rng.int(O);
   }
   return { inputs, targets, count, startsEpoch: true };
+}
+
+/**
+ * An encoder–decoder window: steps [0, split) are source tokens (the encoder's vocabulary of `Vs`), the rest
+ * decoder inputs of V tokens with a target each (some left unlabelled, like a shorter output's padding).
+ */
+export function encoderDecoderBatch(
+  Vs: number,
+  V: number,
+  T: number,
+  B: number,
+  split: number,
+  seed: number,
+): TokenBatch {
+  const rng = new Rng(seed);
+  const inputs = Uint32Array.from({ length: T * B }, (_, i) => rng.int(i < split * B ? Vs : V));
+  const targets = Uint32Array.from({ length: T * B }, (_, i) =>
+    i < split * B || rng.uniform(0, 1) < 0.2 ? NO_TARGET : rng.int(V),
+  );
+  const count = Math.max(1, targets.filter((y) => y !== NO_TARGET).length);
+  return { inputs, targets, count, split, startsEpoch: true };
 }

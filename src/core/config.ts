@@ -24,6 +24,12 @@ export interface ModelConfig {
   layers: number;
   /** Initial state is a trained parameter per layer (h0, and c0 for LSTMs) instead of zeros. */
   learnedInit: boolean;
+  /**
+   * Encoder–decoder (issue 9): a second stack of `layers` (PyTorch `encoder.*`, with its own embedding of
+   * `vocabSize` source tokens) runs the first `split` steps of each window; the model's own stack (`decoder.*`)
+   * runs the rest, starting from the encoder's final state layer by layer.
+   */
+  encoder?: { vocabSize: number };
 }
 
 /** How one iteration trains: window, batch, optimiser and its hyperparameters. */
@@ -109,6 +115,13 @@ export function validateModel(m: ModelConfig): string[] {
   checkInt(errors, 'Embedding size', m.embedSize, 1, 4096);
   checkInt(errors, 'Hidden size', m.hiddenSize, 1, MAX_HIDDEN);
   checkInt(errors, 'Layers', m.layers, 1, MAX_LAYERS);
+  if (m.encoder) {
+    checkInt(errors, 'Source vocabulary size', m.encoder.vocabSize, 1, 65536);
+    if (m.learnedInit)
+      errors.push(
+        'An encoder–decoder model starts from zeros: learned initial states are for single stacks.',
+      );
+  }
   return errors;
 }
 

@@ -35,10 +35,19 @@ export interface LayerTensors {
   c0?: TensorSpec;
 }
 
-export interface ParamLayout {
-  tensors: TensorSpec[];
+/** An embedding and the recurrent layers that read it. */
+export interface StackTensors {
   embedding: TensorSpec;
   layers: LayerTensors[];
+}
+
+export interface ParamLayout {
+  tensors: TensorSpec[];
+  /** The (decoder's) embedding: the stack the head reads. */
+  embedding: TensorSpec;
+  layers: LayerTensors[];
+  /** Encoder–decoder models: the encoder stack, run on the first `split` steps of a window. */
+  encoder?: StackTensors;
   headWeight: TensorSpec;
   headBias: TensorSpec;
   /** Total floats including alignment padding. */
@@ -60,24 +69,29 @@ export function paramLayout(m: ModelConfig): ParamLayout {
   };
   const G = gateCount(m.cell);
   const H = m.hiddenSize;
-  const embedding = add('embedding.weight', [m.vocabSize, m.embedSize], 'normal');
-  const layers: LayerTensors[] = [];
-  for (let l = 0; l < m.layers; l++) {
-    const I = l === 0 ? m.embedSize : H;
-    const lt: LayerTensors = {
-      weightIh: add(`rnn.weight_ih_l${l}`, [G * H, I], 'uniform-hidden', l),
-      weightHh: add(`rnn.weight_hh_l${l}`, [G * H, H], 'uniform-hidden', l),
-      biasIh: add(`rnn.bias_ih_l${l}`, [G * H], 'uniform-hidden', l),
-      biasHh: add(`rnn.bias_hh_l${l}`, [G * H], 'uniform-hidden', l),
-    };
-    if (m.cell === 'lstm-peephole')
-      lt.peephole = add(`rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
-    if (m.learnedInit) {
-      lt.h0 = add(`rnn.h0_l${l}`, [H], 'zeros', l, false);
-      if (isLstm(m.cell)) lt.c0 = add(`rnn.c0_l${l}`, [H], 'zeros', l, false);
+  const stack = (prefix: string, V: number): StackTensors => {
+    const embedding = add(`${prefix}embedding.weight`, [V, m.embedSize], 'normal');
+    const layers: LayerTensors[] = [];
+    for (let l = 0; l < m.layers; l++) {
+      const I = l === 0 ? m.embedSize : H;
+      const lt: LayerTensors = {
+        weightIh: add(`${prefix}rnn.weight_ih_l${l}`, [G * H, I], 'uniform-hidden', l),
+        weightHh: add(`${prefix}rnn.weight_hh_l${l}`, [G * H, H], 'uniform-hidden', l),
+        biasIh: add(`${prefix}rnn.bias_ih_l${l}`, [G * H], 'uniform-hidden', l),
+        biasHh: add(`${prefix}rnn.bias_hh_l${l}`, [G * H], 'uniform-hidden', l),
+      };
+      if (m.cell === 'lstm-peephole')
+        lt.peephole = add(`${prefix}rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
+      if (m.learnedInit) {
+        lt.h0 = add(`${prefix}rnn.h0_l${l}`, [H], 'zeros', l, false);
+        if (isLstm(m.cell)) lt.c0 = add(`${prefix}rnn.c0_l${l}`, [H], 'zeros', l, false);
+      }
+      layers.push(lt);
     }
-    layers.push(lt);
-  }
+    return { embedding, layers };
+  };
+  const encoder = m.encoder ? stack('encoder.', m.encoder.vocabSize) : undefined;
+  const { embedding, layers } = stack(m.encoder ? 'decoder.' : '', m.vocabSize);
   const O = outputsOf(m);
   const headWeight = add('head.weight', [O, H], 'uniform-fan-in');
   const headBias = add('head.bias', [O], 'uniform-fan-in');
@@ -85,6 +99,7 @@ export function paramLayout(m: ModelConfig): ParamLayout {
     tensors,
     embedding,
     layers,
+    ...(encoder ? { encoder } : {}),
     headWeight,
     headBias,
     totalSize: offset,
@@ -107,4 +122,30 @@ export function initParams(m: ModelConfig, layout: ParamLayout, seed: number): F
     }
   }
   return out;
+}
+
+/** Steps [start, end) of a window that one stack runs, with the vocabulary its embedding has. */
+export interface Segment extends StackTensors {
+  start: number;
+  end: number;
+  vocabSize: number;
+}
+
+/**
+ * The stacks a window of T steps runs: for an encoder–decoder model the encoder on steps [0, split) and the
+ * decoder on [split, T) (split 0: decoder only, split T: encoder only); otherwise the one stack on all T.
+ */
+export function segmentsOf(m: ModelConfig, layout: ParamLayout, T: number, split = 0): Segment[] {
+  const own = { embedding: layout.embedding, layers: layout.layers, vocabSize: m.vocabSize };
+  if (!layout.encoder || !m.encoder) {
+    if (split) throw new Error('Only an encoder–decoder model splits its window.');
+    return [{ ...own, start: 0, end: T }];
+  }
+  if (!(Number.isInteger(split) && split >= 0 && split <= T))
+    throw new Error(`An encoder–decoder window needs 0 ≤ split ≤ T (got split ${split}, T ${T}).`);
+  const segs = [
+    { ...layout.encoder, vocabSize: m.encoder.vocabSize, start: 0, end: split },
+    { ...own, start: split, end: T },
+  ];
+  return segs.filter((sg) => sg.end > sg.start);
 }

@@ -43,6 +43,11 @@ export class Engine implements Trainer {
   private readonly timer: GpuTimer;
   private plan!: Plan;
   private optCall!: OptimizerCall;
+  /**
+   * Encoder–decoder models: a plan (and optimiser call bound to its stats) per split point of the window,
+   * built on first use; the current one is `plan`. Empty for a single stack.
+   */
+  private splitPlans = new Map<number, { plan: Plan; optCall: OptimizerCall }>();
   private steps = 0;
   private pending: Promise<void>[] = [];
   private disposed = false;
@@ -95,16 +100,42 @@ export class Engine implements Trainer {
     return this.steps;
   }
 
+  /** Makes the plan for an encoder–decoder window split at `split` current (segmentsOf checks it). */
+  private useSplit(split: number): void {
+    const cur = this.splitPlans.get(this.plan.split);
+    if (!cur || cur.plan !== this.plan)
+      this.splitPlans.set(this.plan.split, { plan: this.plan, optCall: this.optCall });
+    let next = this.splitPlans.get(split);
+    if (!next) {
+      const plan = this.buildPlan(this.train.seqLen, this.train.batchSize, split);
+      next = { plan, optCall: this.optKernel.prepare(this.layout.totalSize, this.optBuffersOf(plan)) };
+      this.splitPlans.set(split, next);
+    }
+    this.plan = next.plan;
+    this.optCall = next.optCall;
+    // The new plan's softmax_xent uniform holds its own 1/count.
+    this.lossCount = 0;
+  }
+
+  private optBuffersOf(plan: Plan) {
+    return { stats: plan.stats, grads: this.grads, params: this.params, m: this.optM, v: this.optV };
+  }
+
   private optBuffers() {
     return { stats: this.plan.stats, grads: this.grads, params: this.params, m: this.optM, v: this.optV };
   }
 
-  private buildPlan(T: number, B: number): Plan {
+  private buildPlan(T: number, B: number, split = 0): Plan {
     this.rowsReset = resetRows(B);
     this.rowsCarry = carryRows(B);
     this.fresh = true;
     this.lossCount = T * B;
-    const ctx = {
+    if (split) return buildPlan(this.planContext(), T, B, this.timer.bytes, split);
+    return buildPlan(this.planContext(), T, B, this.timer.bytes);
+  }
+
+  private planContext() {
+    return {
       device: this.device,
       model: this.model,
       layout: this.layout,
@@ -113,7 +144,19 @@ export class Engine implements Trainer {
       grads: this.grads,
       clipNorm: this.train.clipNorm,
     };
-    return buildPlan(ctx, T, B, this.timer.bytes);
+  }
+
+  /** Drops every split plan but the current one (after a reshape or a new optimiser), once the GPU is done. */
+  private dropSplitPlans(): void {
+    const old = [...this.splitPlans.values()].filter((e) => e.plan !== this.plan);
+    this.splitPlans.clear();
+    void this.device.queue.onSubmittedWorkDone().then(() => {
+      for (const e of old) {
+        for (const b of e.plan.buffers) b.destroy();
+        e.plan.ring.destroy();
+        e.optCall.uniform.destroy();
+      }
+    });
   }
 
   private optimizer() {
@@ -140,6 +183,11 @@ export class Engine implements Trainer {
     const count = batch.count ?? N;
     if (!(Number.isInteger(count) && count >= 1 && count <= N))
       throw new Error(`Engine.step: count ${count} must be from 1 to ${N}`);
+    if ((batch.split ?? 0) !== p.split) {
+      this.useSplit(batch.split ?? 0);
+      this.step(batch);
+      return;
+    }
     const d = this.device;
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);
@@ -204,10 +252,12 @@ export class Engine implements Trainer {
     if (problems.length) throw new Error(problems.join(' '));
     const reshape = next.seqLen !== this.train.seqLen || next.batchSize !== this.train.batchSize;
     const newOpt = next.optimizer !== this.train.optimizer;
+    const newClip = next.clipNorm !== this.train.clipNorm;
     this.train = next;
+    if (reshape || newOpt || newClip) this.dropSplitPlans();
     if (reshape) {
       const old = this.plan;
-      this.plan = this.buildPlan(next.seqLen, next.batchSize);
+      this.plan = this.buildPlan(next.seqLen, next.batchSize, this.plan.split);
       // Old buffers may still be in use by submitted work; destroy them once it has finished.
       void this.device.queue.onSubmittedWorkDone().then(() => {
         for (const b of old.buffers) b.destroy();
@@ -388,6 +438,7 @@ export class Engine implements Trainer {
     this.inferenceRunner?.dispose();
     this.snapshotRunner?.dispose();
     this.snapshotParams?.destroy();
+    this.dropSplitPlans();
     for (const b of this.plan.buffers) b.destroy();
     this.plan.ring.destroy();
     for (const b of [this.params, this.grads, this.optM, this.optV, this.optCall.uniform]) b.destroy();

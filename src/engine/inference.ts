@@ -57,8 +57,8 @@ export class GpuInference {
   }
 
   /** A forward-only plan for (T, B), cached; the oldest is dropped beyond a few shapes. */
-  private plan(T: number, B: number): ForwardPlan {
-    const key = `${T}x${B}`;
+  private plan(T: number, B: number, split = 0): ForwardPlan {
+    const key = `${T}x${B}/${split}`;
     let p = this.plans.get(key);
     if (!p) {
       p = buildPlan(
@@ -66,9 +66,10 @@ export class GpuInference {
         T,
         B,
         null,
+        split,
       );
       this.plans.set(key, p);
-      if (this.plans.size > 4) {
+      if (this.plans.size > 8) {
         const [oldKey, old] = this.plans.entries().next().value as [string, ForwardPlan];
         this.plans.delete(oldKey);
         void this.device.queue.onSubmittedWorkDone().then(() => old.buffers.forEach((b) => b.destroy()));
@@ -225,11 +226,11 @@ export class GpuInference {
 
   /**
    * Log-probabilities (T·B, O) over the head's classes for B sequences of T tokens (t-major), each started
-   * from h0/c0 or zeros: the forward of a sequence task's evaluation and predictions.
+   * from h0/c0 or zeros (an encoder–decoder window split at `split`): a sequence task's evaluation and predictions.
    */
-  async batchLogProbs(inputs: Uint32Array, T: number, B: number): Promise<Float64Array> {
+  async batchLogProbs(inputs: Uint32Array, T: number, B: number, split = 0): Promise<Float64Array> {
     if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
-    const p = this.plan(T, B);
+    const p = this.plan(T, B, split);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.batch' });
     this.forward(p, inputs, resetRows(B), enc);
     return (await this.logProbs(p, 0, T * B, enc)).logp;

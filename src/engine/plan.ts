@@ -4,7 +4,7 @@
 // layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
 import { type ModelConfig, gateCount, outputsOf } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
-import type { ParamLayout } from '../core/params';
+import { type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
@@ -49,6 +49,10 @@ export interface PlanContext {
 export interface ForwardPlan {
   T: number;
   B: number;
+  /** Encoder–decoder windows: steps [0, split) run the encoder stack; 0 for a single stack. */
+  split: number;
+  /** The stacks over the window's steps (one, or encoder then decoder). */
+  segments: Segment[];
   /** Everything the plan allocated, destroyed with it. */
   buffers: GPUBuffer[];
   tokens: GPUBuffer;
@@ -64,15 +68,20 @@ export interface ForwardPlan {
   losses: GPUBuffer;
   stats: GPUBuffer;
   statsFloats: number;
-  embedding: EmbeddingCall;
-  layers: CellLayer[];
-  inputGemm: MatmulCall[];
+  /** Per segment. */
+  embedding: EmbeddingCall[];
+  /** Per layer, per segment: the fused steps with that stack's weights over the layer's shared states. */
+  layers: CellLayer[][];
+  /** Per layer, per segment: the input projection of the segment's steps. */
+  inputGemm: MatmulCall[][];
   headGemm: MatmulCall;
   xent: SoftmaxXentCall;
 }
 
 /** Activation buffers and every prepared call of one training iteration for one (T, B). */
 export interface Plan extends ForwardPlan {
+  /** Per layer, per segment: the backward call of the segment's last step when another stack follows. */
+  handoff: (CellLayer | null)[][];
   headGrads: MatmulCall[];
   headSums: ColumnSumCall[];
   layerGrads: MatmulCall[][];
@@ -95,15 +104,24 @@ export function carryRows(B: number): Uint32Array {
 /**
  * Allocates a plan's buffers (sizes from engine/memory.ts) and prepares every call of the iteration. With
  * `timingBytes` null it is a forward-only plan (evaluation, sampling, probes): the backward buffers shrink to
- * placeholders and no backward call is prepared.
+ * placeholders and no backward call is prepared. An encoder–decoder plan (`split` > 0) prepares each stack's
+ * calls over its own steps; both write the same per-layer state buffers, so the decoder's first step reads
+ * the encoder's last state (slot `split`) and its backward hands the gradient back the same way.
  */
-export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: number): Plan;
-export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: null): ForwardPlan;
+export function buildPlan(ctx: PlanContext, T: number, B: number, timingBytes: number, split?: number): Plan;
+export function buildPlan(
+  ctx: PlanContext,
+  T: number,
+  B: number,
+  timingBytes: null,
+  split?: number,
+): ForwardPlan;
 export function buildPlan(
   ctx: PlanContext,
   T: number,
   B: number,
   timingBytes: number | null,
+  split = 0,
 ): ForwardPlan | Plan {
   const forwardOnly = timingBytes === null;
   const { device: d, model: m, layout: lay, kernels: k, params, grads } = ctx;
@@ -114,6 +132,7 @@ export function buildPlan(
   const G = gateCount(m.cell);
   const L = m.layers;
   const N = T * B;
+  const segments = segmentsOf(m, lay, T, split);
   const size = planSizes(m, T, B, forwardOnly);
   const buffers: GPUBuffer[] = [];
   const buf = (label: string, floats: number): GPUBuffer => {
@@ -145,88 +164,137 @@ export function buildPlan(
   // Shared by every bias/peephole column sum: they run one after another.
   const partials = buf('colsumPartials', size.colsumPartials);
   const stats = buf('stats', size.stats);
-  const rows = createStorageBufferFrom(d, 'Engine.rows', resetRows(B));
-  buffers.push(rows);
+  const rowsBuf = createStorageBufferFrom(d, 'Engine.rows', resetRows(B));
+  buffers.push(rowsBuf);
   const steps = k.cell.createStepUniform(T);
   buffers.push(steps);
-  const colsum = (C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall =>
-    uniform(k.sum.prepare(N, C, x, inOff, grads, outOff, partials, `Engine.${label}`));
+  const colsum = (
+    rows: number,
+    C: number,
+    x: GPUBuffer,
+    inOff: number,
+    outOff: number,
+    label: string,
+  ): ColumnSumCall => uniform(k.sum.prepare(rows, C, x, inOff, grads, outOff, partials, `Engine.${label}`));
 
-  const embedding = uniform(
-    k.embed.prepare(N, E, V, lay.embedding.offset, { params, tokens, out: x0, dout: dabove, grads }),
+  const embedding = segments.map((sg) =>
+    uniform(
+      k.embed.prepare(
+        (sg.end - sg.start) * B,
+        E,
+        sg.vocabSize,
+        sg.embedding.offset,
+        { params, tokens, out: x0, dout: dabove, grads },
+        sg.start * B,
+      ),
+    ),
   );
   const nT = lay.tensors.length;
   const dhFullOff = 2 * B * H;
   const dpeepOff = dhFullOff + N * H;
-  const layers: CellLayer[] = [];
-  const inputGemm: MatmulCall[] = [];
+  const layers: CellLayer[][] = [];
+  const handoff: (CellLayer | null)[][] = [];
+  const inputGemm: MatmulCall[][] = [];
   const layerGrads: MatmulCall[][] = [];
   const layerSums: ColumnSumCall[][] = [];
   const dhNorms: SegmentNormCall[] = [];
   for (let l = 0; l < L; l++) {
-    const lt = lay.layers[l]!;
     const I = l === 0 ? E : H;
     const input = l === 0 ? { buf: x0, off: 0 } : { buf: states[l - 1]!, off: B * H };
-    inputGemm.push(
-      mm(
-        spec(N, G * H, I, { transB: true, bias: true }),
-        {
-          a: input.buf,
-          offA: input.off,
-          b: params,
-          offB: lt.weightIh.offset,
-          c: gx,
-          bias: params,
-          offBias: lt.biasIh.offset,
-        },
-        `inputGemm${l}`,
-      ),
-    );
-    layers.push(
-      uniform(
-        k.cell.prepare(
+    const grads_: MatmulCall[] = [];
+    const sums: ColumnSumCall[] = [];
+    const cells: CellLayer[] = [];
+    const handoffs: (CellLayer | null)[] = [];
+    const gemms: MatmulCall[] = [];
+    for (const [si, sg] of segments.entries()) {
+      const lt = sg.layers[l]!;
+      // Rows [r0, r0 + rows) of every (T·B, ·) matrix are this stack's steps.
+      const r0 = sg.start * B;
+      const rows = (sg.end - sg.start) * B;
+      const tag = segments.length > 1 ? `${l}s${si}` : `${l}`;
+      gemms.push(
+        mm(
+          spec(rows, G * H, I, { transB: true, bias: true }),
           {
-            B,
-            H,
-            T,
-            offWhh: lt.weightHh.offset,
-            offBhh: lt.biasHh.offset,
-            offPeep: lt.peephole?.offset ?? 0,
-            offH0: lt.h0?.offset ?? 0,
-            offC0: lt.c0?.offset ?? 0,
-            cOff: (T + 1) * B * H,
-            dghOff: N * G * H,
-            carryCOff: B * H,
-            dhFullOff,
-            dpeepOff,
-            learnedInit: m.learnedInit,
+            a: input.buf,
+            offA: input.off + r0 * I,
+            b: params,
+            offB: lt.weightIh.offset,
+            c: gx,
+            offC: r0 * G * H,
+            bias: params,
+            offBias: lt.biasIh.offset,
           },
-          { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads, rows },
-          steps,
-          `Engine.layer${l}`,
+          `inputGemm${tag}`,
         ),
-      ),
-    );
+      );
+      // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
+      // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
+      const next = segments[si + 1]?.layers[l];
+      const cell = (whh: number, label: string): CellLayer =>
+        uniform(
+          k.cell.prepare(
+            {
+              B,
+              H,
+              T,
+              offWhh: whh,
+              offBhh: lt.biasHh.offset,
+              offPeep: lt.peephole?.offset ?? 0,
+              offH0: lt.h0?.offset ?? 0,
+              offC0: lt.c0?.offset ?? 0,
+              cOff: (T + 1) * B * H,
+              dghOff: N * G * H,
+              carryCOff: B * H,
+              dhFullOff,
+              dpeepOff,
+              learnedInit: m.learnedInit,
+            },
+            { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads, rows: rowsBuf },
+            steps,
+            `Engine.${label}`,
+          ),
+        );
+      cells.push(cell(lt.weightHh.offset, `layer${tag}`));
+      if (forwardOnly) continue;
+      handoffs.push(next ? cell(next.weightHh.offset, `handoff${tag}`) : null);
+      grads_.push(
+        mm(
+          spec(G * H, I, rows, { transA: true, accumulate: true }),
+          {
+            a: dg,
+            offA: r0 * G * H,
+            b: input.buf,
+            offB: input.off + r0 * I,
+            c: grads,
+            offC: lt.weightIh.offset,
+          },
+          `dWih${tag}`,
+        ),
+        mm(
+          spec(G * H, H, rows, { transA: true, accumulate: true }),
+          { a: dg, offA: (N + r0) * G * H, b: states[l]!, offB: r0 * H, c: grads, offC: lt.weightHh.offset },
+          `dWhh${tag}`,
+        ),
+        // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
+        mm(
+          spec(rows, I, G * H),
+          { a: dg, offA: r0 * G * H, b: params, offB: lt.weightIh.offset, c: dabove, offC: r0 * I },
+          `dx${tag}`,
+        ),
+      );
+      sums.push(
+        colsum(rows, G * H, dg, r0 * G * H, lt.biasIh.offset, `dbih${tag}`),
+        colsum(rows, G * H, dg, (N + r0) * G * H, lt.biasHh.offset, `dbhh${tag}`),
+      );
+      if (lt.peephole)
+        sums.push(colsum(rows, 3 * H, scratch, dpeepOff + r0 * 3 * H, lt.peephole.offset, `dpeep${tag}`));
+    }
+    layers.push(cells);
+    inputGemm.push(gemms);
     if (forwardOnly) continue;
-    layerGrads.push([
-      mm(
-        spec(G * H, I, N, { transA: true, accumulate: true }),
-        { a: dg, b: input.buf, offB: input.off, c: grads, offC: lt.weightIh.offset },
-        `dWih${l}`,
-      ),
-      mm(
-        spec(G * H, H, N, { transA: true, accumulate: true }),
-        { a: dg, offA: N * G * H, b: states[l]!, c: grads, offC: lt.weightHh.offset },
-        `dWhh${l}`,
-      ),
-      // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
-      mm(spec(N, I, G * H), { a: dg, b: params, offB: lt.weightIh.offset, c: dabove }, `dx${l}`),
-    ]);
-    const sums = [
-      colsum(G * H, dg, 0, lt.biasIh.offset, `dbih${l}`),
-      colsum(G * H, dg, N * G * H, lt.biasHh.offset, `dbhh${l}`),
-    ];
-    if (lt.peephole) sums.push(colsum(3 * H, scratch, dpeepOff, lt.peephole.offset, `dpeep${l}`));
+    handoff.push(handoffs);
+    layerGrads.push(grads_);
     layerSums.push(sums);
     dhNorms.push(
       uniform(k.norm.prepareSegments(scratch, dhFullOff, B * H, T, stats, STATS.tensorNorms + nT + l * T)),
@@ -250,10 +318,12 @@ export function buildPlan(
   const forward: ForwardPlan = {
     T,
     B,
+    split,
+    segments,
     buffers,
     tokens,
     targets,
-    rows,
+    rows: rowsBuf,
     states,
     acts,
     logits,
@@ -275,7 +345,7 @@ export function buildPlan(
     ),
     mm(spec(N, H, O), { a: dlogits, b: params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
   ];
-  const headSums = [colsum(O, dlogits, 0, lay.headBias.offset, 'dbhead')];
+  const headSums = [colsum(N, O, dlogits, 0, lay.headBias.offset, 'dbhead')];
   const norms = k.norm.prepare(lay.tensors, grads, stats, ctx.clipNorm);
   buffers.push(...norms.buffers);
   // One staging slot holds the stats and, 256-byte aligned after them, the step's GPU timestamps. Grows to
@@ -284,6 +354,7 @@ export function buildPlan(
   const ring = new ReadbackRing(d, timingOffset + timingBytes, 4, 'Engine.metrics', 64);
   return {
     ...forward,
+    handoff,
     headGrads,
     headSums,
     layerGrads,
@@ -300,12 +371,13 @@ export type PassOpener = (label: string, phase: string) => GPUComputePassEncoder
 
 /** Records the forward pass up to the logits: embedding, per layer [state init, input GEMM, T steps], head. */
 export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: EngineKernels): void {
-  k.embed.encodeForward(pass, p.embedding);
+  for (const call of p.embedding) k.embed.encodeForward(pass, call);
   for (let l = 0; l < p.layers.length; l++) {
-    const layer = p.layers[l]!;
-    k.cell.encodeInit(pass, layer);
-    k.matmul.encode(pass, p.inputGemm[l]!);
-    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, layer, t);
+    const cells = p.layers[l]!;
+    k.cell.encodeInit(pass, cells[0]!);
+    for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
+    for (const [si, sg] of p.segments.entries())
+      for (let t = sg.start; t < sg.end; t++) k.cell.encodeForward(pass, cells[si]!, t);
   }
   k.matmul.encode(pass, p.headGemm);
 }
@@ -330,16 +402,21 @@ export function encodeIteration(
   pass.end();
 
   for (let l = L - 1; l >= 0; l--) {
-    const layer = p.layers[l]!;
+    const cells = p.layers[l]!;
     pass = beginPass(`Engine.backward${l}`, 'backward');
-    for (let t = p.T - 1; t >= 0; t--) k.cell.encodeBackward(pass, layer, t);
-    if (learnedInit) k.cell.encodeBackwardInit(pass, layer);
+    for (let si = p.segments.length - 1; si >= 0; si--) {
+      const sg = p.segments[si]!;
+      const last = p.handoff[l]![si] ?? cells[si]!;
+      for (let t = sg.end - 1; t >= sg.start; t--)
+        k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
+    }
+    if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
     k.norm.encodeSegments(pass, p.dhNorms[l]!);
     pass.end();
     pass = beginPass(`Engine.weightGrads${l}`, 'weight_grads');
     for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
     for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
-    if (l === 0) k.embed.encodeBackward(pass, p.embedding);
+    if (l === 0) for (const call of p.embedding) k.embed.encodeBackward(pass, call);
     pass.end();
   }
 

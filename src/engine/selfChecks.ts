@@ -9,7 +9,7 @@ import {
   type OptimizerType,
   type TrainConfig,
 } from '../core/config';
-import { randomTaskBatch as taskBatch } from '../core/batches';
+import { encoderDecoderBatch, randomTaskBatch as taskBatch } from '../core/batches';
 import { Rng } from '../core/rng';
 import { type Tolerance, compareArrays } from '../core/tolerance';
 import { withErrorScopes } from '../gpu/device';
@@ -136,6 +136,9 @@ const check = (
 
 const TASK_MODEL = checkModel('lstm', { outputSize: 3 });
 
+const seq2seq = (cell: CellType): ModelConfig =>
+  checkModel(cell, { encoder: { vocabSize: 4 }, learnedInit: false });
+
 /** The engine checks of the self-test: a full iteration per cell type (Adam), then SGD and RMSProp clipped. */
 export const ENGINE_CHECKS: EngineCheck[] = [
   ...CELL_TYPES.map((cell) =>
@@ -150,5 +153,11 @@ export const ENGINE_CHECKS: EngineCheck[] = [
   ),
   check('task step lstm 2×6: a tag per step of sequences of varying length', TASK_MODEL, checkTrain(), () =>
     taskBatch(7, 3, 5, 3, 29, true),
+  ),
+  // Encoder–decoder: the encoder's 2 steps hand their final state (and, backward, its gradient) to the decoder.
+  ...(['lstm', 'gru', 'lstm-peephole'] as const).map((cell) =>
+    check(`seq2seq step ${cell} 2×6: encoder 2 steps → decoder 3`, seq2seq(cell), checkTrain(), () =>
+      encoderDecoderBatch(4, 7, 5, 3, 2, 31),
+    ),
   ),
 ];

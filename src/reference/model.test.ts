@@ -3,7 +3,7 @@ import { CELL_TYPES, type ModelConfig } from '../core/config';
 import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { gradCheck } from './gradcheck';
-import { randomTaskBatch as taskBatch } from '../core/batches';
+import { encoderDecoderBatch, randomTaskBatch as taskBatch } from '../core/batches';
 import { type Batch, forwardBackward } from './model';
 
 function batchFor(V: number, T: number, B: number, seed: number) {
@@ -131,6 +131,30 @@ describe('reference model gradients (centred differences, float64)', () => {
       expect(fb.losses.reduce((a, b) => a + b, 0)).toBeCloseTo(fb.loss * batch.count!, 12);
       expectGradientsMatch(cfg, layout, params, batch, 7, 3);
     });
+
+  for (const cell of CELL_TYPES) {
+    it(`encoder–decoder ${cell}, 2 layers (encoder 2 steps → decoder 3, the gradient handed back at the split): every tensor within 1e-6`, () => {
+      const cfg: ModelConfig = {
+        cell,
+        vocabSize: 5,
+        embedSize: 3,
+        hiddenSize: 4,
+        layers: 2,
+        learnedInit: false,
+        encoder: { vocabSize: 4 },
+      };
+      const layout = paramLayout(cfg);
+      const params = Float64Array.from(initParams(cfg, layout, 13));
+      const b = encoderDecoderBatch(4, 5, 5, 2, 2, 7);
+      expectGradientsMatch(cfg, layout, params, { T: 5, B: 2, ...b }, 9, 3);
+      // The encoder's tensors learn only through the hand-off: they must have gradient.
+      const fb = forwardBackward(cfg, layout, params, { T: 5, B: 2, ...b });
+      const enc = layout.encoder!.layers[0]!.weightHh;
+      expect(Math.max(...fb.grads.subarray(enc.offset, enc.offset + enc.size).map(Math.abs))).toBeGreaterThan(
+        1e-4,
+      );
+    });
+  }
 
   it('a wrong gradient is caught (the check can fail)', () => {
     const cfg: ModelConfig = {

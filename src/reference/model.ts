@@ -2,7 +2,13 @@
 // layers → linear head → mean softmax cross-entropy, then BPTT back to every parameter. It composes the
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
 import { type CellType, type ModelConfig, actCount, gateCount, isLstm, outputsOf } from '../core/config';
-import type { LayerTensors, ParamLayout, TensorSpec } from '../core/params';
+import {
+  type LayerTensors,
+  type ParamLayout,
+  type Segment,
+  type TensorSpec,
+  segmentsOf,
+} from '../core/params';
 import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
 import { type CellWeights, cellBackwardStep, cellForwardStep } from './cells';
@@ -17,6 +23,8 @@ export interface Batch {
   targets: ArrayLike<number>;
   /** Rows the loss is averaged over (the labelled positions of a sequence task); default T·B. */
   count?: number;
+  /** Encoder–decoder models: steps [0, split) run the encoder (see core/params.ts segmentsOf). */
+  split?: number;
 }
 
 /** Per-layer initial state (B, H) each, carried from the previous window; overrides h0/c0. */
@@ -71,6 +79,11 @@ export interface LayerForward {
   act: Float64Array;
 }
 
+/** A layer's recurrent weights, or per step (an encoder–decoder window switches stacks at its split). */
+export type StepWeights = CellWeights | ((t: number) => CellWeights);
+
+const at = (w: StepWeights, t: number): CellWeights => (typeof w === 'function' ? w(t) : w);
+
 /** Runs T fused steps of one layer from the input projection gx (T, B, G·H) and initial states h0, c0 (B, H). */
 export function layerForward(
   cell: CellType,
@@ -78,7 +91,7 @@ export function layerForward(
   B: number,
   H: number,
   gx: ArrayLike<number>,
-  weights: CellWeights,
+  weights: StepWeights,
   h0: ArrayLike<number>,
   c0: ArrayLike<number>,
 ): LayerForward {
@@ -95,7 +108,7 @@ export function layerForward(
       B,
       H,
       Array.prototype.slice.call(gx, t * B * G * H, (t + 1) * B * G * H) as number[],
-      weights,
+      at(weights, t),
       h.subarray(t * B * H, (t + 1) * B * H),
       c.subarray(t * B * H, (t + 1) * B * H),
     );
@@ -113,6 +126,8 @@ export interface LayerBackward {
   dgh: Float64Array;
   /** (3H) summed peephole gradient */
   dpeep: Float64Array;
+  /** (T, 3H) the peephole gradient of each step, summed over the batch */
+  dpeepSteps: Float64Array;
   /** (T, B, H) total gradient on each h_t */
   dhFull: Float64Array;
   /** (T) */
@@ -130,13 +145,14 @@ export function layerBackward(
   H: number,
   dAbove: ArrayLike<number>,
   fwd: LayerForward,
-  weights: CellWeights,
+  weights: StepWeights,
 ): LayerBackward {
   const G = gateCount(cell);
   const A = actCount(cell);
   const dgx = new Float64Array(T * B * G * H);
   const dgh = new Float64Array(T * B * G * H);
   const dpeep = new Float64Array(3 * H);
+  const dpeepSteps = new Float64Array(T * 3 * H);
   const dhFull = new Float64Array(T * B * H);
   const dhNorms = new Float64Array(T);
   let dhDirect: Float64Array = new Float64Array(B * H);
@@ -147,7 +163,7 @@ export function layerBackward(
     // Total gradient on h_t: from above, elementwise from t+1, and through W_hh from t+1.
     const dh = new Float64Array(B * H);
     for (let i = 0; i < B * H; i++) dh[i] = (dAbove[t * B * H + i] as number) + (dhDirect[i] as number);
-    if (dghNext) addInto(dh, 0, matmul(mm(B, H, G * H, false, false), dghNext, weights.whh));
+    if (dghNext) addInto(dh, 0, matmul(mm(B, H, G * H, false, false), dghNext, at(weights, t + 1).whh));
     dhFull.set(dh, t * B * H);
     dhNorms[t] = Math.sqrt(dh.reduce((s, v) => s + v * v, 0));
     const back = cellBackwardStep(
@@ -160,18 +176,22 @@ export function layerBackward(
       sl(fwd.h, t, H),
       sl(fwd.c, t, H),
       sl(fwd.c, t + 1, H),
-      weights.peep,
+      at(weights, t).peep,
     );
     dgx.set(back.dgx, t * B * G * H);
     dgh.set(back.dgh, t * B * G * H);
     dhDirect = back.dhDirect;
     dcNext = back.dcPrev;
     dghNext = back.dgh;
-    if (weights.peep) addInto(dpeep, 0, colSum(B, 3 * H, back.dpeep));
+    if (back.dpeep) {
+      const step = colSum(B, 3 * H, back.dpeep);
+      addInto(dpeep, 0, step);
+      dpeepSteps.set(step, t * 3 * H);
+    }
   }
-  const dInitH = matmul(mm(B, H, G * H, false, false), dghNext!, weights.whh);
+  const dInitH = matmul(mm(B, H, G * H, false, false), dghNext!, at(weights, 0).whh);
   addInto(dInitH, 0, dhDirect);
-  return { dgx, dgh, dpeep, dhFull, dhNorms, dInitH, dInitC: dcNext };
+  return { dgx, dgh, dpeep, dpeepSteps, dhFull, dhNorms, dInitH, dInitC: dcNext };
 }
 
 /** The recurrent weights of one layer as float64 views. */
@@ -192,12 +212,22 @@ export interface ModelForward {
   logits: Float64Array;
 }
 
+/** Rows [start·B, end·B) of a (T·B, width) matrix. */
+const rowsOf = (x: Float64Array, sg: Segment, B: number, width: number): Float64Array =>
+  x.subarray(sg.start * B * width, sg.end * B * width);
+
+/** Recurrent weights of layer l at each step: the stack whose segment holds the step. */
+function weightsOf(params: ArrayLike<number>, segs: Segment[], l: number): (t: number) => CellWeights {
+  const per = segs.map((sg) => layerWeights(params, sg.layers[l]!));
+  return (t) => per[segs.findIndex((sg) => t < sg.end)]!;
+}
+
 /** Forward pass of a window in float64: embedding → L layers (from `initial` or h0/c0) → head. */
 export function modelForward(
   cfg: ModelConfig,
   layout: ParamLayout,
   params: ArrayLike<number>,
-  batch: Pick<Batch, 'T' | 'B' | 'inputs'>,
+  batch: Pick<Batch, 'T' | 'B' | 'inputs' | 'split'>,
   initial?: InitialState,
 ): ModelForward {
   const { T, B } = batch;
@@ -206,26 +236,35 @@ export function modelForward(
   const G = gateCount(cfg.cell);
   const N = T * B;
   const L = cfg.layers;
+  const segs = segmentsOf(cfg, layout, T, batch.split);
 
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
-  // ---- forward
-  const x0 = embeddingGather(E, view(params, layout.embedding), batch.inputs); // (N, E)
+  // ---- forward: each stack embeds and projects its own steps
+  const x0 = new Float64Array(N * E);
+  for (const sg of segs) {
+    const tokens = Array.prototype.slice.call(batch.inputs, sg.start * B, sg.end * B) as number[];
+    x0.set(embeddingGather(E, view(params, sg.embedding), tokens), sg.start * B * E);
+  }
   const hs: Float64Array[] = [];
   const cs: Float64Array[] = [];
   const acts: Float64Array[] = [];
-  let input = x0;
+  let input: Float64Array = x0;
   for (let l = 0; l < L; l++) {
-    const lt = layout.layers[l]!;
+    const lt = segs[0]!.layers[l]!;
     const I = l === 0 ? E : H;
-    const wih = view(params, lt.weightIh);
-    const weights = layerWeights(params, lt);
-    const gx = matmul(
-      { ...mm(N, G * H, I, false, true), bias: true },
-      input,
-      wih,
-      undefined,
-      view(params, lt.biasIh),
-    );
+    const gx = new Float64Array(N * G * H);
+    for (const sg of segs) {
+      const st = sg.layers[l]!;
+      const rows = (sg.end - sg.start) * B;
+      const part = matmul(
+        { ...mm(rows, G * H, I, false, true), bias: true },
+        rowsOf(input, sg, B, I),
+        view(params, st.weightIh),
+        undefined,
+        view(params, st.biasIh),
+      );
+      gx.set(part, sg.start * B * G * H);
+    }
     const h0 = new Float64Array(B * H);
     const c0 = new Float64Array(B * H);
     for (let b = 0; b < B; b++) {
@@ -235,7 +274,7 @@ export function modelForward(
         c0[b * H + j] = carry ? (initial!.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
       }
     }
-    const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weights, h0, c0);
+    const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weightsOf(params, segs, l), h0, c0);
     hs.push(h);
     cs.push(c);
     acts.push(act);
@@ -264,10 +303,10 @@ export function forwardBackward(
   const { T, B } = batch;
   const H = cfg.hiddenSize;
   const E = cfg.embedSize;
-  const V = cfg.vocabSize;
   const G = gateCount(cfg.cell);
   const N = T * B;
   const L = cfg.layers;
+  const segs = segmentsOf(cfg, layout, T, batch.split);
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
   const { x0, hs, cs, acts, logits } = modelForward(cfg, layout, params, batch, initial);
   const top = hs[L - 1]!.subarray(B * H); // (N, H)
@@ -281,27 +320,46 @@ export function forwardBackward(
   let dAbove = matmul(mm(N, H, O, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, H)
   const dhNorms: Float64Array[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
-    const lt = layout.layers[l]!;
+    const lt = segs[0]!.layers[l]!;
     const I = l === 0 ? E : H;
-    const weights = layerWeights(params, lt);
     const fwd = { h: hs[l]!, c: cs[l]!, act: acts[l]! };
-    const back = layerBackward(cfg.cell, T, B, H, dAbove, fwd, weights);
+    const back = layerBackward(cfg.cell, T, B, H, dAbove, fwd, weightsOf(params, segs, l));
     const { dgx, dgh } = back;
-    const h = fwd.h;
     dhNorms[l] = back.dhNorms;
     const layerInput = l === 0 ? x0 : hs[l - 1]!.subarray(B * H);
-    addInto(grads, lt.weightIh.offset, matmul(mm(G * H, I, N, true, false), dgx, layerInput));
-    addInto(grads, lt.weightHh.offset, matmul(mm(G * H, H, N, true, false), dgh, h.subarray(0, N * H)));
-    addInto(grads, lt.biasIh.offset, colSum(N, G * H, dgx));
-    addInto(grads, lt.biasHh.offset, colSum(N, G * H, dgh));
-    if (lt.peephole) addInto(grads, lt.peephole.offset, back.dpeep);
+    const dBelow = new Float64Array(N * I);
+    for (const sg of segs) {
+      const st = sg.layers[l]!;
+      const rows = (sg.end - sg.start) * B;
+      const dgxS = rowsOf(dgx, sg, B, G * H);
+      const dghS = rowsOf(dgh, sg, B, G * H);
+      const hPrev = fwd.h.subarray(sg.start * B * H, sg.end * B * H);
+      addInto(
+        grads,
+        st.weightIh.offset,
+        matmul(mm(G * H, I, rows, true, false), dgxS, rowsOf(layerInput, sg, B, I)),
+      );
+      addInto(grads, st.weightHh.offset, matmul(mm(G * H, H, rows, true, false), dghS, hPrev));
+      addInto(grads, st.biasIh.offset, colSum(rows, G * H, dgxS));
+      addInto(grads, st.biasHh.offset, colSum(rows, G * H, dghS));
+      if (st.peephole)
+        addInto(
+          grads,
+          st.peephole.offset,
+          colSum(sg.end - sg.start, 3 * H, back.dpeepSteps.subarray(sg.start * 3 * H, sg.end * 3 * H)),
+        );
+      dBelow.set(matmul(mm(rows, I, G * H, false, false), dgxS, view(params, st.weightIh)), sg.start * B * I);
+    }
     // Gradient on the learned initial state, summed over the sequences that started from it.
     const started = (d: Float64Array) => d.map((v, i) => (fromInit(Math.floor(i / H)) ? v : 0));
     if (lt.h0) addInto(grads, lt.h0.offset, colSum(B, H, started(back.dInitH)));
     if (lt.c0) addInto(grads, lt.c0.offset, colSum(B, H, started(back.dInitC)));
-    dAbove = matmul(mm(N, I, G * H, false, false), dgx, view(params, lt.weightIh));
+    dAbove = dBelow;
   }
-  addInto(grads, layout.embedding.offset, embeddingBackward(V, E, dAbove, batch.inputs));
+  for (const sg of segs) {
+    const tokens = Array.prototype.slice.call(batch.inputs, sg.start * B, sg.end * B) as number[];
+    addInto(grads, sg.embedding.offset, embeddingBackward(sg.vocabSize, E, rowsOf(dAbove, sg, B, E), tokens));
+  }
   return {
     loss: xent.loss,
     losses: xent.losses,

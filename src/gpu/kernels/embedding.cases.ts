@@ -8,36 +8,43 @@ import type { KernelCase, KernelEntry } from './registry';
 
 const kernelFor = perDevice((d) => new EmbeddingKernel(d));
 
-function embeddingCase(N: number, E: number, V: number, offset: number, seed: number): KernelCase {
+/** `first` > 0: the call covers positions [first, first + N) of a longer window (one stack of an encoder–decoder). */
+function embeddingCase(N: number, E: number, V: number, offset: number, seed: number, first = 0): KernelCase {
   return {
-    label: `N ${N}, E ${E}, V ${V}${offset ? ` @+${offset}` : ''}`,
+    label: `N ${N}, E ${E}, V ${V}${offset ? ` @+${offset}` : ''}${first ? `, from position ${first}` : ''}`,
     async run(device) {
       const rng = new Rng(seed);
       const table = rng.uniformArray(V * E);
-      const tokens = Array.from({ length: N }, () => rng.int(V - 1)); // row V−1 never used
-      const dout = rng.uniformArray(N * E);
+      const all = Array.from({ length: first + N }, () => rng.int(V - 1)); // row V−1 never used
+      const tokens = all.slice(first);
+      const dout = rng.uniformArray((first + N) * E);
       const gradInit = rng.uniformArray(offset + V * E);
       const bufs = new CaseBuffers(device);
       const params = bufs.from('params', [...new Float32Array(offset), ...table]);
       const grads = bufs.from('grads', gradInit);
-      const out = bufs.zeros('out', N * E);
-      const call = kernelFor(device).prepare(N, E, V, offset, {
-        params,
-        tokens: bufs.from('tokens', tokens, 'u32'),
-        out,
-        dout: bufs.from('dout', dout),
-        grads,
-      });
+      const out = bufs.zeros('out', (first + N) * E);
+      const call = kernelFor(device).prepare(
+        N,
+        E,
+        V,
+        offset,
+        { params, tokens: bufs.from('tokens', all, 'u32'), out, dout: bufs.from('dout', dout), grads },
+        first,
+      );
       bufs.own(call.uniform);
       bufs.run((pass) => {
         kernelFor(device).encodeForward(pass, call);
         kernelFor(device).encodeBackward(pass, call);
       });
-      const dTable = embeddingBackward(V, E, dout, tokens).map(
+      const dTable = embeddingBackward(V, E, dout.slice(first * E), tokens).map(
         (g, i) => g + (gradInit[offset + i] as number),
       );
       const result = [
-        { name: 'out', actual: await bufs.read(out, N * E), expected: embeddingGather(E, table, tokens) },
+        {
+          name: 'out',
+          actual: await bufs.read(out, (first + N) * E),
+          expected: [...new Float64Array(first * E), ...embeddingGather(E, table, tokens)],
+        },
         { name: 'grad (accumulated)', actual: await bufs.read(grads, V * E, offset), expected: dTable },
       ];
       bufs.destroy();
@@ -52,5 +59,5 @@ export const embeddingEntry: KernelEntry = {
   entryPoints: ['embedding_forward', 'embedding_backward'],
   reference: 'reference/embedding.ts: embeddingGather, embeddingBackward',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [embeddingCase(1, 1, 2, 0, 1), embeddingCase(37, 70, 9, 64, 2)],
+  cases: () => [embeddingCase(1, 1, 2, 0, 1), embeddingCase(37, 70, 9, 64, 2), embeddingCase(12, 5, 4, 0, 3, 9)],
 };

@@ -47,10 +47,17 @@ export class EmbeddingKernel {
     );
   }
 
-  /** N positions, width E, V rows; the table sits at `offTable` in params and grads. */
-  prepare(N: number, E: number, V: number, offTable: number, bufs: EmbeddingBuffers): EmbeddingCall {
+  /** N positions from `first`, width E, V rows; the table sits at `offTable` in params and grads. */
+  prepare(
+    N: number,
+    E: number,
+    V: number,
+    offTable: number,
+    bufs: EmbeddingBuffers,
+    first = 0,
+  ): EmbeddingCall {
     if (V > MAX_DIM) throw new Error(`EmbeddingKernel: vocabulary of ${V} exceeds ${MAX_DIM} rows`);
-    const uniform = uniformWords(this.device, 'EmbeddingKernel.params', [N, E, V, offTable]);
+    const uniform = uniformWords(this.device, 'EmbeddingKernel.params', [N, E, V, offTable, first, 0, 0, 0]);
     const all = { 0: uniform, 1: bufs.params, 2: bufs.tokens, 3: bufs.out, 4: bufs.dout, 5: bufs.grads };
     return {
       N,
