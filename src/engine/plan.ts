@@ -127,7 +127,6 @@ export function buildPlan(
   const { device: d, model: m, layout: lay, kernels: k, params, grads } = ctx;
   const H = m.hiddenSize;
   const E = m.embedSize;
-  const V = m.vocabSize;
   const O = outputsOf(m);
   const G = gateCount(m.cell);
   const L = m.layers;
