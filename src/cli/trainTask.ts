@@ -1,12 +1,20 @@
-// `npm run train -- --task classify|tag --corpus synthetic:ID[:COUNT] | FILE.tsv …`: trains a sequence task
-// (issue 9) with TaskModel — many-to-one classification or per-character tagging — and prints the loss per
-// step and, at each validation, the accuracy (tagging: per character, and whole sequences exact). The final
+// `npm run train -- --task classify|tag|seq2seq|generate --corpus synthetic:ID[:COUNT] | FILE.tsv …`: trains a
+// sequence task (issue 9) with TaskModel — many-to-one classification, per-character tagging, or an
+// encoder–decoder — and prints the loss per step and, at each validation, the accuracy (tagging and
+// encoder–decoder: per character, and whole sequences exact). The final
 // evaluation (accuracy, confusion matrix, example predictions) is written to --out/evaluation.json and the
 // model to --out/model.safetensors (with --resume it continues from such a file, on the same examples).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../core/config';
-import { type Example, type TaskKind, examplesFor, parseExamples } from '../core/tasks';
+import {
+  END,
+  type Example,
+  type TaskKind,
+  examplesFor,
+  isEncoderDecoder,
+  parseExamples,
+} from '../core/tasks';
 import type { ModelShape } from '../engine/lm';
 import { type TaskEvaluation, TaskModel } from '../engine/taskModel';
 import { UsageError } from './args';
@@ -57,7 +65,7 @@ function examplesOf(o: TaskRunOptions): Example[] {
 const summary = (e: TaskEvaluation, kind: TaskKind) => ({
   val_loss: e.loss,
   accuracy: e.accuracy,
-  ...(kind === 'tag' ? { exact: e.exact } : {}),
+  ...(kind !== 'classify' ? { exact: e.exact } : {}),
 });
 
 export async function trainTask(o: TaskRunOptions): Promise<void> {
@@ -82,7 +90,7 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
   const B = m.train.batchSize;
   if (!o.json)
     process.stderr.write(
-      `${o.kind} task: ${m.trainSet.length} training / ${m.valSet.length} validation examples, classes ${m.classes.join(' ')}, inputs up to ${m.T} characters; ${m.model.cell} ${m.model.layers}×${m.model.hiddenSize}, B ${B}, ${m.backend === 'cpu' ? 'CPU reference (slow)' : 'WebGPU'}\n`,
+      `${o.kind} task: ${m.trainSet.length} training / ${m.valSet.length} validation examples, ${isEncoderDecoder(o.kind) ? `output characters ${m.classes.filter((c) => c !== END).join('')}, window ${m.T} steps (encoder ${m.codec!.S}, decoder ${m.codec!.D})` : `classes ${m.classes.join(' ')}, inputs up to ${m.T} characters`}; ${m.model.cell} ${m.model.layers}×${m.model.hiddenSize}, B ${B}, ${m.backend === 'cpu' ? 'CPU reference (slow)' : 'WebGPU'}\n`,
     );
   const progress = new Progress(!o.json && process.stderr.isTTY === true, o.steps);
   let msPerStep = 0;
@@ -138,7 +146,7 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
   if (o.json) process.stdout.write(JSON.stringify(done) + '\n');
   else
     process.stderr.write(
-      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${m.step}: validation loss ${final.loss.toFixed(4)}, accuracy ${(100 * final.accuracy).toFixed(1)}%${o.kind === 'tag' ? ` (whole sequences ${(100 * final.exact).toFixed(1)}%)` : ''}; evaluation in ${file}, model in ${checkpoint}\n`,
+      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${m.step}: validation loss ${final.loss.toFixed(4)}, accuracy ${(100 * final.accuracy).toFixed(1)}%${o.kind !== 'classify' ? ` (whole sequences ${(100 * final.exact).toFixed(1)}%)` : ''}; evaluation in ${file}, model in ${checkpoint}\n`,
     );
   m.dispose();
   device?.destroy();

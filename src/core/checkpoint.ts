@@ -4,6 +4,7 @@
 // optimiser moments (`optimizer.m.<name>`, `optimizer.v.<name>`) and the carried state (`state.h_l<k>`).
 import { type ModelConfig, type TrainConfig, DEFAULT_TRAIN, validateModel, validateTrain } from './config';
 import { paramLayout } from './params';
+import { TASK_KINDS, type TaskKind } from './tasks';
 import { type NamedTensor, SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'unroll-checkpoint/1';
@@ -37,9 +38,10 @@ export interface Checkpoint {
   valLoss?: number;
   /**
    * A sequence-task model (issue 9): its kind and classes (by head row); `vocab` is then the input alphabet
-   * with the padding token. Absent for a character LM.
+   * with the padding token (classify, tag) or equals `classes`, the decoder's tokens (encoder–decoder kinds,
+   * whose `sources` are the encoder's tokens: characters, or whole labels for generate). Absent for an LM.
    */
-  task?: { kind: 'classify' | 'tag'; classes: string[] };
+  task?: { kind: TaskKind; classes: string[]; sources?: string[] };
 }
 
 /** A file Unroll cannot load; the message says why in the user's terms. */
@@ -177,18 +179,22 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   if (meta.val_loss !== undefined) ck.valLoss = Number(meta.val_loss);
   if (meta.task !== undefined) {
-    const task = parseJson<{ kind?: unknown; classes?: unknown }>(meta, 'task');
-    const classes = task.classes;
+    const task = parseJson<{ kind?: unknown; classes?: unknown; sources?: unknown }>(meta, 'task');
+    const { classes, sources } = task;
+    const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((c) => typeof c === 'string');
     if (
-      (task.kind !== 'classify' && task.kind !== 'tag') ||
-      !Array.isArray(classes) ||
-      !classes.every((c) => typeof c === 'string') ||
+      !TASK_KINDS.includes(task.kind as TaskKind) ||
+      !strings(classes) ||
       classes.length !== (model.outputSize ?? model.vocabSize)
     )
       throw new CheckpointError(
         `The model file's task metadata does not match its ${model.outputSize ?? '?'} output classes.`,
       );
-    ck.task = { kind: task.kind, classes: classes as string[] };
+    if (model.encoder && !(strings(sources) && sources.length === model.encoder.vocabSize))
+      throw new CheckpointError(
+        `The model file's task metadata does not list the ${model.encoder.vocabSize} input tokens its encoder needs.`,
+      );
+    ck.task = { kind: task.kind as TaskKind, classes, ...(strings(sources) ? { sources } : {}) };
   } else if (model.outputSize !== undefined && model.outputSize !== model.vocabSize)
     throw new CheckpointError('The model file has a classifier head but no task metadata.');
   return ck;

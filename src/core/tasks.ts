@@ -1,15 +1,25 @@
 // Sequence tasks beyond next-character prediction (issue 9): many-to-one classification (a sequence → one
-// label, loss at its last step) and per-character tagging (many-to-many aligned, a tag per character).
-// Generated teaching tasks, seeded, each saying what it shows; and the "bring your own" format, one example
-// per line: `input<TAB>label` (classify) or `input<TAB>tags` with one tag character per input character (tag).
+// label, loss at its last step), per-character tagging (many-to-many aligned, a tag per character), and the
+// encoder–decoder shapes: sequence to sequence and one to many (core/seqTasks.ts). Generated teaching tasks,
+// seeded, each saying what it shows; and the "bring your own" format, one example per line:
+// `input<TAB>label` (classify), `input<TAB>tags` with one tag per input character (tag), `input<TAB>output`.
 import { Rng } from './rng';
+import { SEQ_TASKS } from './seqTasks';
 
-export type TaskKind = 'classify' | 'tag';
-export const TASK_KINDS: readonly TaskKind[] = ['classify', 'tag'];
+export type TaskKind = 'classify' | 'tag' | 'seq2seq' | 'generate';
+export const TASK_KINDS: readonly TaskKind[] = ['classify', 'tag', 'seq2seq', 'generate'];
+
+/** Kinds whose model is an encoder–decoder: the input is encoded, the output written token by token. */
+export function isEncoderDecoder(kind: TaskKind): boolean {
+  return kind === 'seq2seq' || kind === 'generate';
+}
 
 export interface Example {
   input: string;
-  /** classify: the label; tag: one tag character per input code point. */
+  /**
+   * classify: the label; tag: one tag character per input code point; seq2seq: the output string;
+   * generate: the output string (the input is one label).
+   */
   target: string;
 }
 
@@ -169,6 +179,7 @@ export const GENERATED_TASKS: readonly GeneratedTask[] = [
       });
     },
   },
+  ...SEQ_TASKS,
 ];
 
 export function generatedTask(id: string): GeneratedTask {
@@ -194,10 +205,9 @@ export function parseExamples(text: string, kind: TaskKind): Example[] {
     if (!line.trim()) return;
     const cells = line.split('\t');
     const n = i + 1;
+    const what = kind === 'tag' ? 'tags' : kind === 'classify' ? 'label' : 'output';
     if (cells.length !== 2) {
-      problems.push(
-        `line ${n} has ${cells.length - 1} tabs; it needs exactly one (input<TAB>${kind === 'tag' ? 'tags' : 'label'})`,
-      );
+      problems.push(`line ${n} has ${cells.length - 1} tabs; it needs exactly one (input<TAB>${what})`);
       return;
     }
     const [input, target] = cells as [string, string];
@@ -205,7 +215,13 @@ export function parseExamples(text: string, kind: TaskKind): Example[] {
     if (len === 0) problems.push(`line ${n} has an empty input`);
     else if (len > MAX_TASK_LENGTH)
       problems.push(`line ${n}'s input has ${len} characters; the limit is ${MAX_TASK_LENGTH}`);
-    else if (!target) problems.push(`line ${n} has an empty ${kind === 'tag' ? 'tag string' : 'label'}`);
+    else if (!target) problems.push(`line ${n} has an empty ${what === 'tags' ? 'tag string' : what}`);
+    else if (isEncoderDecoder(kind) && [...target].length > MAX_TASK_LENGTH)
+      problems.push(
+        `line ${n}'s output has ${[...target].length} characters; the limit is ${MAX_TASK_LENGTH}`,
+      );
+    else if (isEncoderDecoder(kind) && target.includes('\u0000'))
+      problems.push(`line ${n}'s output holds a NUL character, which marks the end of an output`);
     else if (kind === 'tag' && [...target].length !== len)
       problems.push(`line ${n} has ${[...target].length} tags for ${len} input characters`);
     else out.push({ input, target });
@@ -218,14 +234,21 @@ export function parseExamples(text: string, kind: TaskKind): Example[] {
   return out;
 }
 
-/** The classes of a task: sorted labels (classify) or sorted tag characters (tag). */
+/** Begins (as a decoder input) and ends (as a prediction) every output of an encoder–decoder task. */
+export const END = '\u0000';
+
+/**
+ * The classes of a task: sorted labels (classify), sorted tag characters (tag), or END and the sorted output
+ * characters (encoder–decoder: the decoder's tokens and its head's rows).
+ */
 export function taskClasses(examples: readonly Example[], kind: TaskKind): string[] {
   const set = new Set<string>();
   for (const e of examples) {
     if (kind === 'classify') set.add(e.target);
     else for (const c of e.target) set.add(c);
   }
-  return [...set].sort();
+  const sorted = [...set].sort();
+  return isEncoderDecoder(kind) ? [END, ...sorted] : sorted;
 }
 
 /** Where a task's examples come from: a generated task (seeded) or the user's input<TAB>target lines. */

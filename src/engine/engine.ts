@@ -5,7 +5,7 @@
 import { Emitter } from '../core/emitter';
 import { NO_TARGET } from '../core/batches';
 import { type ModelConfig, type TrainConfig, outputsOf, validateModel, validateTrain } from '../core/config';
-import { type ParamLayout, initParams, paramLayout } from '../core/params';
+import { type ParamLayout, initParams, paramLayout, segmentsOf } from '../core/params';
 import {
   type Region,
   createStorageBuffer,
@@ -173,10 +173,12 @@ export class Engine implements Trainer {
         `Engine.step: expected ${N} inputs and targets (T ${p.T} × B ${p.B}), got ${batch.inputs.length} and ${batch.targets.length}`,
       );
     }
-    const V = this.model.vocabSize;
     const O = outputsOf(this.model);
-    for (const tok of batch.inputs)
-      if (tok >= V) throw new Error(`Engine.step: token ${tok} outside the vocabulary of ${V}`);
+    // Each stack's steps index its own embedding (an encoder's source tokens, then the decoder's).
+    for (const sg of segmentsOf(this.model, this.layout, p.T, batch.split ?? 0))
+      for (let i = sg.start * p.B; i < sg.end * p.B; i++)
+        if (batch.inputs[i]! >= sg.vocabSize)
+          throw new Error(`Engine.step: token ${batch.inputs[i]} outside the vocabulary of ${sg.vocabSize}`);
     for (const tok of batch.targets)
       if (tok >= O && tok !== NO_TARGET)
         throw new Error(`Engine.step: target ${tok} outside the ${O} classes`);

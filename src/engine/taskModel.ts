@@ -1,22 +1,27 @@
 // TaskModel: a sequence task (issue 9) on the same engine as the character LM — many-to-one classification
-// (the loss at each sequence's last step) and per-character tagging (a loss at every step). Each batch holds
+// (the loss at each sequence's last step), per-character tagging (a loss at every step), and the
+// encoder–decoder kinds, seq2seq and generate (engine/seq2seqTask.ts lays out their windows). Each batch holds
 // B whole examples, right-padded to the longest input (T), every sequence starting from h0/c0 or zeros; the
 // head predicts the task's classes (ModelConfig.outputSize), and unlabelled steps are NO_TARGET, so the loss
 // is the mean over labelled positions. Evaluation runs forward-only on the GPU (or the labelled CPU
-// reference): loss, accuracy, a confusion matrix and example predictions.
+// reference): loss, accuracy, a confusion matrix (classify, tag) and example predictions; encoder–decoder
+// outputs are decoded greedily, as a user would get them.
 import { NO_TARGET, type TokenBatch } from '../core/batches';
 import { decodeCheckpoint, encodeCheckpoint, textHash } from '../core/checkpoint';
 import { type ModelConfig, type TrainConfig } from '../core/config';
-import { Emitter, type EventMap } from '../core/emitter';
+import { Emitter } from '../core/emitter';
 import { Rng } from '../core/rng';
-import { type Example, MAX_TASK_LENGTH, type TaskKind, taskClasses } from '../core/tasks';
+import { type Example, MAX_TASK_LENGTH, type TaskKind, isEncoderDecoder, taskClasses } from '../core/tasks';
 import { Vocab } from '../core/vocab';
 import { CpuInference } from './cpuInference';
 import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
 import type { GpuInference } from './inference';
 import type { ModelShape } from './lm';
-import type { StepMetrics } from './types';
+import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
+import type { Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
+
+export type { Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
 
 /** Input token after the end of a shorter sequence (never predicted from: its steps are unlabelled). */
 export const PAD = '\u0000';
@@ -31,36 +36,6 @@ export interface TaskSetup {
   device: GPUDevice | null;
 }
 
-export interface Prediction {
-  input: string;
-  target: string;
-  predicted: string;
-  correct: boolean;
-}
-
-export interface TaskEvaluation {
-  step: number;
-  /** Mean cross-entropy over labelled positions, nats. */
-  loss: number;
-  /** classify: examples right; tag: characters right. */
-  accuracy: number;
-  /** tag: examples with every tag right (equals accuracy for classify). */
-  exact: number;
-  classes: string[];
-  /** confusion[true][predicted], counts. */
-  confusion: number[][];
-  /** The first validation examples with the model's answers. */
-  predictions: Prediction[];
-}
-
-export interface TaskEvents extends EventMap {
-  metrics: StepMetrics & { epoch: number };
-  /** A validation pass finished (startValidation / validate). */
-  evaluation: TaskEvaluation;
-  diverged: StepMetrics;
-  error: string;
-}
-
 export class TaskModel {
   readonly events = new Emitter<TaskEvents>();
   readonly vocab: Vocab;
@@ -72,6 +47,10 @@ export class TaskModel {
   readonly T: number;
   readonly trainSet: Example[];
   readonly valSet: Example[];
+  /** Encoder–decoder kinds: the window layout, tokens and decoders. */
+  readonly codec: Seq2SeqCodec | null;
+  /** Encoder–decoder kinds: this epoch's batches (indices into trainSet, one source length each). */
+  private batches: number[][] = [];
   private readonly classIndex: Map<string, number>;
   private readonly rng: Rng;
   private order: number[] = [];
@@ -86,14 +65,19 @@ export class TaskModel {
   private constructor(
     readonly kind: TaskKind,
     setup: TaskSetup,
+    sources?: string[],
   ) {
     const { examples } = setup;
-    if (examples.length < 4) throw new Error(`Only ${examples.length} examples: a task needs at least 4.`);
-    const longest = Math.max(...examples.map((e) => [...e.input].length));
+    const encDec = isEncoderDecoder(kind);
+    const least = kind === 'generate' ? 2 : 4;
+    if (examples.length < least)
+      throw new Error(`Only ${examples.length} examples: a task needs at least ${least}.`);
+    const longest = Math.max(...examples.map((e) => [...(kind === 'generate' ? 'x' : e.input)].length));
     if (longest > MAX_TASK_LENGTH)
       throw new Error(`The longest input has ${longest} characters; the limit is ${MAX_TASK_LENGTH}.`);
-    this.T = longest;
     this.classes = taskClasses(examples, setup.kind);
+    this.codec = encDec ? new Seq2SeqCodec(kind, examples, this.classes, sources) : null;
+    this.T = this.codec?.T ?? longest;
     if (this.classes.length < 2)
       throw new Error(
         `Every example has the same ${setup.kind === 'tag' ? 'tag' : 'label'}: there is nothing to learn.`,
@@ -109,9 +93,19 @@ export class TaskModel {
     this.valFraction = frac;
     this.dataHash = examplesHash(examples);
     const nVal = Math.min(examples.length - 2, Math.max(2, Math.round(examples.length * frac)));
-    this.valSet = shuffled.slice(0, nVal);
-    this.trainSet = shuffled.slice(nVal);
-    this.model = { ...setup.model, vocabSize: this.vocab.size, outputSize: this.classes.length };
+    // One to many has nothing unseen to generalise to (an unseen label has an untrained embedding): it is
+    // evaluated on the labels it trains on.
+    this.valSet = kind === 'generate' ? shuffled : shuffled.slice(0, nVal);
+    this.trainSet = kind === 'generate' ? shuffled : shuffled.slice(nVal);
+    this.model = this.codec
+      ? {
+          ...setup.model,
+          learnedInit: false,
+          vocabSize: this.classes.length,
+          outputSize: this.classes.length,
+          encoder: { vocabSize: this.codec.sources.length },
+        }
+      : { ...setup.model, vocabSize: this.vocab.size, outputSize: this.classes.length };
     const train: TrainConfig = { ...setup.train, seqLen: this.T, carryState: false };
     if (setup.device) {
       const engine = Engine.create(setup.device, this.model, train);
@@ -143,21 +137,25 @@ export class TaskModel {
         `This model was trained on other examples (${ck.data.corpusChars} of them, fingerprint ${ck.data.corpusHash}); resume it with the same task data.`,
       );
     const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
-    const m = new TaskModel(ck.task.kind, {
-      kind: ck.task.kind,
-      examples,
-      model: { cell, embedSize, hiddenSize, layers, learnedInit },
-      train: ck.train,
-      valFraction: ck.data.valFraction,
-      device,
-    });
-    if (m.vocab.chars.join('') !== ck.vocab.join('') || m.classes.join('\n') !== ck.task.classes.join('\n'))
+    const m = new TaskModel(
+      ck.task.kind,
+      {
+        kind: ck.task.kind,
+        examples,
+        model: { cell, embedSize, hiddenSize, layers, learnedInit },
+        train: ck.train,
+        valFraction: ck.data.valFraction,
+        device,
+      },
+      ck.task.sources,
+    );
+    if (m.savedVocab().join('') !== ck.vocab.join('') || m.classes.join('\n') !== ck.task.classes.join('\n'))
       throw new Error('The examples have other characters or classes than the model file.');
     await m.trainer.writeParams(ck.params);
     if (ck.optimizer) await m.trainer.writeOptimizerState(ck.optimizer, ck.step);
     else m.stepBase = ck.step;
     // Replay the epoch shuffles, so the next batch is the one the saved run would have drawn.
-    for (let e = 0; e <= ck.data.epoch; e++) m.order = permutation(m.trainSet.length, m.rng);
+    for (let e = 0; e <= ck.data.epoch; e++) m.shuffle();
     m.epochs = ck.data.epoch;
     m.cursor = ck.data.window;
     if (ck.valLoss !== undefined) m.lastLoss = ck.valLoss;
@@ -174,7 +172,7 @@ export class TaskModel {
     return encodeCheckpoint({
       model: this.model,
       train,
-      vocab: [...this.vocab.chars],
+      vocab: this.savedVocab(),
       step: cap.step + stepBase,
       data: {
         ...position,
@@ -185,8 +183,29 @@ export class TaskModel {
       params: cap.params,
       ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
       ...(lastLoss !== undefined ? { valLoss: lastLoss } : {}),
-      task: { kind: this.kind, classes: this.classes },
+      task: {
+        kind: this.kind,
+        classes: this.classes,
+        ...(this.codec ? { sources: this.codec.sources } : {}),
+      },
     });
+  }
+
+  /** The checkpoint's `vocab`: the input alphabet with padding, or the decoder's tokens (encoder–decoder). */
+  private savedVocab(): string[] {
+    return this.codec ? this.classes : [...this.vocab.chars];
+  }
+
+  /** A new epoch order (seeded), and for encoder–decoder kinds its batches of one source length each. */
+  private shuffle(): void {
+    this.order = permutation(this.trainSet.length, this.rng);
+    const codec = this.codec;
+    if (codec)
+      this.batches = bucketBatches(
+        this.order,
+        (i) => codec.sourceLength(this.trainSet[i]!.input),
+        this.train.batchSize,
+      );
   }
 
   get backend(): 'webgpu' | 'cpu' {
@@ -215,6 +234,7 @@ export class TaskModel {
 
   /** B examples as one padded batch with targets at the labelled steps only. */
   encode(batch: readonly Example[], B = this.train.batchSize): TokenBatch {
+    if (this.codec) return this.codec.encode(batch, B);
     const inputs = this.encodeInputs(
       batch.map((e) => e.input),
       B,
@@ -240,15 +260,20 @@ export class TaskModel {
     return k;
   }
 
-  /** The next B training examples, reshuffled every epoch (seeded). */
+  /**
+   * The next B training examples, reshuffled every epoch (seeded); for encoder–decoder kinds the next batch of
+   * the epoch's length buckets (up to B examples of one source length).
+   */
   private nextExamples(): Example[] {
+    const size = () => (this.codec ? this.batches.length : this.order.length);
     const out: Example[] = [];
     while (out.length < this.train.batchSize) {
-      if (this.cursor >= this.order.length) {
+      if (this.cursor >= size()) {
         if (this.order.length) this.epochs++;
-        this.order = permutation(this.trainSet.length, this.rng);
+        this.shuffle();
         this.cursor = 0;
       }
+      if (this.codec) return this.batches[this.cursor++]!.map((i) => this.trainSet[i]!);
       out.push(this.trainSet[this.order[this.cursor++]!]!);
     }
     return out;
@@ -294,11 +319,38 @@ export class TaskModel {
     const rest = { ...patch };
     delete rest.seqLen;
     delete rest.carryState;
+    const resize = rest.batchSize !== undefined && rest.batchSize !== this.train.batchSize;
     this.trainer.setConfig(rest);
+    // This epoch's length buckets were cut for the old batch size: cut them again, keeping the position.
+    const codec = this.codec;
+    if (resize && codec && this.order.length) {
+      const done = new Set(this.batches.slice(0, this.cursor).flat());
+      const left = this.order.filter((i) => !done.has(i));
+      this.batches = bucketBatches(
+        left,
+        (i) => codec.sourceLength(this.trainSet[i]!.input),
+        this.train.batchSize,
+      );
+      this.cursor = 0;
+    }
+  }
+
+  /**
+   * Encoder–decoder kinds: decodes each input (greedy, or the best of a beam of `beam`) with the model as it is
+   * now or on `frozen` parameters.
+   */
+  async decode(inputs: readonly string[], beam = 1, frozen = this.inference): Promise<Decoded[]> {
+    if (!this.codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
+    return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
+  }
+
+  private logProbsOf(frozen: GpuInference | CpuInference): WindowLogProbs {
+    return (tokens, split) => frozen.batchLogProbs(tokens, this.T, this.train.batchSize, split);
   }
 
   /** Answers and class probabilities for `inputs` (characters the model never saw are refused). */
   async predict(inputs: readonly string[]): Promise<{ predicted: string; probs: number[][] }[]> {
+    if (this.codec) return (await this.decode(inputs)).map((d) => ({ predicted: d.text, probs: [] }));
     const B = this.train.batchSize;
     const out: { predicted: string; probs: number[][] }[] = [];
     for (let a = 0; a < inputs.length; a += B) {
@@ -335,6 +387,11 @@ export class TaskModel {
   /** Loss, accuracy, confusion matrix and example predictions over the validation examples. */
   async evaluate(shown = 12): Promise<TaskEvaluation> {
     const step = this.step;
+    if (this.codec) {
+      const frozen = this.trainer.snapshot();
+      const e = await this.codec.evaluate(this.valSet, this.train.batchSize, this.logProbsOf(frozen), shown);
+      return { step, ...e, classes: this.classes, confusion: [] };
+    }
     const B = this.train.batchSize;
     const O = this.classes.length;
     const confusion = Array.from({ length: O }, () => new Array<number>(O).fill(0));

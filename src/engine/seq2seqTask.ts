@@ -1,0 +1,293 @@
+// Encoder–decoder tasks (seq2seq, generate; issue 9) on one engine window: the source fills steps [0, S) for
+// the encoder, then the decoder reads END (as "begin") and the output, predicting the output and END (teacher
+// forcing). Batches hold examples of one source length, so the encoder's last step is every row's last real
+// input and the hand-off state is exact (no padding inside the encoder); shorter outputs pad the decoder's
+// tail, unlabelled. Decoding (greedy, beam) re-runs the forward window with the tokens chosen so far: the
+// decoder is causal, so position k's distribution depends only on what came before it.
+import { NO_TARGET, type TokenBatch } from '../core/batches';
+import { END, type Example, type TaskKind } from '../core/tasks';
+import type { Prediction } from './taskTypes';
+
+/** Log-probabilities (T·B, O) of a window of tokens whose first `split` steps are the source. */
+export type WindowLogProbs = (inputs: Uint32Array, split: number) => Promise<Float64Array>;
+
+/** One decoded output: its tokens (END excluded) and the log-probability of tokens + END. */
+export interface Decoded {
+  text: string;
+  logProb: number;
+}
+
+export class Seq2SeqCodec {
+  /** The encoder's tokens: input characters (seq2seq) or whole labels (generate, one token per input). */
+  readonly sources: string[];
+  /** The decoder's tokens and head rows: END, then the output characters. */
+  readonly targets: string[];
+  /** Longest source, in tokens. */
+  readonly S: number;
+  /** Decoder steps: the longest output + 1 (END). */
+  readonly D: number;
+  /** The window: S + D. */
+  readonly T: number;
+  private readonly sourceIndex: Map<string, number>;
+  private readonly targetIndex: Map<string, number>;
+
+  constructor(
+    readonly kind: TaskKind,
+    examples: readonly Example[],
+    targets: string[],
+    sources?: string[],
+  ) {
+    const whole = kind === 'generate';
+    this.sources =
+      sources ?? [...new Set(examples.flatMap((e) => (whole ? [e.input] : [...e.input])))].sort();
+    this.targets = targets;
+    this.sourceIndex = new Map(this.sources.map((c, i) => [c, i]));
+    this.targetIndex = new Map(targets.map((c, i) => [c, i]));
+    this.S = Math.max(...examples.map((e) => this.sourceLength(e.input)));
+    this.D = Math.max(...examples.map((e) => [...e.target].length)) + 1;
+    this.T = this.S + this.D;
+  }
+
+  sourceLength(input: string): number {
+    return this.kind === 'generate' ? 1 : [...input].length;
+  }
+
+  /** Encoder tokens of an input; throws naming a token the model has never seen. */
+  sourceTokens(input: string): number[] {
+    const parts = this.kind === 'generate' ? [input] : [...input];
+    return parts.map((c) => {
+      const i = this.sourceIndex.get(c);
+      if (i === undefined)
+        throw new Error(
+          this.kind === 'generate'
+            ? `"${input}" is not one of the model's inputs (${this.sources.slice(0, 8).join(', ')}${this.sources.length > 8 ? ', …' : ''}).`
+            : `The model has never seen the character ${JSON.stringify(c)}.`,
+        );
+      return i;
+    });
+  }
+
+  private targetToken(c: string): number {
+    const i = this.targetIndex.get(c);
+    if (i === undefined) throw new Error(`"${c}" is not one of the model's output characters`);
+    return i;
+  }
+
+  /** Checks that a batch's inputs fit: one source length, at most S tokens each. */
+  private splitOf(inputs: readonly string[]): number {
+    const lengths = new Set(inputs.map((x) => this.sourceLength(x)));
+    if (lengths.size !== 1) throw new Error('An encoder–decoder batch holds inputs of one length.');
+    const split = [...lengths][0]!;
+    if (split < 1 || split > this.S)
+      throw new Error(`Inputs must have 1 to ${this.S} characters (the longest training input).`);
+    return split;
+  }
+
+  /**
+   * Up to B examples of one source length as a (T, B) window, t-major: sources, END, the output (teacher
+   * forcing) with targets output + END; rows past the examples are padding without targets.
+   */
+  encode(batch: readonly Example[], B: number): TokenBatch & { split: number } {
+    const split = this.splitOf(batch.map((e) => e.input));
+    const inputs = new Uint32Array(this.T * B);
+    const targets = new Uint32Array(this.T * B).fill(NO_TARGET);
+    let count = 0;
+    batch.forEach((e, b) => {
+      this.sourceTokens(e.input).forEach((tok, t) => (inputs[t * B + b] = tok));
+      const out = [...e.target].map((c) => this.targetToken(c));
+      out.forEach((tok, i) => {
+        inputs[(split + 1 + i) * B + b] = tok;
+        targets[(split + i) * B + b] = tok;
+      });
+      targets[(split + out.length) * B + b] = 0;
+      count += out.length + 1;
+    });
+    return { inputs, targets, count: Math.max(1, count), split, startsEpoch: true };
+  }
+
+  /** Sources of `inputs` (one length) and END at the decoder's first step; the rest for decoding to fill. */
+  private prompt(inputs: readonly string[], B: number): { tokens: Uint32Array; split: number } {
+    const split = this.splitOf(inputs);
+    const tokens = new Uint32Array(this.T * B);
+    inputs.forEach((x, b) => this.sourceTokens(x).forEach((tok, t) => (tokens[t * B + b] = tok)));
+    return { tokens, split };
+  }
+
+  private text(tokens: readonly number[]): string {
+    return tokens.map((t) => this.targets[t]!).join('');
+  }
+
+  /** Greedy decoding of up to B inputs of one length: the likeliest token at each step until END. */
+  async greedy(inputs: readonly string[], B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
+    const O = this.targets.length;
+    const { tokens, split } = this.prompt(inputs, B);
+    const out = inputs.map(() => ({ toks: [] as number[], logProb: 0, done: false }));
+    for (let k = 0; k < this.D && out.some((o) => !o.done); k++) {
+      const logp = await logProbs(tokens, split);
+      const t = split + k;
+      out.forEach((o, b) => {
+        if (o.done) return;
+        const row = logp.subarray((t * B + b) * O, (t * B + b + 1) * O);
+        let best = 0;
+        for (let c = 1; c < O; c++) if (row[c]! > row[best]!) best = c;
+        o.logProb += row[best]!;
+        // The window ends after D decoder steps: an output that has not ended by then stops there.
+        if (best === 0 || k === this.D - 1) o.done = true;
+        if (best !== 0) {
+          o.toks.push(best);
+          if (t + 1 < this.T) tokens[(t + 1) * B + b] = best;
+        }
+      });
+    }
+    return out.map((o) => ({ text: this.text(o.toks), logProb: o.logProb }));
+  }
+
+  /** Decodes each input: greedy (grouped into batches of one source length), or the best of a beam of `beam`. */
+  async decode(
+    inputs: readonly string[],
+    beam: number,
+    B: number,
+    logProbs: WindowLogProbs,
+  ): Promise<Decoded[]> {
+    if (beam > 1) {
+      const out: Decoded[] = [];
+      for (const x of inputs) out.push((await this.beam(x, beam, B, logProbs))[0]!);
+      return out;
+    }
+    const answers = new Map<number, Decoded>();
+    const indexed = inputs.map((x, i) => ({ x, i }));
+    for (const chunk of chunksByLength(indexed, (e) => this.sourceLength(e.x), B)) {
+      const decoded = await this.greedy(
+        chunk.map((e) => e.x),
+        B,
+        logProbs,
+      );
+      chunk.forEach((e, b) => answers.set(e.i, decoded[b]!));
+    }
+    return inputs.map((_, i) => answers.get(i)!);
+  }
+
+  /**
+   * The teacher-forced loss per output token, then greedy decoding of every example — character accuracy (in
+   * place) and exact matches of what a user would get — with the first `shown` as predictions.
+   */
+  async evaluate(
+    examples: readonly Example[],
+    B: number,
+    logProbs: WindowLogProbs,
+    shown: number,
+  ): Promise<{ loss: number; accuracy: number; exact: number; predictions: Prediction[] }> {
+    const O = this.targets.length;
+    let loss = 0;
+    let labelled = 0;
+    for (const chunk of chunksByLength(examples, (e) => this.sourceLength(e.input), B)) {
+      const enc = this.encode(chunk, B);
+      const logp = await logProbs(enc.inputs, enc.split);
+      enc.targets.forEach((y, r) => {
+        if (y === NO_TARGET) return;
+        loss -= logp[r * O + y]!;
+        labelled++;
+      });
+    }
+    const decoded = await this.decode(
+      examples.map((e) => e.input),
+      1,
+      B,
+      logProbs,
+    );
+    let chars = 0;
+    let right = 0;
+    let exact = 0;
+    const predictions: Prediction[] = [];
+    examples.forEach((e, i) => {
+      const predicted = decoded[i]!.text;
+      chars += [...e.target].length;
+      right += charMatches(predicted, e.target);
+      const ok = predicted === e.target;
+      if (ok) exact++;
+      if (predictions.length < shown)
+        predictions.push({ input: e.input, target: e.target, predicted, correct: ok });
+    });
+    return {
+      loss: loss / Math.max(1, labelled),
+      accuracy: right / Math.max(1, chars),
+      exact: exact / Math.max(1, examples.length),
+      predictions,
+    };
+  }
+
+  /**
+   * Beam search for one input with `width` beams (one batch row each, width ≤ B): every step extends each
+   * live beam by every token, keeps the `width` likeliest live ones, and sets aside those that chose END.
+   * Returns up to `width` outputs, best first by length-normalised log-probability (per token, END counted).
+   */
+  async beam(input: string, width: number, B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
+    if (!(Number.isInteger(width) && width >= 1 && width <= B))
+      throw new Error(`Beam width must be a whole number from 1 to the batch size ${B}.`);
+    const O = this.targets.length;
+    const { tokens, split } = this.prompt(new Array<string>(width).fill(input), B);
+    let live = [{ toks: [] as number[], logProb: 0 }];
+    const done: { toks: number[]; logProb: number }[] = [];
+    for (let k = 0; k < this.D && live.length; k++) {
+      const t = split + k;
+      live.forEach((bm, b) => bm.toks.forEach((tok, i) => (tokens[(split + 1 + i) * B + b] = tok)));
+      const logp = await logProbs(tokens, split);
+      const next: { toks: number[]; logProb: number }[] = [];
+      live.forEach((bm, b) => {
+        for (let c = 0; c < O; c++) {
+          const cand = {
+            toks: c === 0 ? bm.toks : [...bm.toks, c],
+            logProb: bm.logProb + logp[(t * B + b) * O + c]!,
+          };
+          (c === 0 || k === this.D - 1 ? done : next).push(cand);
+        }
+      });
+      live = next.sort((a, b) => b.logProb - a.logProb).slice(0, width);
+    }
+    const norm = (d: { toks: number[]; logProb: number }) => d.logProb / (d.toks.length + 1);
+    return done
+      .sort((a, b) => norm(b) - norm(a))
+      .slice(0, width)
+      .map((d) => ({ text: this.text(d.toks), logProb: d.logProb }));
+  }
+}
+
+/**
+ * Batches of one epoch: walks the (shuffled) order and fills one open batch per source length, emitting each
+ * when it holds B examples; the partial ones follow at the end. Deterministic for a given order.
+ */
+export function bucketBatches(
+  order: readonly number[],
+  lengthOf: (i: number) => number,
+  B: number,
+): number[][] {
+  const open = new Map<number, number[]>();
+  const out: number[][] = [];
+  for (const i of order) {
+    const len = lengthOf(i);
+    const batch = open.get(len) ?? [];
+    batch.push(i);
+    if (batch.length === B) {
+      out.push(batch);
+      open.delete(len);
+    } else open.set(len, batch);
+  }
+  return [...out, ...open.values()];
+}
+
+/** Examples grouped by source length, each group cut into chunks of at most B (evaluation, predictions). */
+export function chunksByLength<E>(items: readonly E[], lengthOf: (e: E) => number, B: number): E[][] {
+  const groups = new Map<number, E[]>();
+  for (const e of items) groups.set(lengthOf(e), [...(groups.get(lengthOf(e)) ?? []), e]);
+  const out: E[][] = [];
+  for (const g of groups.values()) for (let a = 0; a < g.length; a += B) out.push(g.slice(a, a + B));
+  return out;
+}
+
+/** Output characters right at their position, over the target's length (END excluded). */
+export function charMatches(predicted: string, target: string): number {
+  const p = [...predicted];
+  return [...target].filter((c, i) => p[i] === c).length;
+}
+
+export { END };

@@ -1,0 +1,34 @@
+// What a sequence task's evaluation reports (issue 9), shared by TaskModel, the encoder–decoder codec, the
+// worker protocol and the CLI.
+import type { EventMap } from '../core/emitter';
+import type { StepMetrics } from './types';
+
+export interface Prediction {
+  input: string;
+  target: string;
+  predicted: string;
+  correct: boolean;
+}
+
+export interface TaskEvaluation {
+  step: number;
+  /** Mean cross-entropy over labelled positions, nats. */
+  loss: number;
+  /** classify: examples right; tag: characters right; encoder–decoder: output characters right in place. */
+  accuracy: number;
+  /** tag, encoder–decoder: examples entirely right (equals accuracy for classify). */
+  exact: number;
+  classes: string[];
+  /** confusion[true][predicted], counts (empty for encoder–decoder kinds). */
+  confusion: number[][];
+  /** The first validation examples with the model's answers. */
+  predictions: Prediction[];
+}
+
+export interface TaskEvents extends EventMap {
+  metrics: StepMetrics & { epoch: number };
+  /** A validation pass finished (startValidation / validate). */
+  evaluation: TaskEvaluation;
+  diverged: StepMetrics;
+  error: string;
+}
