@@ -30,6 +30,12 @@ export interface ModelConfig {
    * runs the rest, starting from the encoder's final state layer by layer.
    */
   encoder?: { vocabSize: number };
+  /**
+   * Additive attention (Bahdanau) for an encoder–decoder: before each decoder step the decoder's state scores
+   * every encoder state, and the weighted context joins the decoder's input (its own input weights,
+   * `attention.context.weight`). One layer on each side.
+   */
+  attention?: boolean;
 }
 
 /** How one iteration trains: window, batch, optimiser and its hyperparameters. */
@@ -122,6 +128,10 @@ export function validateModel(m: ModelConfig): string[] {
         'An encoder–decoder model starts from zeros: learned initial states are for single stacks.',
       );
   }
+  if (m.attention && !m.encoder)
+    errors.push('Attention needs an encoder to attend to (a seq2seq or generate task).');
+  if (m.attention && m.layers !== 1)
+    errors.push(`Attention works with one layer in the encoder and the decoder (got ${m.layers}).`);
   return errors;
 }
 

@@ -48,6 +48,8 @@ export interface ParamLayout {
   layers: LayerTensors[];
   /** Encoder–decoder models: the encoder stack, run on the first `split` steps of a window. */
   encoder?: StackTensors;
+  /** Attention models (A = H): query W_q (A, H), key W_k (A, H), energy v (1, A), context W_c (G·H, H). */
+  attention?: { query: TensorSpec; key: TensorSpec; energy: TensorSpec; context: TensorSpec };
   headWeight: TensorSpec;
   headBias: TensorSpec;
   /** Total floats including alignment padding. */
@@ -92,6 +94,14 @@ export function paramLayout(m: ModelConfig): ParamLayout {
   };
   const encoder = m.encoder ? stack('encoder.', m.encoder.vocabSize) : undefined;
   const { embedding, layers } = stack(m.encoder ? 'decoder.' : '', m.vocabSize);
+  const attention = m.attention
+    ? {
+        query: add('attention.query.weight', [H, H], 'uniform-hidden'),
+        key: add('attention.key.weight', [H, H], 'uniform-hidden'),
+        energy: add('attention.energy.weight', [1, H], 'uniform-hidden'),
+        context: add('attention.context.weight', [G * H, H], 'uniform-hidden'),
+      }
+    : undefined;
   const O = outputsOf(m);
   const headWeight = add('head.weight', [O, H], 'uniform-fan-in');
   const headBias = add('head.bias', [O], 'uniform-fan-in');
@@ -100,6 +110,7 @@ export function paramLayout(m: ModelConfig): ParamLayout {
     embedding,
     layers,
     ...(encoder ? { encoder } : {}),
+    ...(attention ? { attention } : {}),
     headWeight,
     headBias,
     totalSize: offset,

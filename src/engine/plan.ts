@@ -13,6 +13,8 @@ import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernel
 import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
 import { type CellLayer, RESET_ROW, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
+import { AttentionKernel } from '../gpu/kernels/attention';
+import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
 import { planSizes } from './memory';
 
 /** The kernels an engine compiles once for its cell type. */
@@ -23,6 +25,7 @@ export class EngineKernels {
   readonly embed: EmbeddingKernel;
   readonly norm: GradNormKernel;
   readonly sum: ColumnSumKernel;
+  readonly attention: AttentionKernel | null;
 
   constructor(device: GPUDevice, model: ModelConfig) {
     this.matmul = new MatmulKernel(device);
@@ -31,6 +34,7 @@ export class EngineKernels {
     this.embed = new EmbeddingKernel(device);
     this.norm = new GradNormKernel(device);
     this.sum = new ColumnSumKernel(device);
+    this.attention = model.attention ? new AttentionKernel(device, this.cell.stepStride) : null;
   }
 }
 
@@ -76,6 +80,8 @@ export interface ForwardPlan {
   inputGemm: MatmulCall[][];
   headGemm: MatmulCall;
   xent: SoftmaxXentCall;
+  /** Attention models with both stacks in the window. */
+  attention: AttentionPlan | null;
 }
 
 /** Activation buffers and every prepared call of one training iteration for one (T, B). */
@@ -314,6 +320,24 @@ export function buildPlan(
     'headGemm',
   );
   const xent = uniform(k.xent.prepare(N, O, { logits, targets, dlogits, losses, stats }, STATS.loss));
+  const attention =
+    k.attention && segments.length === 2
+      ? buildAttentionPlan({
+          kernel: k.attention,
+          layout: lay,
+          T,
+          B,
+          H,
+          G,
+          split,
+          forwardOnly,
+          bufs: { params, grads, states: states[0]!, gx, dg, dabove, steps },
+          buf,
+          mm,
+          colsum,
+          own: (b) => buffers.push(b),
+        })
+      : null;
   const forward: ForwardPlan = {
     T,
     B,
@@ -334,6 +358,7 @@ export function buildPlan(
     inputGemm,
     headGemm,
     xent,
+    attention,
   };
   if (forwardOnly) return forward;
   const headGrads = [
@@ -375,8 +400,18 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     const cells = p.layers[l]!;
     k.cell.encodeInit(pass, cells[0]!);
     for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
-    for (const [si, sg] of p.segments.entries())
-      for (let t = sg.start; t < sg.end; t++) k.cell.encodeForward(pass, cells[si]!, t);
+    const at = p.attention;
+    for (const [si, sg] of p.segments.entries()) {
+      // The decoder's steps attend to the encoder's (keys once, then context before each step).
+      if (at && si === 1) k.matmul.encode(pass, at.keysGemm);
+      for (let t = sg.start; t < sg.end; t++) {
+        if (at && si === 1) {
+          k.attention!.encodeForward(pass, at.call, t);
+          k.matmul.encode(pass, at.ctxGemm[t - at.split]!);
+        }
+        k.cell.encodeForward(pass, cells[si]!, t);
+      }
+    }
   }
   k.matmul.encode(pass, p.headGemm);
 }
@@ -403,11 +438,20 @@ export function encodeIteration(
   for (let l = L - 1; l >= 0; l--) {
     const cells = p.layers[l]!;
     pass = beginPass(`Engine.backward${l}`, 'backward');
+    const at = p.attention;
     for (let si = p.segments.length - 1; si >= 0; si--) {
       const sg = p.segments[si]!;
       const last = p.handoff[l]![si] ?? cells[si]!;
-      for (let t = sg.end - 1; t >= sg.start; t--)
+      for (let t = sg.end - 1; t >= sg.start; t--) {
         k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
+        if (at && si === 1) {
+          const i = t - at.split;
+          k.matmul.encode(pass, at.dctxGemm[i]!);
+          k.attention!.encodeBackward(pass, at.call, t);
+          k.matmul.encode(pass, at.dqGemm[i]!);
+        }
+      }
+      if (at && si === 1) k.matmul.encode(pass, at.dkGemm!);
     }
     if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
     k.norm.encodeSegments(pass, p.dhNorms[l]!);
@@ -416,6 +460,10 @@ export function encodeIteration(
     for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
     for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
     if (l === 0) for (const call of p.embedding) k.embed.encodeBackward(pass, call);
+    if (l === 0 && at) {
+      for (const call of at.weightGrads) k.matmul.encode(pass, call);
+      k.sum.encode(pass, at.dvSum!);
+    }
     pass.end();
   }
 

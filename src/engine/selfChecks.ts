@@ -160,4 +160,13 @@ export const ENGINE_CHECKS: EngineCheck[] = [
       encoderDecoderBatch(4, 7, 5, 3, 2, 31),
     ),
   ),
+  // Additive attention: each of the decoder's 3 steps weighs the encoder's 3 states.
+  ...(['gru', 'lstm'] as const).map((cell) =>
+    check(
+      `seq2seq + attention step ${cell} 1×6: encoder 3 steps → decoder 3`,
+      { ...seq2seq(cell), layers: 1, attention: true },
+      checkTrain({ seqLen: 6 }),
+      () => encoderDecoderBatch(4, 7, 6, 3, 3, 37),
+    ),
+  ),
 ];

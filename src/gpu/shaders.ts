@@ -1,5 +1,6 @@
 // The one place that imports WGSL sources (DESIGN.md §3). `?raw` imports work in Vite, Vitest and the
 // esbuild Node bundle (scripts/bundle.mjs has the matching loader), so every runtime sees the same text.
+import attentionWgsl from '../../shaders/attention.wgsl?raw';
 import columnSumWgsl from '../../shaders/column_sum.wgsl?raw';
 import commonWgsl from '../../shaders/common.wgsl?raw';
 import embeddingWgsl from '../../shaders/embedding.wgsl?raw';
@@ -12,6 +13,7 @@ import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
 
 /** Every WGSL file in shaders/, by file name. A test checks this list against the folder and the registry. */
 export const SHADER_SOURCES = {
+  'attention.wgsl': attentionWgsl,
   'column_sum.wgsl': columnSumWgsl,
   'common.wgsl': commonWgsl,
   'embedding.wgsl': embeddingWgsl,

@@ -13,6 +13,7 @@ import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
 import { type CellWeights, cellBackwardStep, cellForwardStep } from './cells';
 import { embeddingBackward, embeddingGather } from './embedding';
+import { type AttentionRun, attentionRun } from './attention';
 import { softmaxXent } from './loss';
 
 /** A batch: tokens as (T, B) row-major, index t·B + b; targets are the next characters. */
@@ -94,6 +95,8 @@ export function layerForward(
   weights: StepWeights,
   h0: ArrayLike<number>,
   c0: ArrayLike<number>,
+  /** Added to step t's input projection, given the states so far (attention's context). */
+  inject?: (t: number, h: Float64Array) => Float64Array | null,
 ): LayerForward {
   const G = gateCount(cell);
   const A = actCount(cell);
@@ -103,11 +106,14 @@ export function layerForward(
   h.set(Array.from(h0), 0);
   if (isLstm(cell)) c.set(Array.from(c0), 0);
   for (let t = 0; t < T; t++) {
+    const gxt = Array.prototype.slice.call(gx, t * B * G * H, (t + 1) * B * G * H) as number[];
+    const extra = inject?.(t, h);
+    if (extra) for (let i = 0; i < gxt.length; i++) gxt[i]! += extra[i]!;
     const step = cellForwardStep(
       cell,
       B,
       H,
-      Array.prototype.slice.call(gx, t * B * G * H, (t + 1) * B * G * H) as number[],
+      gxt,
       at(weights, t),
       h.subarray(t * B * H, (t + 1) * B * H),
       c.subarray(t * B * H, (t + 1) * B * H),
@@ -146,6 +152,8 @@ export function layerBackward(
   dAbove: ArrayLike<number>,
   fwd: LayerForward,
   weights: StepWeights,
+  /** Called with step t's dgx before step t−1: may add to dAbove's earlier rows (attention's backward). */
+  afterStep?: (t: number, dgx: Float64Array) => void,
 ): LayerBackward {
   const G = gateCount(cell);
   const A = actCount(cell);
@@ -179,6 +187,7 @@ export function layerBackward(
       at(weights, t).peep,
     );
     dgx.set(back.dgx, t * B * G * H);
+    afterStep?.(t, back.dgx);
     dgh.set(back.dgh, t * B * G * H);
     dhDirect = back.dhDirect;
     dcNext = back.dcPrev;
@@ -205,6 +214,8 @@ export function layerWeights(params: ArrayLike<number>, lt: LayerTensors): CellW
 
 /** The forward pass: per-layer states and activations, and the logits (N, V). */
 export interface ModelForward {
+  /** Attention models: the keys and each decoder step's weights and context. */
+  attention?: AttentionRun;
   x0: Float64Array;
   hs: Float64Array[];
   cs: Float64Array[];
@@ -239,6 +250,11 @@ export function modelForward(
   const segs = segmentsOf(cfg, layout, T, batch.split);
 
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
+  // One layer (config validation): the decoder's steps attend to the encoder's.
+  const attention =
+    layout.attention && segs.length === 2
+      ? attentionRun(B, H, G, batch.split!, params, layout.attention)
+      : undefined;
   // ---- forward: each stack embeds and projects its own steps
   const x0 = new Float64Array(N * E);
   for (const sg of segs) {
@@ -274,7 +290,8 @@ export function modelForward(
         c0[b * H + j] = carry ? (initial!.c[l]?.[b * H + j] ?? 0) : lt.c0 ? params[lt.c0.offset + j]! : 0;
       }
     }
-    const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weightsOf(params, segs, l), h0, c0);
+    const inject = attention ? (t: number, h: Float64Array) => attention.inject(t, h) : undefined;
+    const { h, c, act } = layerForward(cfg.cell, T, B, H, gx, weightsOf(params, segs, l), h0, c0, inject);
     hs.push(h);
     cs.push(c);
     acts.push(act);
@@ -289,7 +306,7 @@ export function modelForward(
     undefined,
     view(params, layout.headBias),
   );
-  return { x0, hs, cs, acts, logits };
+  return { x0, hs, cs, acts, logits, ...(attention ? { attention } : {}) };
 }
 
 /** Forward and backward of one iteration in float64. */
@@ -308,7 +325,7 @@ export function forwardBackward(
   const L = cfg.layers;
   const segs = segmentsOf(cfg, layout, T, batch.split);
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
-  const { x0, hs, cs, acts, logits } = modelForward(cfg, layout, params, batch, initial);
+  const { x0, hs, cs, acts, logits, attention } = modelForward(cfg, layout, params, batch, initial);
   const top = hs[L - 1]!.subarray(B * H); // (N, H)
   const O = outputsOf(cfg);
   const xent = softmaxXent(N, O, logits, batch.targets, batch.count ?? N);
@@ -323,7 +340,11 @@ export function forwardBackward(
     const lt = segs[0]!.layers[l]!;
     const I = l === 0 ? E : H;
     const fwd = { h: hs[l]!, c: cs[l]!, act: acts[l]! };
-    const back = layerBackward(cfg.cell, T, B, H, dAbove, fwd, weightsOf(params, segs, l));
+    const dTop = dAbove;
+    const afterStep = attention
+      ? (t: number, dgxT: Float64Array) => attention.afterStep(t, dgxT, dTop, grads)
+      : undefined;
+    const back = layerBackward(cfg.cell, T, B, H, dTop, fwd, weightsOf(params, segs, l), afterStep);
     const { dgx, dgh } = back;
     dhNorms[l] = back.dhNorms;
     const layerInput = l === 0 ? x0 : hs[l - 1]!.subarray(B * H);

@@ -59,5 +59,9 @@ export const embeddingEntry: KernelEntry = {
   entryPoints: ['embedding_forward', 'embedding_backward'],
   reference: 'reference/embedding.ts: embeddingGather, embeddingBackward',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
-  cases: () => [embeddingCase(1, 1, 2, 0, 1), embeddingCase(37, 70, 9, 64, 2), embeddingCase(12, 5, 4, 0, 3, 9)],
+  cases: () => [
+    embeddingCase(1, 1, 2, 0, 1),
+    embeddingCase(37, 70, 9, 64, 2),
+    embeddingCase(12, 5, 4, 0, 3, 9),
+  ],
 };

@@ -1,6 +1,7 @@
 // The kernel registry: kernel ↔ WGSL file ↔ reference ↔ tolerance, and the runner that checks a case.
 import { compareArrays } from '../../core/tolerance';
 import { withErrorScopes } from '../device';
+import { attentionEntry } from './attention.cases';
 import { columnSumEntry } from './columnSum.cases';
 import { embeddingEntry } from './embedding.cases';
 import { gradNormEntry } from './gradNorm.cases';
@@ -23,6 +24,7 @@ export const KERNELS: readonly KernelEntry[] = [
   optimizerEntry,
   columnSumEntry,
   sampleEntry,
+  attentionEntry,
 ];
 
 const now = (): number => globalThis.performance.now();
