@@ -15,7 +15,7 @@ import {
   validateTrain,
 } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
-import { TASK_KINDS } from '../core/tasks';
+import { TASK_KINDS, isEncoderDecoder } from '../core/tasks';
 import { trainTask } from './trainTask';
 import { MAX_VOCAB } from '../core/vocab';
 import { vocabProblem } from '../core/corpus';
@@ -49,6 +49,7 @@ const FLAGS = [
   'no-carry',
   'learned-init',
   'task',
+  'attention',
 ] as const;
 
 interface Line {
@@ -68,7 +69,11 @@ async function main(): Promise<void> {
   const task = args.choice('task', 'lm', ['lm', ...TASK_KINDS] as const);
   const maxVocab = args.int('max-vocab', 0, 0, MAX_VOCAB);
   const capProblem = vocabProblem(0, maxVocab);
-  const o = runOptions(args, capProblem ? [capProblem.replace('The vocabulary cap', '--max-vocab')] : []);
+  const o = runOptions(
+    args,
+    capProblem ? [capProblem.replace('The vocabulary cap', '--max-vocab')] : [],
+    task !== 'lm' && isEncoderDecoder(task),
+  );
   if (task !== 'lm') return trainTask({ kind: task, source: corpusArg, seed: o.train.seed, ...o });
   const { model, train, steps, valEvery, valFraction, backend, json, resume, out } = o;
   const text = corpusArg.startsWith('synthetic:')
@@ -171,7 +176,7 @@ async function main(): Promise<void> {
   device?.destroy();
 }
 
-/** The model shape from --cell, --hidden, --embed, --layers, --learned-init. */
+/** The model shape from --cell, --hidden, --embed, --layers, --learned-init, --attention. */
 function modelOf(args: Args): ModelShape {
   const hidden = args.int('hidden', 128, 1, 1024);
   return {
@@ -180,6 +185,7 @@ function modelOf(args: Args): ModelShape {
     embedSize: args.int('embed', hidden, 1, 4096),
     layers: args.int('layers', 2, 1, 4),
     learnedInit: args.flag('learned-init'),
+    ...(args.flag('attention') ? { attention: true } : {}),
   };
 }
 
@@ -201,10 +207,12 @@ function trainOf(args: Args): TrainConfig {
  * The flags the language model and the sequence tasks share, checked before anything is read or written;
  * `more` adds problems found by the caller. A model file already in --out is never overwritten.
  */
-function runOptions(args: Args, more: string[]) {
+function runOptions(args: Args, more: string[], encoderDecoder: boolean) {
   const model = modelOf(args);
   const train = trainOf(args);
-  const problems = [...validateModel({ ...model, vocabSize: 2 }), ...validateTrain(train), ...more];
+  // The vocabularies come from the data; the shape is checked now, before anything is read.
+  const shape = { ...model, vocabSize: 2, ...(encoderDecoder ? { encoder: { vocabSize: 2 } } : {}) };
+  const problems = [...validateModel(shape), ...validateTrain(train), ...more];
   const o = {
     model,
     train,

@@ -48,6 +48,15 @@ export class CpuInference {
     return out;
   }
 
+  /** Attention weights (T, B, S), GpuInference.alignment's twin. */
+  async alignment(inputs: Uint32Array, T: number, B: number, split: number): Promise<Float64Array> {
+    const f = modelForward(this.model, this.layout, this.params(), { T, B, inputs, split });
+    if (!f.attention) throw new Error('alignment: this model has no attention');
+    const out = new Float64Array(T * B * split);
+    f.attention.steps.forEach((st, i) => out.set(st.a, (split + i) * B * split));
+    return out;
+  }
+
   startEvaluation(tokens: Uint32Array, T: number, B: number): Evaluation {
     const V = this.model.vocabSize;
     const lay = evalLayout(tokens.length, T, B);

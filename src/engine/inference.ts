@@ -236,6 +236,25 @@ export class GpuInference {
     return (await this.logProbs(p, 0, T * B, enc)).logp;
   }
 
+  /**
+   * Attention weights (T, B, S) of an encoder–decoder window split at `split` (S = split): row t·B + b holds
+   * decoder step t's weights over the S encoder steps; rows before the split are zeros.
+   */
+  async alignment(inputs: Uint32Array, T: number, B: number, split: number): Promise<Float64Array> {
+    const p = this.plan(T, B, split);
+    if (!p.attention) throw new Error('alignment: this model has no attention');
+    const enc = this.device.createCommandEncoder({ label: 'GpuInference.alignment' });
+    this.forward(p, inputs, resetRows(B), enc);
+    const read = encodeReadback(this.device, enc, [
+      { buf: p.attention.attn, offset: 0, floats: T * B * split },
+    ]);
+    this.device.queue.submit([enc.finish()]);
+    const [a] = await read();
+    const out = Float64Array.from(a!);
+    out.fill(0, 0, split * B * split);
+    return out;
+  }
+
   /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */
   private copyState(enc: GPUCommandEncoder, from: ForwardPlan, src: number, to: ForwardPlan, rows: number) {
     const H = this.model.hiddenSize;

@@ -19,9 +19,9 @@ import { Engine } from './engine';
 import type { GpuInference } from './inference';
 import type { ModelShape } from './lm';
 import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
-import type { Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
+import type { Alignment, Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
 
-export type { Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
+export type { Alignment, Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
 
 /** Input token after the end of a shorter sequence (never predicted from: its steps are unlabelled). */
 export const PAD = '\u0000';
@@ -136,13 +136,13 @@ export class TaskModel {
       throw new Error(
         `This model was trained on other examples (${ck.data.corpusChars} of them, fingerprint ${ck.data.corpusHash}); resume it with the same task data.`,
       );
-    const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
+    const { cell, embedSize, hiddenSize, layers, learnedInit, attention } = ck.model;
     const m = new TaskModel(
       ck.task.kind,
       {
         kind: ck.task.kind,
         examples,
-        model: { cell, embedSize, hiddenSize, layers, learnedInit },
+        model: { cell, embedSize, hiddenSize, layers, learnedInit, ...(attention ? { attention } : {}) },
         train: ck.train,
         valFraction: ck.data.valFraction,
         device,
@@ -344,6 +344,26 @@ export class TaskModel {
     return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
   }
 
+  /** Attention models: decodes `input` greedily and returns where each output step looked. */
+  async attend(input: string, frozen = this.inference): Promise<Alignment> {
+    const codec = this.codec;
+    if (!codec || !this.model.attention) throw new Error('This model has no attention.');
+    const B = this.train.batchSize;
+    const [decoded] = await this.decode([input], 1, frozen);
+    const output = [...decoded!.text];
+    const enc = codec.encode([{ input, target: decoded!.text }], B);
+    const S = enc.split;
+    const a = await frozen.alignment(enc.inputs, this.T, B, S);
+    const steps = Math.min(output.length + 1, this.T - S);
+    return {
+      input: codec.kind === 'generate' ? [input] : [...input],
+      output: [...output, 'END'].slice(0, steps),
+      weights: Array.from({ length: steps }, (_, k) =>
+        Array.from(a.subarray((S + k) * B * S, (S + k) * B * S + S)),
+      ),
+    };
+  }
+
   private logProbsOf(frozen: GpuInference | CpuInference): WindowLogProbs {
     return (tokens, split) => frozen.batchLogProbs(tokens, this.T, this.train.batchSize, split);
   }
@@ -390,7 +410,9 @@ export class TaskModel {
     if (this.codec) {
       const frozen = this.trainer.snapshot();
       const e = await this.codec.evaluate(this.valSet, this.train.batchSize, this.logProbsOf(frozen), shown);
-      return { step, ...e, classes: this.classes, confusion: [] };
+      const probe = this.valSet[0]!;
+      const alignment = this.model.attention ? await this.attend(probe.input, frozen) : undefined;
+      return { step, ...e, classes: this.classes, confusion: [], ...(alignment ? { alignment } : {}) };
     }
     const B = this.train.batchSize;
     const O = this.classes.length;

@@ -23,6 +23,15 @@ export interface TaskEvaluation {
   confusion: number[][];
   /** The first validation examples with the model's answers. */
   predictions: Prediction[];
+  /** Attention models: where the decoder looked while writing the first validation example's answer. */
+  alignment?: Alignment;
+}
+
+/** Attention weights of one decoded example: weights[k][i] for output step k (its characters, then END). */
+export interface Alignment {
+  input: string[];
+  output: string[];
+  weights: number[][];
 }
 
 export interface TaskEvents extends EventMap {
