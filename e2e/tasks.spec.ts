@@ -59,3 +59,31 @@ test('tag: your own examples, checked as typed, train and tag each character', a
   await expect(page.getByTestId('task-accuracy')).toContainText('of whole sequences');
   await page.screenshot({ path: 'test-results/tasks-tag.png', fullPage: true });
 });
+
+test('seq2seq with attention: own examples train to reverse strings, with the alignment matrix drawn live', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await page.getByTestId('task-select').selectOption('seq2seq');
+  await expect(page.getByTestId('task-preset')).toHaveValue('reverse');
+  await page.getByTestId('attention-toggle').check();
+  await page.getByTestId('task-preset').selectOption('');
+  const letters = [...'abcde'];
+  const words = letters.flatMap((a) => letters.flatMap((b) => letters.map((c) => a + b + c)));
+  const box = page.getByTestId('task-input');
+  await box.fill(words.map((w) => `${w}\t${[...w].reverse().join('')}`).join('\n'));
+  await box.blur();
+  await expect(page.getByTestId('task-problem')).toHaveCount(0);
+  await page.getByTestId('train-toggle').click();
+  await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(90);
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('task-accuracy')).toContainText('of output characters');
+  await expect(page.getByTestId('confusion-matrix')).toHaveCount(0);
+  // Three input letters; three output letters and the end: 4 × 3 weights, each row summing to one.
+  const matrix = page.getByTestId('attention-matrix');
+  await expect(matrix.locator('rect')).toHaveCount(12);
+  await matrix.locator('rect').first().hover();
+  await expect(page.getByTestId('attention-readout')).toContainText('%');
+  await page.screenshot({ path: 'test-results/tasks-seq2seq.png', fullPage: true });
+});

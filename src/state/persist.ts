@@ -2,6 +2,7 @@
 // model checkpoint with its chart history (IndexedDB, which holds tens of MB). The model is saved when
 // training pauses and every few seconds while it runs; on the next visit the page restores the corpus and
 // loads the model back. Failed writes reject with a StorageError whose message says what to do.
+import type { TaskKind } from '../core/tasks';
 import type { StepPoint } from '../worker/protocol';
 import type { TaskPoint, ValPoint } from './live';
 import type { RunStoreState } from './runStore';
@@ -101,7 +102,7 @@ export interface SavedModel {
   savedAt: string;
   history?: SavedHistory;
   /** What the model learns ('lm' when absent): a task model comes back only into a task experiment. */
-  task?: 'lm' | 'classify' | 'tag';
+  task?: 'lm' | TaskKind;
 }
 
 export const persist = {

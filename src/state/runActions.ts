@@ -21,7 +21,7 @@ import {
   type TaskChoice,
   useRunStore,
 } from './runStore';
-import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskSource } from '../core/tasks';
+import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskSource, isEncoderDecoder } from '../core/tasks';
 import { encodeHash } from './urlHash';
 import { send } from './workerClient';
 
@@ -56,6 +56,17 @@ export function updateStats(): void {
   void corpusStatsAsync(text, () => statsFor !== text).then((stats) => {
     if (stats && statsFor === text) set((s) => ({ corpus: { ...s.corpus, stats } }));
   });
+}
+
+/**
+ * The model a run of this task builds from the edited shape: attention only for encoder–decoder tasks (the
+ * switch is kept for them while another task is chosen), and no learned h₀ there (the encoder starts from
+ * zeros, the decoder from the encoder).
+ */
+export function modelForTask(model: ModelShape, kind: TaskChoice['kind']): ModelShape {
+  const { attention, ...rest } = model;
+  if (kind === 'lm' || !isEncoderDecoder(kind)) return rest;
+  return { ...rest, learnedInit: false, ...(attention ? { attention } : {}) };
 }
 
 /** The worker's description of a task choice (generated examples, or the user's lines). */
@@ -126,7 +137,7 @@ export function syncHash(): void {
   const preset = s.corpus.source.kind === 'preset' ? s.corpus.source.id : undefined;
   const task = s.task.kind === 'lm' ? undefined : { kind: s.task.kind, generated: s.task.generated };
   const hash = encodeHash({
-    model: s.model,
+    model: modelForTask(s.model, s.task.kind),
     train: s.train,
     ...(preset ? { preset } : {}),
     ...(task ? { task } : {}),
@@ -139,11 +150,15 @@ export function syncHash(): void {
  * adapter cannot bind (`limits`) and, on the CPU backend, models too large for the reference.
  */
 export function estimate(
-  s: Pick<RunStoreState, 'model' | 'train' | 'backend'>,
+  s: Pick<RunStoreState, 'model' | 'train' | 'backend'> & { task?: TaskChoice['kind'] },
   vocabSize: number,
   limits?: BindingLimits,
 ) {
-  const model = { ...s.model, vocabSize: Math.max(2, vocabSize) };
+  const kind = s.task ?? 'lm';
+  const shape = modelForTask(s.model, kind);
+  const encDec = kind !== 'lm' && isEncoderDecoder(kind);
+  const V = Math.max(2, vocabSize);
+  const model = { ...shape, vocabSize: V, ...(encDec ? { encoder: { vocabSize: V } } : {}) };
   const problems = [...validateModel(model), ...validateTrain(s.train)];
   if (problems.length) return { params: 0, bytes: 0, problems };
   const mem = estimateMemory(model, s.train);
@@ -254,7 +269,7 @@ export const runActions = {
       run: (runId = ++nextRun),
       setup: {
         text: s.corpus.text,
-        model: s.model,
+        model: modelForTask(s.model, s.task.kind),
         train: s.train,
         valFraction: s.valFraction,
         maxVocab: s.maxVocab,

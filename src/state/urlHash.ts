@@ -8,7 +8,7 @@ import {
   type TrainConfig,
 } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
-import { GENERATED_TASKS, type TaskKind } from '../core/tasks';
+import { GENERATED_TASKS, TASK_KINDS, type TaskKind } from '../core/tasks';
 import type { ModelShape } from '../worker/protocol';
 
 export interface Experiment {
@@ -36,6 +36,7 @@ export function encodeHash(e: Experiment): string {
     carry: t.carryState ? '1' : '0',
     seed: String(t.seed),
   });
+  if (m.attention) q.set('attention', '1');
   if (e.task) {
     q.set('task', e.task.kind);
     if (e.task.generated) q.set('data', e.task.generated);
@@ -63,6 +64,7 @@ export function decodeHash(hash: string, base: Experiment): Experiment {
     embedSize: int('embed', base.model.embedSize, 1, 4096),
     layers: int('layers', base.model.layers, 1, 4),
     learnedInit: q.has('h0') ? q.get('h0') === '1' : base.model.learnedInit,
+    ...((q.has('attention') ? q.get('attention') === '1' : base.model.attention) ? { attention: true } : {}),
   };
   const train: TrainConfig = {
     ...base.train,
@@ -77,12 +79,14 @@ export function decodeHash(hash: string, base: Experiment): Experiment {
   const known = SYNTHETIC_TASKS.some((t) => t.id === preset);
   const kind = q.get('task');
   const data = q.get('data') ?? '';
-  const task: Experiment['task'] =
-    kind === 'classify' || kind === 'tag'
-      ? { kind, generated: GENERATED_TASKS.some((t) => t.id === data && t.kind === kind) ? data : '' }
-      : q.has('task')
-        ? undefined
-        : base.task;
+  const task: Experiment['task'] = TASK_KINDS.includes(kind as TaskKind)
+    ? {
+        kind: kind as TaskKind,
+        generated: GENERATED_TASKS.some((t) => t.id === data && t.kind === kind) ? data : '',
+      }
+    : q.has('task')
+      ? undefined
+      : base.task;
   return {
     model,
     train,

@@ -9,7 +9,7 @@ import type { Inspection } from '../engine/inference';
 import type { TaskKind, TaskSource } from '../core/tasks';
 import type { TaskEvaluation } from '../engine/taskModel';
 
-export type { TaskEvaluation, Prediction } from '../engine/taskModel';
+export type { Alignment, TaskEvaluation, Prediction } from '../engine/taskModel';
 
 export type { Inspection } from '../engine/inference';
 

@@ -15,6 +15,8 @@ const TASK_OPTIONS: [TaskChoice['kind'], string][] = [
   ['lm', 'Next character (language model)'],
   ['classify', 'Classify a sequence (many-to-one)'],
   ['tag', 'Tag each character (many-to-many)'],
+  ['seq2seq', 'Sequence to sequence (encoder–decoder)'],
+  ['generate', 'Generate from a label (one-to-many)'],
 ];
 
 export function ModelPanel() {
@@ -22,7 +24,8 @@ export function ModelPanel() {
   const { model, train, run, corpus, backend } = useRunStore();
   const limits = useGpuStore((s) => s.adapter?.limits);
   const vocab = run.info?.vocab.length ?? corpus.stats?.vocab ?? 2;
-  const est = estimate({ model, train, backend }, vocab, limits);
+  const est = estimate({ model, train, backend, task }, vocab, limits);
+  const encDec = task === 'seq2seq' || task === 'generate';
   const note = CELL_NOTES[model.cell];
   const lrExp = Math.log10(train.learningRate);
   return (
@@ -165,19 +168,45 @@ export function ModelPanel() {
             />{' '}
             carry state across windows
           </label>
+        ) : encDec ? (
+          <p className="hint wide">
+            The encoder reads the input; its final state starts the decoder, which writes the output after a
+            start token until it predicts the end (teacher forcing while training). Each batch holds inputs of
+            one length.
+          </p>
         ) : (
           <p className="hint wide">
             Each batch holds whole examples, padded to the longest input; every example starts from h₀.
           </p>
         )}
-        <label className="switch" title="Train the initial state h₀ (and c₀) instead of starting from zeros">
-          <input
-            type="checkbox"
-            checked={model.learnedInit}
-            onChange={(e) => runActions.setModel({ learnedInit: e.target.checked })}
-          />{' '}
-          learned h₀
-        </label>
+        {encDec ? (
+          <label
+            className="switch"
+            title="Additive attention: before each output character the decoder weighs every encoder state (one layer each side)"
+          >
+            <input
+              type="checkbox"
+              data-testid="attention-toggle"
+              checked={!!model.attention}
+              onChange={(e) =>
+                runActions.setModel(e.target.checked ? { attention: true, layers: 1 } : { attention: false })
+              }
+            />{' '}
+            attention
+          </label>
+        ) : (
+          <label
+            className="switch"
+            title="Train the initial state h₀ (and c₀) instead of starting from zeros"
+          >
+            <input
+              type="checkbox"
+              checked={model.learnedInit}
+              onChange={(e) => runActions.setModel({ learnedInit: e.target.checked })}
+            />{' '}
+            learned h₀
+          </label>
+        )}
       </div>
       {est.problems.length ? (
         <p className="error" role="alert" data-testid="config-problems">

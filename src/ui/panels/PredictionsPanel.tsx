@@ -1,7 +1,9 @@
 // A sequence task's answers (issue 9): accuracy on the validation examples, the first examples with the
-// model's prediction (wrong labels, or wrong tags character by character, highlighted) and the confusion
-// matrix (rows: the truth, columns: the prediction).
+// model's prediction (wrong labels, or wrong tags and output characters one by one, highlighted) and the
+// confusion matrix (rows: the truth, columns: the prediction) or, for attention models, the alignment matrix.
+import { isEncoderDecoder } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
+import { AttentionMatrix } from '../viz/AttentionMatrix';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -9,7 +11,8 @@ export function PredictionsPanel() {
   const e = useRunStore((s) => s.taskEval);
   const info = useRunStore((s) => s.run.info?.task);
   if (!info) return null;
-  const tag = info.kind === 'tag';
+  const seq = isEncoderDecoder(info.kind);
+  const perChar = info.kind === 'tag' || seq;
   return (
     <section className="card task-predictions" aria-labelledby="predictions-title">
       <div className="card-head">
@@ -17,8 +20,9 @@ export function PredictionsPanel() {
         {e && (
           <span className="muted small" data-testid="task-accuracy">
             step {e.step}: accuracy {pct(e.accuracy)}
-            {tag ? ` of characters, ${pct(e.exact)} of whole sequences` : ''} on {info.valExamples} validation
-            examples
+            {perChar
+              ? ` of ${seq ? 'output ' : ''}characters, ${pct(e.exact)} of whole sequences`
+              : ''} on {info.valExamples} {info.kind === 'generate' ? 'labels' : 'validation examples'}
           </span>
         )}
       </div>
@@ -42,42 +46,50 @@ export function PredictionsPanel() {
                   </td>
                   <td className="mono">{p.target}</td>
                   <td className="mono">
-                    {tag
+                    {perChar
                       ? [...p.predicted].map((c, k) => (
                           <span key={k} className={c === [...p.target][k] ? '' : 'miss'}>
                             {c}
                           </span>
                         ))
                       : p.predicted}
+                    {seq && [...p.predicted].length < [...p.target].length && (
+                      <span className="miss" title="The output ended too early">
+                        ⏎
+                      </span>
+                    )}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <table className="confusion" data-testid="confusion-matrix" aria-label="Confusion matrix">
-            <thead>
-              <tr>
-                <th>true \ predicted</th>
-                {e.classes.map((c) => (
-                  <th key={c} className="mono">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {e.confusion.map((row, i) => (
-                <tr key={i}>
-                  <th className="mono">{e.classes[i]}</th>
-                  {row.map((n, j) => (
-                    <td key={j} className={i === j ? 'diag' : n ? 'off' : ''}>
-                      {n}
-                    </td>
+          {e.alignment && <AttentionMatrix a={e.alignment} />}
+          {!seq && (
+            <table className="confusion" data-testid="confusion-matrix" aria-label="Confusion matrix">
+              <thead>
+                <tr>
+                  <th>true \ predicted</th>
+                  {e.classes.map((c) => (
+                    <th key={c} className="mono">
+                      {c}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {e.confusion.map((row, i) => (
+                  <tr key={i}>
+                    <th className="mono">{e.classes[i]}</th>
+                    {row.map((n, j) => (
+                      <td key={j} className={i === j ? 'diag' : n ? 'off' : ''}>
+                        {n}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
         </div>
       )}
     </section>

@@ -1,8 +1,9 @@
 // The data of a sequence task (issue 9), in place of the corpus panel: a generated teaching task of the chosen
 // kind (seeded, with what it shows and a few examples), or the user's own examples, one per line as
-// input<TAB>label (classify) or input<TAB>tags with one tag per character (tag), checked as they are typed.
+// input<TAB>label (classify), input<TAB>tags with one tag per character (tag) or input<TAB>output
+// (seq2seq, generate), checked as they are typed.
 import { useMemo, useState } from 'react';
-import { GENERATED_TASKS, type TaskKind, parseExamples } from '../../core/tasks';
+import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskKind, parseExamples } from '../../core/tasks';
 import { runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
 
@@ -13,6 +14,11 @@ export function TaskDataPanel({ kind }: { kind: TaskKind }) {
   const generated = tasks.find((t) => t.id === task.generated);
   const [draft, setDraft] = useState(task.text);
   const preview = useMemo(() => generated?.generate(seed, 4) ?? [], [generated, seed]);
+  // One-to-many tasks list each label once (words: 100, depth: 12), whatever count is asked.
+  const count = useMemo(
+    () => (generated ? generated.generate(seed, DEFAULT_TASK_EXAMPLES).length : 0),
+    [generated, seed],
+  );
   const check = useMemo(() => {
     if (generated) return null;
     try {
@@ -55,7 +61,13 @@ export function TaskDataPanel({ kind }: { kind: TaskKind }) {
               ))}
             </tbody>
           </table>
-          <p className="stats">2,000 seeded examples (seed {seed}); 10 % held out for validation.</p>
+          <p className="stats">
+            {count.toLocaleString('en-US')}{' '}
+            {kind === 'generate' ? 'examples' : `seeded examples (seed ${seed})`};{' '}
+            {kind === 'generate'
+              ? 'evaluated on the labels it trains on (there is nothing unseen to generalise to).'
+              : '10 % held out for validation.'}
+          </p>
         </>
       ) : (
         <>
@@ -68,7 +80,11 @@ export function TaskDataPanel({ kind }: { kind: TaskKind }) {
             placeholder={
               kind === 'tag'
                 ? 'One example per line: input, a tab, then one tag character per input character\nhello\tCVCCV'
-                : 'One example per line: input, a tab, then its label\ngreat film\tpositive'
+                : kind === 'seq2seq'
+                  ? 'One example per line: input, a tab, then the output to write\nhello\tolleh'
+                  : kind === 'generate'
+                    ? 'One example per line: a label (one token), a tab, then the sequence to write\n3\tthree'
+                    : 'One example per line: input, a tab, then its label\ngreat film\tpositive'
             }
             onChange={(e) => setDraft(e.target.value)}
             onBlur={() => draft !== task.text && runActions.setTask({ text: draft })}
