@@ -138,3 +138,4 @@ export const initialRunState: RunStoreState = {
 };
 
 export const useRunStore = create<RunStoreState>(() => initialRunState);
+export type { Alignment } from '../worker/protocol';

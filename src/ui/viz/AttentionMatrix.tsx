@@ -2,7 +2,7 @@
 // the decoder gave that encoder state while writing that character (rows sum to 1). Reversal shows as the
 // anti-diagonal, a cipher as the diagonal; a blur means the decoder has not learned where to look yet.
 import { useState } from 'react';
-import type { Alignment } from '../../worker/protocol';
+import type { Alignment } from '../../state/runStore';
 import { showChar } from '../format';
 import { colourFor } from './Heatmap';
 
