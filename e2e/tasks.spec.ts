@@ -85,5 +85,15 @@ test('seq2seq with attention: own examples train to reverse strings, with the al
   await expect(matrix.locator('rect')).toHaveCount(12);
   await matrix.locator('rect').first().hover();
   await expect(page.getByTestId('attention-readout')).toContainText('%');
+  // Your own input: a beam of 3 returns three outputs, best first, and the matrix shows this input.
+  await page.getByTestId('decode-input').fill('cab');
+  await page.getByTestId('decode-beam').fill('3');
+  await page.getByTestId('decode-button').click();
+  await expect(page.getByTestId('decode-output').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('decode-output').locator('li').first()).toContainText('bac');
+  await expect(matrix.locator('figcaption')).toContainText('for cab');
+  await page.getByTestId('decode-input').fill('xyz');
+  await page.getByTestId('decode-button').click();
+  await expect(page.getByTestId('decode-error')).toContainText('never seen the character');
   await page.screenshot({ path: 'test-results/tasks-seq2seq.png', fullPage: true });
 });

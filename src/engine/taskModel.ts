@@ -344,6 +344,14 @@ export class TaskModel {
     return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
   }
 
+  /** Encoder–decoder kinds: the greedy output of `input`, or the best outputs of a beam of `beam`. */
+  async candidates(input: string, beam = 1): Promise<Decoded[]> {
+    const codec = this.codec;
+    if (!codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
+    if (beam <= 1) return this.decode([input]);
+    return codec.beam(input, beam, this.train.batchSize, this.logProbsOf(this.inference));
+  }
+
   /** Attention models: decodes `input` greedily and returns where each output step looked. */
   async attend(input: string, frozen = this.inference): Promise<Alignment> {
     const codec = this.codec;

@@ -3,6 +3,7 @@
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
 import { handleInspectEvent } from './inspect';
+import { handleDecodeEvent } from './decodeActions';
 import { handleRaceEvent } from './raceActions';
 import { handleRunEvent, runActions } from './runActions';
 import { useRunStore } from './runStore';
@@ -77,7 +78,13 @@ export function startWorker(): void {
     name: 'unroll-trainer',
   });
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-    if (handleInspectEvent(ev.data) || handleRaceEvent(ev.data) || handleRunEvent(ev.data)) return;
+    if (
+      handleInspectEvent(ev.data) ||
+      handleRaceEvent(ev.data) ||
+      handleDecodeEvent(ev.data) ||
+      handleRunEvent(ev.data)
+    )
+      return;
     if (ev.data.type === 'deviceLost' && !ev.data.expected) runActions.deviceLost(ev.data.recovering);
     if (!hasGpu && ev.data.type === 'unavailable') return;
     useGpuStore.setState((s) => reduceGpuEvent(s, ev.data));

@@ -344,6 +344,20 @@ async function handle(msg: ToWorker): Promise<void> {
       }
       return;
     }
+    case 'decode': {
+      const m = taskRunner?.lm;
+      try {
+        if (!m?.codec)
+          throw new Error('Decoding needs a seq2seq or generate run: press Train or Step first.');
+        const outputs = await m.candidates(msg.input, msg.beam);
+        const alignment = m.model.attention ? await m.attend(msg.input) : undefined;
+        post({ type: 'decoded', id: msg.id, input: msg.input, outputs, ...(alignment ? { alignment } : {}) });
+      } catch (e) {
+        const error = e instanceof Error ? e.message : String(e);
+        post({ type: 'decoded', id: msg.id, input: msg.input, outputs: [], error });
+      }
+      return;
+    }
     case 'sample':
       try {
         await sample(msg.id, msg.request, msg.lane);

@@ -9,6 +9,7 @@ import type { Inspection } from '../engine/inference';
 import type { TaskKind, TaskSource } from '../core/tasks';
 import type { TaskEvaluation } from '../engine/taskModel';
 
+import type { Alignment } from '../engine/taskModel';
 export type { Alignment, TaskEvaluation, Prediction } from '../engine/taskModel';
 
 export type { Inspection } from '../engine/inference';
@@ -92,6 +93,8 @@ export type ToWorker =
   | { type: 'setHyper'; patch: Partial<TrainConfig>; valEvery?: number }
   /** `lane`: sample from a race lane instead of the main run. */
   | { type: 'sample'; id: number; request: SampleRequest; lane?: number }
+  /** Encoder–decoder task runs: decode `input` greedily (beam 1) or with a beam of that width. */
+  | { type: 'decode'; id: number; input: string; beam: number }
   /** A forward pass over `text` for the inside views (characters outside the vocabulary are dropped). */
   | { type: 'inspect'; id: number; text: string; weightsLayer?: number }
   /** Race mode: one run per cell on the same corpus, seed and step budget, trained side by side. */
@@ -134,6 +137,15 @@ export type FromWorker =
   | { type: 'sampleChunk'; id: number; text: string }
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }
+  /** A decode's outputs, best first (log-probabilities with END), and where attention looked (greedy). */
+  | {
+      type: 'decoded';
+      id: number;
+      input: string;
+      outputs: { text: string; logProb: number }[];
+      alignment?: Alignment;
+      error?: string;
+    }
   | { type: 'modelFile'; bytes: ArrayBuffer; name: string }
   | { type: 'inspection'; id: number; step: number; text: string; data: Inspection; weights?: WeightSnapshot }
   | { type: 'inspectError'; id: number; message: string }

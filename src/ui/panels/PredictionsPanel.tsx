@@ -2,7 +2,9 @@
 // model's prediction (wrong labels, or wrong tags and output characters one by one, highlighted) and the
 // confusion matrix (rows: the truth, columns: the prediction) or, for attention models, the alignment matrix.
 import { isEncoderDecoder } from '../../core/tasks';
+import { useDecodeStore } from '../../state/decodeActions';
 import { useRunStore } from '../../state/runStore';
+import { DecodeBox } from './DecodeBox';
 import { AttentionMatrix } from '../viz/AttentionMatrix';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
@@ -10,6 +12,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 export function PredictionsPanel() {
   const e = useRunStore((s) => s.taskEval);
   const info = useRunStore((s) => s.run.info?.task);
+  const tried = useDecodeStore((s) => s.result?.alignment);
   if (!info) return null;
   const seq = isEncoderDecoder(info.kind);
   const perChar = info.kind === 'tag' || seq;
@@ -63,7 +66,12 @@ export function PredictionsPanel() {
               ))}
             </tbody>
           </table>
-          {e.alignment && <AttentionMatrix a={e.alignment} />}
+          {seq && (
+            <div className="decode-side">
+              {(tried ?? e.alignment) && <AttentionMatrix a={(tried ?? e.alignment)!} />}
+              <DecodeBox generate={info.kind === 'generate'} />
+            </div>
+          )}
           {!seq && (
             <table className="confusion" data-testid="confusion-matrix" aria-label="Confusion matrix">
               <thead>
