@@ -19,6 +19,32 @@ export interface TokenBatch {
   count?: number;
   /** Encoder–decoder models: steps [0, split) are the source the encoder reads (core/params.ts segmentsOf). */
   split?: number;
+  /** Bidirectional models: what the reverse direction reads (see `reverseOf`). */
+  reverse?: { inputs: Uint32Array; map: Uint32Array };
+}
+
+/**
+ * The reverse direction's input for sequences of `lengths` (right-padded in a (T, B) window): each sequence's
+ * tokens last to first, then its padding unchanged; and `map`, the reverse output row the head reads at each
+ * position — the mirrored step of the same sequence when every step is labelled (`perStep`, tagging), the same
+ * row otherwise (a label at the last step reads the reverse state after the whole sequence). Bijective.
+ */
+export function reverseOf(
+  inputs: ArrayLike<number>,
+  lengths: readonly number[],
+  T: number,
+  B: number,
+  perStep: boolean,
+): { inputs: Uint32Array; map: Uint32Array } {
+  const rev = Uint32Array.from(inputs);
+  const map = Uint32Array.from({ length: T * B }, (_, n) => n);
+  lengths.forEach((len, b) => {
+    for (let s = 0; s < len; s++) {
+      rev[s * B + b] = inputs[(len - 1 - s) * B + b] as number;
+      if (perStep) map[s * B + b] = (len - 1 - s) * B + b;
+    }
+  });
+  return { inputs: rev, map };
 }
 
 export class StreamBatcher {
@@ -89,16 +115,20 @@ export function randomTaskBatch(
   B: number,
   seed: number,
   tagged = false,
+  withReverse = false,
 ): TokenBatch {
   const rng = new Rng(seed);
   const inputs = Uint32Array.from({ length: T * B }, () => rng.int(V));
   const targets = new Uint32Array(T * B).fill(NO_TARGET);
   let count = 0;
+  const lengths: number[] = [];
   for (let b = 0; b < B; b++) {
     const len = 1 + rng.int(T);
+    lengths.push(len);
     for (let t = tagged ? 0 : len - 1; t < len; t++, count++) targets[t * B + b] = rng.int(O);
   }
-  return { inputs, targets, count, startsEpoch: true };
+  const reverse = withReverse ? { reverse: reverseOf(inputs, lengths, T, B, tagged) } : {};
+  return { inputs, targets, count, startsEpoch: true, ...reverse };
 }
 
 /**

@@ -36,6 +36,11 @@ export interface ModelConfig {
    * `attention.context.weight`). One layer on each side.
    */
   attention?: boolean;
+  /**
+   * Bidirectional (one layer): a second recurrent layer (PyTorch's `*_reverse` tensors) reads each sequence
+   * backwards from its own last character; the head sees both directions' states side by side (2H).
+   */
+  bidirectional?: boolean;
 }
 
 /** How one iteration trains: window, batch, optimiser and its hyperparameters. */
@@ -130,6 +135,14 @@ export function validateModel(m: ModelConfig): string[] {
   }
   if (m.attention && !m.encoder)
     errors.push('Attention needs an encoder to attend to (a seq2seq or generate task).');
+  if (m.bidirectional && m.encoder)
+    errors.push('A bidirectional encoder is for classify and tag tasks (not with an encoder–decoder).');
+  if (m.bidirectional && m.layers !== 1)
+    errors.push(`A bidirectional model has one layer in each direction (got ${m.layers}).`);
+  if (m.bidirectional && m.learnedInit)
+    errors.push(
+      'A bidirectional model starts both directions from zeros: learned initial states are for one direction.',
+    );
   if (m.attention && m.layers !== 1)
     errors.push(`Attention works with one layer in the encoder and the decoder (got ${m.layers}).`);
   return errors;

@@ -48,6 +48,8 @@ export interface ParamLayout {
   layers: LayerTensors[];
   /** Encoder–decoder models: the encoder stack, run on the first `split` steps of a window. */
   encoder?: StackTensors;
+  /** Bidirectional models: the reverse direction's layers (`rnn.*_l0_reverse`); the head reads 2H. */
+  reverse?: LayerTensors[];
   /** Attention models (A = H): query W_q (A, H), key W_k (A, H), energy v (1, A), context W_c (G·H, H). */
   attention?: { query: TensorSpec; key: TensorSpec; energy: TensorSpec; context: TensorSpec };
   headWeight: TensorSpec;
@@ -94,6 +96,19 @@ export function paramLayout(m: ModelConfig): ParamLayout {
   };
   const encoder = m.encoder ? stack('encoder.', m.encoder.vocabSize) : undefined;
   const { embedding, layers } = stack(m.encoder ? 'decoder.' : '', m.vocabSize);
+  const reverse = m.bidirectional
+    ? [
+        {
+          weightIh: add('rnn.weight_ih_l0_reverse', [G * H, m.embedSize], 'uniform-hidden', 0),
+          weightHh: add('rnn.weight_hh_l0_reverse', [G * H, H], 'uniform-hidden', 0),
+          biasIh: add('rnn.bias_ih_l0_reverse', [G * H], 'uniform-hidden', 0),
+          biasHh: add('rnn.bias_hh_l0_reverse', [G * H], 'uniform-hidden', 0),
+          ...(m.cell === 'lstm-peephole'
+            ? { peephole: add('rnn.weight_peep_l0_reverse', [3, H], 'uniform-hidden', 0, false) }
+            : {}),
+        },
+      ]
+    : undefined;
   const attention = m.attention
     ? {
         query: add('attention.query.weight', [H, H], 'uniform-hidden'),
@@ -103,7 +118,8 @@ export function paramLayout(m: ModelConfig): ParamLayout {
       }
     : undefined;
   const O = outputsOf(m);
-  const headWeight = add('head.weight', [O, H], 'uniform-fan-in');
+  // PyTorch's head over a bidirectional RNN is Linear(2H, O): [forward; reverse] at each step.
+  const headWeight = add('head.weight', [O, reverse ? 2 * H : H], 'uniform-fan-in');
   const headBias = add('head.bias', [O], 'uniform-fan-in');
   return {
     tensors,
@@ -111,6 +127,7 @@ export function paramLayout(m: ModelConfig): ParamLayout {
     layers,
     ...(encoder ? { encoder } : {}),
     ...(attention ? { attention } : {}),
+    ...(reverse ? { reverse } : {}),
     headWeight,
     headBias,
     totalSize: offset,

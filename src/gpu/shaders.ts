@@ -2,6 +2,7 @@
 // esbuild Node bundle (scripts/bundle.mjs has the matching loader), so every runtime sees the same text.
 import attentionWgsl from '../../shaders/attention.wgsl?raw';
 import columnSumWgsl from '../../shaders/column_sum.wgsl?raw';
+import concatWgsl from '../../shaders/concat.wgsl?raw';
 import commonWgsl from '../../shaders/common.wgsl?raw';
 import embeddingWgsl from '../../shaders/embedding.wgsl?raw';
 import gradNormWgsl from '../../shaders/grad_norm.wgsl?raw';
@@ -16,6 +17,7 @@ export const SHADER_SOURCES = {
   'attention.wgsl': attentionWgsl,
   'column_sum.wgsl': columnSumWgsl,
   'common.wgsl': commonWgsl,
+  'concat.wgsl': concatWgsl,
   'embedding.wgsl': embeddingWgsl,
   'grad_norm.wgsl': gradNormWgsl,
   'matmul.wgsl': matmulWgsl,

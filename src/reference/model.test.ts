@@ -184,6 +184,31 @@ describe('reference model gradients (centred differences, float64)', () => {
     });
   }
 
+  for (const cell of CELL_TYPES)
+    for (const tagged of [false, true]) {
+      it(`bidirectional ${cell} (${tagged ? 'a tag per step: mirrored rows' : 'a label at the last step'}, sequences of varying length): every tensor within 1e-6`, () => {
+        const cfg: ModelConfig = {
+          cell,
+          vocabSize: 5,
+          outputSize: 3,
+          embedSize: 3,
+          hiddenSize: 4,
+          layers: 1,
+          learnedInit: false,
+          bidirectional: true,
+        };
+        const layout = paramLayout(cfg);
+        const params = Float64Array.from(initParams(cfg, layout, 19));
+        const b = taskBatch(5, 3, 4, 3, 21, tagged, true);
+        expectGradientsMatch(cfg, layout, params, { T: 4, B: 3, ...b }, 9, 3);
+        const rev = layout.reverse![0]!.weightHh;
+        const fb = forwardBackward(cfg, layout, params, { T: 4, B: 3, ...b });
+        expect(
+          Math.max(...fb.grads.subarray(rev.offset, rev.offset + rev.size).map(Math.abs)),
+        ).toBeGreaterThan(1e-4);
+      });
+    }
+
   it('a wrong gradient is caught (the check can fail)', () => {
     const cfg: ModelConfig = {
       cell: 'gru',

@@ -14,6 +14,8 @@ import { matmul } from './matmul';
 import { type CellWeights, cellBackwardStep, cellForwardStep } from './cells';
 import { embeddingBackward, embeddingGather } from './embedding';
 import { type AttentionRun, attentionRun } from './attention';
+import { type ReverseInputs, reverseBackward, reverseForward } from './bidirectional';
+import { concatBackward, concatForward } from './concat';
 import { softmaxXent } from './loss';
 
 /** A batch: tokens as (T, B) row-major, index t·B + b; targets are the next characters. */
@@ -26,6 +28,8 @@ export interface Batch {
   count?: number;
   /** Encoder–decoder models: steps [0, split) run the encoder (see core/params.ts segmentsOf). */
   split?: number;
+  /** Bidirectional models: what the reverse direction reads (reference/bidirectional.ts). */
+  reverse?: ReverseInputs;
 }
 
 /** Per-layer initial state (B, H) each, carried from the previous window; overrides h0/c0. */
@@ -216,6 +220,10 @@ export function layerWeights(params: ArrayLike<number>, lt: LayerTensors): CellW
 export interface ModelForward {
   /** Attention models: the keys and each decoder step's weights and context. */
   attention?: AttentionRun;
+  /** Bidirectional models: the reverse direction's embedded input and layer. */
+  reverse?: ReturnType<typeof reverseForward>;
+  /** (N, H), or (N, 2H) [forward; reverse] for a bidirectional model: what the head reads. */
+  top: Float64Array;
   x0: Float64Array;
   hs: Float64Array[];
   cs: Float64Array[];
@@ -238,7 +246,7 @@ export function modelForward(
   cfg: ModelConfig,
   layout: ParamLayout,
   params: ArrayLike<number>,
-  batch: Pick<Batch, 'T' | 'B' | 'inputs' | 'split'>,
+  batch: Pick<Batch, 'T' | 'B' | 'inputs' | 'split' | 'reverse'>,
   initial?: InitialState,
 ): ModelForward {
   const { T, B } = batch;
@@ -297,16 +305,32 @@ export function modelForward(
     acts.push(act);
     input = h.subarray(B * H);
   }
-  const top = hs[L - 1]!.subarray(B * H); // (N, H)
+  let top: Float64Array = hs[L - 1]!.subarray(B * H); // (N, H)
+  let reverse: ModelForward['reverse'];
+  if (layout.reverse) {
+    if (!batch.reverse) throw new Error('A bidirectional model needs the reversed inputs (batch.reverse).');
+    reverse = reverseForward(cfg, layout, params, T, B, batch.reverse);
+    top = concatForward(N, H, top, reverse.layer.h.subarray(B * H), batch.reverse.map);
+  }
+  const K = reverse ? 2 * H : H;
   const O = outputsOf(cfg);
   const logits = matmul(
-    { ...mm(N, O, H, false, true), bias: true },
+    { ...mm(N, O, K, false, true), bias: true },
     top,
     view(params, layout.headWeight),
     undefined,
     view(params, layout.headBias),
   );
-  return { x0, hs, cs, acts, logits, ...(attention ? { attention } : {}) };
+  return {
+    x0,
+    hs,
+    cs,
+    acts,
+    logits,
+    top,
+    ...(attention ? { attention } : {}),
+    ...(reverse ? { reverse } : {}),
+  };
 }
 
 /** Forward and backward of one iteration in float64. */
@@ -325,16 +349,27 @@ export function forwardBackward(
   const L = cfg.layers;
   const segs = segmentsOf(cfg, layout, T, batch.split);
   const fromInit = (b: number): boolean => !initial || !!initial.reset?.[b];
-  const { x0, hs, cs, acts, logits, attention } = modelForward(cfg, layout, params, batch, initial);
-  const top = hs[L - 1]!.subarray(B * H); // (N, H)
+  const { x0, hs, cs, acts, logits, attention, top, reverse } = modelForward(
+    cfg,
+    layout,
+    params,
+    batch,
+    initial,
+  );
+  const K = reverse ? 2 * H : H;
   const O = outputsOf(cfg);
   const xent = softmaxXent(N, O, logits, batch.targets, batch.count ?? N);
 
   // ---- backward
   const grads = new Float64Array(layout.totalSize);
-  addInto(grads, layout.headWeight.offset, matmul(mm(O, H, N, true, false), xent.dlogits, top));
+  addInto(grads, layout.headWeight.offset, matmul(mm(O, K, N, true, false), xent.dlogits, top));
   addInto(grads, layout.headBias.offset, colSum(N, O, xent.dlogits));
-  let dAbove = matmul(mm(N, H, O, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, H)
+  let dAbove = matmul(mm(N, K, O, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, K)
+  if (reverse) {
+    const split = concatBackward(N, H, dAbove, batch.reverse!.map);
+    reverseBackward(cfg, layout, params, T, B, batch.reverse!, reverse, split.dbwd, grads);
+    dAbove = split.dfwd;
+  }
   const dhNorms: Float64Array[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
     const lt = segs[0]!.layers[l]!;

@@ -3,6 +3,7 @@ import { compareArrays } from '../../core/tolerance';
 import { withErrorScopes } from '../device';
 import { attentionEntry } from './attention.cases';
 import { columnSumEntry } from './columnSum.cases';
+import { concatEntry } from './concat.cases';
 import { embeddingEntry } from './embedding.cases';
 import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
@@ -25,6 +26,7 @@ export const KERNELS: readonly KernelEntry[] = [
   columnSumEntry,
   sampleEntry,
   attentionEntry,
+  concatEntry,
 ];
 
 const now = (): number => globalThis.performance.now();
