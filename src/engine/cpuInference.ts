@@ -5,6 +5,7 @@ import { type ParamLayout, paramLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { softmaxXent } from '../reference/loss';
 import { type InitialState, modelForward } from '../reference/model';
+import type { ReverseInputs } from '../reference/bidirectional';
 import { logSoftmax, sampleToken } from '../reference/sampling';
 import type { Evaluation, Inspection } from './inference';
 import {
@@ -31,18 +32,32 @@ export class CpuInference {
   }
 
   /** Forward of (T, B) tokens from `initial` (or h0/c0); logits and the final state. */
-  private run(inputs: ArrayLike<number>, T: number, B: number, initial?: InitialState, split = 0) {
-    const f = modelForward(this.model, this.layout, this.params(), { T, B, inputs, split }, initial);
+  private run(
+    inputs: ArrayLike<number>,
+    T: number,
+    B: number,
+    initial?: InitialState,
+    split = 0,
+    reverse?: ReverseInputs,
+  ) {
+    const batch = { T, B, inputs, split, ...(reverse ? { reverse } : {}) };
+    const f = modelForward(this.model, this.layout, this.params(), batch, initial);
     const BH = B * this.model.hiddenSize;
     const state: State = { h: f.hs.map((h) => h.slice(T * BH)), c: f.cs.map((c) => c.slice(T * BH)) };
     return { logits: f.logits, state };
   }
 
   /** Log-probabilities (T·B, O) for B sequences each from h0/c0 (GpuInference.batchLogProbs's twin). */
-  async batchLogProbs(inputs: Uint32Array, T: number, B: number, split = 0): Promise<Float64Array> {
+  async batchLogProbs(
+    inputs: Uint32Array,
+    T: number,
+    B: number,
+    split = 0,
+    reverse?: ReverseInputs,
+  ): Promise<Float64Array> {
     if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
     const O = outputsOf(this.model);
-    const { logits } = this.run(inputs, T, B, undefined, split);
+    const { logits } = this.run(inputs, T, B, undefined, split, reverse);
     const out = new Float64Array(T * B * O);
     for (let r = 0; r < T * B; r++) out.set(logSoftmax(logits.subarray(r * O, (r + 1) * O)), r * O);
     return out;

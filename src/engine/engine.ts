@@ -191,6 +191,15 @@ export class Engine implements Trainer {
       return;
     }
     const d = this.device;
+    if (p.reverse) {
+      const r = batch.reverse;
+      if (!r || r.inputs.length !== N || r.map.length !== N)
+        throw new Error(
+          `Engine.step: a bidirectional model needs the reversed inputs and row map (${N} each)`,
+        );
+      d.queue.writeBuffer(p.reverse.tokens, 0, r.inputs);
+      d.queue.writeBuffer(p.reverse.map, 0, r.map);
+    }
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);
     d.queue.writeBuffer(p.targets, 0, batch.targets);

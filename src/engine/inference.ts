@@ -7,6 +7,7 @@ import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
 import { SampleKernel, type SampleCall } from '../gpu/kernels/sample';
+import type { ReverseInputs } from '../reference/bidirectional';
 import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, encodeForward, resetRows } from './plan';
 import {
   type Decoder,
@@ -228,9 +229,20 @@ export class GpuInference {
    * Log-probabilities (T·B, O) over the head's classes for B sequences of T tokens (t-major), each started
    * from h0/c0 or zeros (an encoder–decoder window split at `split`): a sequence task's evaluation and predictions.
    */
-  async batchLogProbs(inputs: Uint32Array, T: number, B: number, split = 0): Promise<Float64Array> {
+  async batchLogProbs(
+    inputs: Uint32Array,
+    T: number,
+    B: number,
+    split = 0,
+    reverse?: ReverseInputs,
+  ): Promise<Float64Array> {
     if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
     const p = this.plan(T, B, split);
+    if (p.reverse) {
+      if (!reverse) throw new Error('batchLogProbs: a bidirectional model needs the reversed inputs');
+      this.device.queue.writeBuffer(p.reverse.tokens, 0, Uint32Array.from(reverse.inputs));
+      this.device.queue.writeBuffer(p.reverse.map, 0, Uint32Array.from(reverse.map));
+    }
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.batch' });
     this.forward(p, inputs, resetRows(B), enc);
     return (await this.logProbs(p, 0, T * B, enc)).logp;

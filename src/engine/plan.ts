@@ -14,7 +14,9 @@ import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
 import { type CellLayer, RESET_ROW, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
 import { AttentionKernel } from '../gpu/kernels/attention';
+import { ConcatKernel } from '../gpu/kernels/concat';
 import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
+import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { planSizes } from './memory';
 
 /** The kernels an engine compiles once for its cell type. */
@@ -26,6 +28,7 @@ export class EngineKernels {
   readonly norm: GradNormKernel;
   readonly sum: ColumnSumKernel;
   readonly attention: AttentionKernel | null;
+  readonly concat: ConcatKernel | null;
 
   constructor(device: GPUDevice, model: ModelConfig) {
     this.matmul = new MatmulKernel(device);
@@ -35,6 +38,7 @@ export class EngineKernels {
     this.norm = new GradNormKernel(device);
     this.sum = new ColumnSumKernel(device);
     this.attention = model.attention ? new AttentionKernel(device, this.cell.stepStride) : null;
+    this.concat = model.bidirectional ? new ConcatKernel(device) : null;
   }
 }
 
@@ -82,6 +86,8 @@ export interface ForwardPlan {
   xent: SoftmaxXentCall;
   /** Attention models with both stacks in the window. */
   attention: AttentionPlan | null;
+  /** Bidirectional models: the reverse direction and the [forward; reverse] head input. */
+  reverse: ReversePlan | null;
 }
 
 /** Activation buffers and every prepared call of one training iteration for one (T, B). */
@@ -305,9 +311,34 @@ export function buildPlan(
       uniform(k.norm.prepareSegments(scratch, dhFullOff, B * H, T, stats, STATS.tensorNorms + nT + l * T)),
     );
   }
-  const top = { buf: states[L - 1]!, off: B * H };
+  const reverse =
+    lay.reverse && k.concat
+      ? buildReversePlan({
+          kernels: { cell: k.cell, embed: k.embed, concat: k.concat },
+          lt: lay.reverse[0]!,
+          embedding: lay.embedding,
+          T,
+          B,
+          H,
+          E,
+          G,
+          V: m.vocabSize,
+          forwardOnly,
+          dhFullOff,
+          dpeepOff,
+          bufs: { params, grads, gx, dg, scratch, rows: rowsBuf, steps, states: states[0]!, dabove },
+          sizes: { states: size.states[0]!, act: size.act[0]!, dabove: size.dabove },
+          buf,
+          mm,
+          colsum,
+          own: (b) => buffers.push(b),
+        })
+      : null;
+  // The head reads the top layer's states, or [forward; reverse] (2H) for a bidirectional model.
+  const top = reverse ? { buf: reverse.cat, off: 0 } : { buf: states[L - 1]!, off: B * H };
+  const K = reverse ? 2 * H : H;
   const headGemm = mm(
-    spec(N, O, H, { transB: true, bias: true }),
+    spec(N, O, K, { transB: true, bias: true }),
     {
       a: top.buf,
       offA: top.off,
@@ -359,15 +390,20 @@ export function buildPlan(
     headGemm,
     xent,
     attention,
+    reverse,
   };
   if (forwardOnly) return forward;
   const headGrads = [
     mm(
-      spec(O, H, N, { transA: true, accumulate: true }),
+      spec(O, K, N, { transA: true, accumulate: true }),
       { a: dlogits, b: top.buf, offB: top.off, c: grads, offC: lay.headWeight.offset },
       'dWhead',
     ),
-    mm(spec(N, H, O), { a: dlogits, b: params, offB: lay.headWeight.offset, c: dabove }, 'dtop'),
+    mm(
+      spec(N, K, O),
+      { a: dlogits, b: params, offB: lay.headWeight.offset, c: reverse ? reverse.dcat : dabove },
+      'dtop',
+    ),
   ];
   const headSums = [colsum(N, O, dlogits, 0, lay.headBias.offset, 'dbhead')];
   const norms = k.norm.prepare(lay.tensors, grads, stats, ctx.clipNorm);
@@ -413,6 +449,14 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
       }
     }
   }
+  const rev = p.reverse;
+  if (rev) {
+    k.embed.encodeForward(pass, rev.embedding);
+    k.cell.encodeInit(pass, rev.cell);
+    k.matmul.encode(pass, rev.inputGemm);
+    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, rev.cell, t);
+    k.concat!.encodeForward(pass, rev.concat);
+  }
   k.matmul.encode(pass, p.headGemm);
 }
 
@@ -433,6 +477,7 @@ export function encodeIteration(
   k.xent.encode(pass, p.xent);
   for (const call of p.headGrads) k.matmul.encode(pass, call);
   for (const call of p.headSums) k.sum.encode(pass, call);
+  if (p.reverse) k.concat!.encodeBackward(pass, p.reverse.concat);
   pass.end();
 
   for (let l = L - 1; l >= 0; l--) {
@@ -464,6 +509,18 @@ export function encodeIteration(
       for (const call of at.weightGrads) k.matmul.encode(pass, call);
       k.sum.encode(pass, at.dvSum!);
     }
+    pass.end();
+  }
+
+  const rev = p.reverse;
+  if (rev) {
+    pass = beginPass('Engine.backwardReverse', 'backward');
+    for (let t = p.T - 1; t >= 0; t--) k.cell.encodeBackward(pass, rev.cell, t);
+    pass.end();
+    pass = beginPass('Engine.weightGradsReverse', 'weight_grads');
+    for (const call of rev.grads) k.matmul.encode(pass, call);
+    for (const call of rev.sums) k.sum.encode(pass, call);
+    k.embed.encodeBackward(pass, rev.embedding);
     pass.end();
   }
 

@@ -160,6 +160,21 @@ export const ENGINE_CHECKS: EngineCheck[] = [
       encoderDecoderBatch(4, 7, 5, 3, 2, 31),
     ),
   ),
+  // Bidirectional: the reverse direction reads each sequence backwards; the head sees both (2H).
+  ...([false, true] as const).map((tagged) =>
+    check(
+      `bidirectional step gru 1×6: ${tagged ? 'a tag per step (mirrored rows)' : 'a label at the last step'}`,
+      checkModel('gru', { outputSize: 3, layers: 1, learnedInit: false, bidirectional: true }),
+      checkTrain(),
+      () => taskBatch(7, 3, 5, 3, tagged ? 41 : 43, tagged, true),
+    ),
+  ),
+  check(
+    'bidirectional step lstm-peephole 1×6: a tag per step',
+    checkModel('lstm-peephole', { outputSize: 3, layers: 1, learnedInit: false, bidirectional: true }),
+    checkTrain(),
+    () => taskBatch(7, 3, 5, 3, 47, true, true),
+  ),
   // Additive attention: each of the decoder's 3 steps weighs the encoder's 3 states.
   ...(['gru', 'lstm'] as const).map((cell) =>
     check(
