@@ -97,3 +97,19 @@ test('seq2seq with attention: own examples train to reverse strings, with the al
   await expect(page.getByTestId('decode-error')).toContainText('never seen the character');
   await page.screenshot({ path: 'test-results/tasks-seq2seq.png', fullPage: true });
 });
+
+test('bidirectional: "is there an x ahead?" is learned once the model also reads each line backwards', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await page.getByTestId('task-select').selectOption('tag');
+  await page.getByTestId('task-preset').selectOption('ahead');
+  await page.getByTestId('bidirectional-toggle').check();
+  await expect(page).toHaveURL(/bi=1/);
+  await page.getByTestId('train-toggle').click();
+  await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(97);
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/tasks-bidirectional.png', fullPage: true });
+});

@@ -50,6 +50,7 @@ const FLAGS = [
   'learned-init',
   'task',
   'attention',
+  'bidirectional',
 ] as const;
 
 interface Line {
@@ -176,7 +177,7 @@ async function main(): Promise<void> {
   device?.destroy();
 }
 
-/** The model shape from --cell, --hidden, --embed, --layers, --learned-init, --attention. */
+/** The model shape from --cell, --hidden, --embed, --layers, --learned-init, --attention, --bidirectional. */
 function modelOf(args: Args): ModelShape {
   const hidden = args.int('hidden', 128, 1, 1024);
   return {
@@ -186,6 +187,7 @@ function modelOf(args: Args): ModelShape {
     layers: args.int('layers', 2, 1, 4),
     learnedInit: args.flag('learned-init'),
     ...(args.flag('attention') ? { attention: true } : {}),
+    ...(args.flag('bidirectional') ? { bidirectional: true } : {}),
   };
 }
 

@@ -179,6 +179,21 @@ export const GENERATED_TASKS: readonly GeneratedTask[] = [
       });
     },
   },
+  {
+    id: 'ahead',
+    kind: 'tag',
+    title: 'Is there an x ahead?',
+    shows:
+      'The answer lies in the future: each character is Y when an x comes later in the line. A forward RNN can only guess before it gets there; a bidirectional one also reads the line backwards and knows.',
+    generate(seed, count) {
+      const rng = new Rng(seed);
+      return Array.from({ length: count }, () => {
+        const input = word(rng, 'abcdefx', 4, 14);
+        const last = input.lastIndexOf('x');
+        return { input, target: [...input].map((_, i) => (i < last ? 'Y' : 'N')).join('') };
+      });
+    },
+  },
   ...SEQ_TASKS,
 ];
 

@@ -6,7 +6,7 @@
 // is the mean over labelled positions. Evaluation runs forward-only on the GPU (or the labelled CPU
 // reference): loss, accuracy, a confusion matrix (classify, tag) and example predictions; encoder–decoder
 // outputs are decoded greedily, as a user would get them.
-import { NO_TARGET, type TokenBatch } from '../core/batches';
+import { NO_TARGET, type TokenBatch, reverseOf } from '../core/batches';
 import { decodeCheckpoint, encodeCheckpoint, textHash } from '../core/checkpoint';
 import { type ModelConfig, type TrainConfig } from '../core/config';
 import { Emitter } from '../core/emitter';
@@ -136,13 +136,21 @@ export class TaskModel {
       throw new Error(
         `This model was trained on other examples (${ck.data.corpusChars} of them, fingerprint ${ck.data.corpusHash}); resume it with the same task data.`,
       );
-    const { cell, embedSize, hiddenSize, layers, learnedInit, attention } = ck.model;
+    const { cell, embedSize, hiddenSize, layers, learnedInit, attention, bidirectional } = ck.model;
     const m = new TaskModel(
       ck.task.kind,
       {
         kind: ck.task.kind,
         examples,
-        model: { cell, embedSize, hiddenSize, layers, learnedInit, ...(attention ? { attention } : {}) },
+        model: {
+          cell,
+          embedSize,
+          hiddenSize,
+          layers,
+          learnedInit,
+          ...(attention ? { attention } : {}),
+          ...(bidirectional ? { bidirectional } : {}),
+        },
         train: ck.train,
         valFraction: ck.data.valFraction,
         device,
@@ -251,7 +259,13 @@ export class TaskModel {
         count += len;
       }
     });
-    return { inputs, targets, count: Math.max(1, count), startsEpoch: true };
+    return {
+      inputs,
+      targets,
+      count: Math.max(1, count),
+      startsEpoch: true,
+      ...this.reverseFor(batch, inputs, B),
+    };
   }
 
   private classOf(label: string): number {
@@ -397,8 +411,23 @@ export class TaskModel {
     return out;
   }
 
+  /** Bidirectional models: what the reverse direction reads for these (padded) inputs. */
+  private reverseFor(examples: readonly { input: string }[], inputs: Uint32Array, B: number) {
+    if (!this.model.bidirectional) return {};
+    const lengths = examples.map((e) => [...e.input].length);
+    while (lengths.length < B) lengths.push(0);
+    return { reverse: reverseOf(inputs, lengths, this.T, B, this.kind === 'tag') };
+  }
+
   private forward(inputs: readonly string[]): Promise<Float64Array> {
-    return this.inference.batchLogProbs(this.encodeInputs(inputs), this.T, this.train.batchSize);
+    const B = this.train.batchSize;
+    const tokens = this.encodeInputs(inputs);
+    const rev = this.reverseFor(
+      inputs.map((input) => ({ input })),
+      tokens,
+      B,
+    );
+    return this.inference.batchLogProbs(tokens, this.T, B, 0, rev.reverse);
   }
 
   /** The predicted label (classify) or tag string (tag) of row b, with the class probabilities per step. */
@@ -434,7 +463,7 @@ export class TaskModel {
     for (let a = 0; a < this.valSet.length; a += B) {
       const chunk = this.valSet.slice(a, a + B);
       const enc = this.encode(chunk, B);
-      const logp = await frozen.batchLogProbs(enc.inputs, this.T, B);
+      const logp = await frozen.batchLogProbs(enc.inputs, this.T, B, 0, enc.reverse);
       chunk.forEach((e, b) => {
         const { predicted } = this.answer(logp, e.input, b);
         const truth = this.kind === 'classify' ? [e.target] : [...e.target];

@@ -59,13 +59,14 @@ export function updateStats(): void {
 }
 
 /**
- * The model a run of this task builds from the edited shape: attention only for encoder–decoder tasks (the
- * switch is kept for them while another task is chosen), and no learned h₀ there (the encoder starts from
- * zeros, the decoder from the encoder).
+ * The model a run of this task builds from the edited shape: attention only for encoder–decoder tasks and
+ * bidirectional only for classify and tag (each switch is kept while another task is chosen), and no learned
+ * h₀ with either (the encoder and both directions start from zeros, the decoder from the encoder).
  */
 export function modelForTask(model: ModelShape, kind: TaskChoice['kind']): ModelShape {
-  const { attention, ...rest } = model;
-  if (kind === 'lm' || !isEncoderDecoder(kind)) return rest;
+  const { attention, bidirectional, ...rest } = model;
+  if (kind === 'lm') return rest;
+  if (!isEncoderDecoder(kind)) return bidirectional ? { ...rest, learnedInit: false, bidirectional } : rest;
   return { ...rest, learnedInit: false, ...(attention ? { attention } : {}) };
 }
 

@@ -37,6 +37,7 @@ export function encodeHash(e: Experiment): string {
     seed: String(t.seed),
   });
   if (m.attention) q.set('attention', '1');
+  if (m.bidirectional) q.set('bi', '1');
   if (e.task) {
     q.set('task', e.task.kind);
     if (e.task.generated) q.set('data', e.task.generated);
@@ -65,6 +66,7 @@ export function decodeHash(hash: string, base: Experiment): Experiment {
     layers: int('layers', base.model.layers, 1, 4),
     learnedInit: q.has('h0') ? q.get('h0') === '1' : base.model.learnedInit,
     ...((q.has('attention') ? q.get('attention') === '1' : base.model.attention) ? { attention: true } : {}),
+    ...((q.has('bi') ? q.get('bi') === '1' : base.model.bidirectional) ? { bidirectional: true } : {}),
   };
   const train: TrainConfig = {
     ...base.train,

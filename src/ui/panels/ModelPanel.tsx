@@ -194,7 +194,25 @@ export function ModelPanel() {
             />{' '}
             attention
           </label>
-        ) : (
+        ) : task !== 'lm' ? (
+          <label
+            className="switch"
+            title="A second layer reads each line backwards; the head sees both directions (one layer each)"
+          >
+            <input
+              type="checkbox"
+              data-testid="bidirectional-toggle"
+              checked={!!model.bidirectional}
+              onChange={(e) =>
+                runActions.setModel(
+                  e.target.checked ? { bidirectional: true, layers: 1 } : { bidirectional: false },
+                )
+              }
+            />{' '}
+            bidirectional
+          </label>
+        ) : null}
+        {task === 'lm' || (!encDec && !model.bidirectional) ? (
           <label
             className="switch"
             title="Train the initial state h₀ (and c₀) instead of starting from zeros"
@@ -206,7 +224,7 @@ export function ModelPanel() {
             />{' '}
             learned h₀
           </label>
-        )}
+        ) : null}
       </div>
       {est.problems.length ? (
         <p className="error" role="alert" data-testid="config-problems">
