@@ -176,7 +176,10 @@ export function ModelPanel() {
           </p>
         ) : (
           <p className="hint wide">
-            Each batch holds whole examples, padded to the longest input; every example starts from h₀.
+            Each batch holds whole examples, padded to the longest input;{' '}
+            {model.bidirectional
+              ? 'the forward layer reads each from its first character, the reverse layer from its last.'
+              : 'every example starts from h₀.'}
           </p>
         )}
         {encDec ? (
