@@ -85,6 +85,11 @@ test('seq2seq with attention: own examples train to reverse strings, with the al
   await expect(matrix.locator('rect')).toHaveCount(12);
   await matrix.locator('rect').first().hover();
   await expect(page.getByTestId('attention-readout')).toContainText('%');
+  // The unrolled graph: 3 encoder steps, START + 3 outputs in the decoder, attention lines between them.
+  const graph = page.getByTestId('task-graph');
+  await expect(graph.locator('rect.decoder')).toHaveCount(4);
+  await expect(graph.locator('line.handoff')).toHaveCount(1);
+  expect(await graph.locator('path.graph-attention').count()).toBeGreaterThan(3);
   // Your own input: a beam of 3 returns three outputs, best first, and the matrix shows this input.
   await page.getByTestId('decode-input').fill('cab');
   await page.getByTestId('decode-beam').fill('3');
@@ -111,5 +116,33 @@ test('bidirectional: "is there an x ahead?" is learned once the model also reads
   await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(97);
   await page.getByTestId('train-toggle').click();
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
+  // Both directions unrolled over the first validation example: one reverse cell per forward cell.
+  const graph = page.getByTestId('task-graph');
+  const forward = await graph.locator('rect.graph-cell:not(.reverse)').count();
+  expect(forward).toBeGreaterThan(3);
+  await expect(graph.locator('rect.reverse')).toHaveCount(forward);
   await page.screenshot({ path: 'test-results/tasks-bidirectional.png', fullPage: true });
+});
+
+test('one to many: a label written out as a word, evaluated on the labels it trains on', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`/${SMALL}`);
+  await page.getByTestId('task-select').selectOption('generate');
+  await expect(page.getByTestId('task-preset')).toHaveValue('words');
+  await page.getByTestId('task-preset').selectOption('');
+  const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+  const box = page.getByTestId('task-input');
+  await box.fill(words.map((w, i) => `${i}\t${w}`).join('\n'));
+  await box.blur();
+  await expect(page.getByTestId('task-problem')).toHaveCount(0);
+  await page.getByTestId('train-toggle').click();
+  await expect.poll(() => accuracy(page), { timeout: 180_000, intervals: [1000] }).toBeGreaterThan(95);
+  await page.getByTestId('train-toggle').click();
+  await expect(page.getByTestId('task-accuracy')).toContainText('on 10 labels');
+  // One encoder step (the label), then the decoder writes the word.
+  await expect(page.getByTestId('task-graph').locator('rect.graph-cell:not(.decoder)')).toHaveCount(1);
+  await page.getByTestId('decode-input').fill('7');
+  await page.getByTestId('decode-button').click();
+  await expect(page.getByTestId('decode-output').locator('li').first()).toContainText('seven');
+  await page.screenshot({ path: 'test-results/tasks-generate.png', fullPage: true });
 });

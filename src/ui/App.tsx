@@ -6,6 +6,7 @@ import { restoreSession } from '../state/restore';
 import { AccuracyChart, GradNormChart, LossChart } from './charts/TrainingCharts';
 import { useRunStore } from '../state/runStore';
 import { PredictionsPanel } from './panels/PredictionsPanel';
+import { TaskGraph } from './viz/TaskGraph';
 import { TaskDataPanel } from './panels/TaskDataPanel';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
@@ -52,6 +53,7 @@ export function App() {
               <PredictionsPanel />
               <div className="charts">
                 <GradNormChart />
+                <TaskGraph />
               </div>
             </>
           )}
