@@ -176,7 +176,13 @@ export class Seq2SeqCodec {
     B: number,
     logProbs: WindowLogProbs,
     shown: number,
-  ): Promise<{ loss: number; accuracy: number; exact: number; predictions: Prediction[] }> {
+  ): Promise<{
+    loss: number;
+    accuracy: number;
+    exact: number;
+    predictions: Prediction[];
+    byLength: { length: number; count: number; exact: number }[];
+  }> {
     const O = this.targets.length;
     let loss = 0;
     let labelled = 0;
@@ -199,12 +205,16 @@ export class Seq2SeqCodec {
     let right = 0;
     let exact = 0;
     const predictions: Prediction[] = [];
+    const lengths = new Map<number, { count: number; exact: number }>();
     examples.forEach((e, i) => {
       const predicted = decoded[i]!.text;
       chars += [...e.target].length;
       right += charMatches(predicted, e.target);
       const ok = predicted === e.target;
       if (ok) exact++;
+      const len = this.sourceLength(e.input);
+      const at = lengths.get(len) ?? { count: 0, exact: 0 };
+      lengths.set(len, { count: at.count + 1, exact: at.exact + (ok ? 1 : 0) });
       if (predictions.length < shown)
         predictions.push({ input: e.input, target: e.target, predicted, correct: ok });
     });
@@ -213,6 +223,9 @@ export class Seq2SeqCodec {
       accuracy: right / Math.max(1, chars),
       exact: exact / Math.max(1, examples.length),
       predictions,
+      byLength: [...lengths.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([length, v]) => ({ length, count: v.count, exact: v.exact / v.count })),
     };
   }
 

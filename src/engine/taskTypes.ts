@@ -25,6 +25,8 @@ export interface TaskEvaluation {
   predictions: Prediction[];
   /** Attention models: where the decoder looked while writing the first validation example's answer. */
   alignment?: Alignment;
+  /** Encoder–decoder kinds: whole outputs right per input length (where a bottleneck state gives out). */
+  byLength?: { length: number; count: number; exact: number }[];
 }
 
 /** Attention weights of one decoded example: weights[k][i] for output step k (its characters, then END). */

@@ -6,6 +6,7 @@ import { useDecodeStore } from '../../state/decodeActions';
 import { useRunStore } from '../../state/runStore';
 import { DecodeBox } from './DecodeBox';
 import { AttentionMatrix } from '../viz/AttentionMatrix';
+import { LengthBars } from '../charts/LengthBars';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -68,6 +69,7 @@ export function PredictionsPanel() {
           </table>
           {seq && (
             <div className="decode-side">
+              {e.byLength && <LengthBars rows={e.byLength} />}
               {(tried ?? e.alignment) && <AttentionMatrix a={(tried ?? e.alignment)!} />}
               <DecodeBox generate={info.kind === 'generate'} />
             </div>
