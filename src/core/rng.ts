@@ -57,3 +57,13 @@ export class Rng {
     return out;
   }
 }
+
+/** A seeded Fisher–Yates permutation of 0…n−1 (n − 1 draws of `rng.int`). */
+export function permutation(n: number, rng: Rng): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}

@@ -18,15 +18,8 @@ import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
 import { limitProblems } from './memory';
-import {
-  EngineKernels,
-  type Plan,
-  buildPlan,
-  carryRows,
-  countIteration,
-  encodeIteration,
-  resetRows,
-} from './plan';
+import { countIteration, encodeIteration } from './iteration';
+import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */

@@ -8,7 +8,8 @@ import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
 import { SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
-import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, encodeForward, resetRows } from './plan';
+import { encodeForward } from './iteration';
+import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, resetRows } from './plan';
 import {
   type Decoder,
   type EvalResult,

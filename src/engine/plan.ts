@@ -1,5 +1,6 @@
 // The prepared iteration: every buffer and every prepared kernel call of one training step for a given
-// (T, B), built once (buildPlan) and encoded per step (encodeIteration) in DESIGN.md §1's order:
+// (T, B) (and, for an encoder–decoder, split), built once (buildPlan) and encoded per step
+// (engine/iteration.ts: encodeIteration) in DESIGN.md §1's order:
 // embedding → per layer [input GEMM, T fused steps] → head GEMM → fused softmax-xent → head grads → per
 // layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
 import { type ModelConfig, gateCount, outputsOf } from '../core/config';
@@ -10,7 +11,6 @@ import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
 import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
-import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
 import { type CellLayer, RESET_ROW, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
 import { AttentionKernel } from '../gpu/kernels/attention';
@@ -424,127 +424,4 @@ export function buildPlan(
     ring,
     timingOffset,
   };
-}
-
-/** Opens a compute pass named `label`, timed as `phase`. */
-export type PassOpener = (label: string, phase: string) => GPUComputePassEncoder;
-
-/** Records the forward pass up to the logits: embedding, per layer [state init, input GEMM, T steps], head. */
-export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: EngineKernels): void {
-  for (const call of p.embedding) k.embed.encodeForward(pass, call);
-  for (let l = 0; l < p.layers.length; l++) {
-    const cells = p.layers[l]!;
-    k.cell.encodeInit(pass, cells[0]!);
-    for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
-    const at = p.attention;
-    for (const [si, sg] of p.segments.entries()) {
-      // The decoder's steps attend to the encoder's (keys once, then context before each step).
-      if (at && si === 1) k.matmul.encode(pass, at.keysGemm);
-      for (let t = sg.start; t < sg.end; t++) {
-        if (at && si === 1) {
-          k.attention!.encodeForward(pass, at.call, t);
-          k.matmul.encode(pass, at.ctxGemm[t - at.split]!);
-        }
-        k.cell.encodeForward(pass, cells[si]!, t);
-      }
-    }
-  }
-  const rev = p.reverse;
-  if (rev) {
-    k.embed.encodeForward(pass, rev.embedding);
-    k.cell.encodeInit(pass, rev.cell);
-    k.matmul.encode(pass, rev.inputGemm);
-    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, rev.cell, t);
-    k.concat!.encodeForward(pass, rev.concat);
-  }
-  k.matmul.encode(pass, p.headGemm);
-}
-
-/** Records one training iteration (all its passes) after the caller has cleared the gradients. */
-export function encodeIteration(
-  p: Plan,
-  k: EngineKernels,
-  learnedInit: boolean,
-  optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
-  beginPass: PassOpener,
-): void {
-  const L = p.layers.length;
-  let pass = beginPass('Engine.forward', 'forward');
-  encodeForward(pass, p, k);
-  pass.end();
-
-  pass = beginPass('Engine.loss', 'loss');
-  k.xent.encode(pass, p.xent);
-  for (const call of p.headGrads) k.matmul.encode(pass, call);
-  for (const call of p.headSums) k.sum.encode(pass, call);
-  if (p.reverse) k.concat!.encodeBackward(pass, p.reverse.concat);
-  pass.end();
-
-  for (let l = L - 1; l >= 0; l--) {
-    const cells = p.layers[l]!;
-    pass = beginPass(`Engine.backward${l}`, 'backward');
-    const at = p.attention;
-    for (let si = p.segments.length - 1; si >= 0; si--) {
-      const sg = p.segments[si]!;
-      const last = p.handoff[l]![si] ?? cells[si]!;
-      for (let t = sg.end - 1; t >= sg.start; t--) {
-        k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
-        if (at && si === 1) {
-          const i = t - at.split;
-          k.matmul.encode(pass, at.dctxGemm[i]!);
-          k.attention!.encodeBackward(pass, at.call, t);
-          k.matmul.encode(pass, at.dqGemm[i]!);
-        }
-      }
-      if (at && si === 1) k.matmul.encode(pass, at.dkGemm!);
-    }
-    if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
-    k.norm.encodeSegments(pass, p.dhNorms[l]!);
-    pass.end();
-    pass = beginPass(`Engine.weightGrads${l}`, 'weight_grads');
-    for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
-    for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
-    if (l === 0) for (const call of p.embedding) k.embed.encodeBackward(pass, call);
-    if (l === 0 && at) {
-      for (const call of at.weightGrads) k.matmul.encode(pass, call);
-      k.sum.encode(pass, at.dvSum!);
-    }
-    pass.end();
-  }
-
-  const rev = p.reverse;
-  if (rev) {
-    pass = beginPass('Engine.backwardReverse', 'backward');
-    for (let t = p.T - 1; t >= 0; t--) k.cell.encodeBackward(pass, rev.cell, t);
-    pass.end();
-    pass = beginPass('Engine.weightGradsReverse', 'weight_grads');
-    for (const call of rev.grads) k.matmul.encode(pass, call);
-    for (const call of rev.sums) k.sum.encode(pass, call);
-    k.embed.encodeBackward(pass, rev.embedding);
-    pass.end();
-  }
-
-  pass = beginPass('Engine.optimizer', 'optimizer');
-  k.norm.encode(pass, p.norms);
-  optimizer.kernel.encode(pass, optimizer.call);
-  pass.end();
-}
-
-/** Passes and dispatches an iteration records, counted by encoding it into stand-in pass encoders. */
-export function countIteration(
-  p: Plan,
-  k: EngineKernels,
-  learnedInit: boolean,
-  optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
-): { dispatches: number; passes: number } {
-  let dispatches = 0;
-  let passes = 0;
-  const counter = {
-    setPipeline: () => undefined,
-    setBindGroup: () => undefined,
-    dispatchWorkgroups: () => void dispatches++,
-    end: () => undefined,
-  } as unknown as GPUComputePassEncoder;
-  encodeIteration(p, k, learnedInit, optimizer, () => (passes++, counter));
-  return { dispatches, passes };
 }

@@ -145,7 +145,9 @@ describe('encoder–decoder TaskModel', () => {
     expect(g.accuracy).toBeCloseTo(c.accuracy, 9);
     // Exact matches by input length cover every validation example, shortest first.
     expect(g.byLength!.reduce((a, r) => a + r.count, 0)).toBe(gpu.valSet.length);
-    expect(g.byLength!.map((r) => r.length)).toEqual([...new Set(gpu.valSet.map((e) => e.input.length))].sort());
+    expect(g.byLength!.map((r) => r.length)).toEqual(
+      [...new Set(gpu.valSet.map((e) => e.input.length))].sort(),
+    );
     expect(g.byLength).toEqual(c.byLength);
     // Resume on the GPU: the next losses equal the uninterrupted run's.
     const again = await TaskModel.resume(bytes, examples, device);

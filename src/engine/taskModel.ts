@@ -10,31 +10,20 @@ import { NO_TARGET, type TokenBatch, reverseOf } from '../core/batches';
 import { decodeCheckpoint, encodeCheckpoint, textHash } from '../core/checkpoint';
 import { type ModelConfig, type TrainConfig } from '../core/config';
 import { Emitter } from '../core/emitter';
-import { Rng } from '../core/rng';
+import { Rng, permutation } from '../core/rng';
 import { type Example, MAX_TASK_LENGTH, type TaskKind, isEncoderDecoder, taskClasses } from '../core/tasks';
 import { Vocab } from '../core/vocab';
 import { CpuInference } from './cpuInference';
 import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
 import type { GpuInference } from './inference';
-import type { ModelShape } from './lm';
 import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
-import type { Alignment, Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
+import type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
-export type { Alignment, Prediction, TaskEvaluation, TaskEvents } from './taskTypes';
+export type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
 /** Input token after the end of a shorter sequence (never predicted from: its steps are unlabelled). */
 export const PAD = '\u0000';
-
-export interface TaskSetup {
-  kind: TaskKind;
-  examples: Example[];
-  model: ModelShape;
-  /** seqLen is set to the longest input; the state is never carried between batches. */
-  train: TrainConfig;
-  valFraction?: number;
-  device: GPUDevice | null;
-}
 
 export class TaskModel {
   readonly events = new Emitter<TaskEvents>();
@@ -503,14 +492,4 @@ export class TaskModel {
 /** The fingerprint of a task's examples: resuming on other data is refused. */
 function examplesHash(examples: readonly Example[]): string {
   return textHash(examples.map((e) => `${e.input}\t${e.target}`).join('\n'));
-}
-
-/** A seeded Fisher–Yates permutation of 0…n−1. */
-function permutation(n: number, rng: Rng): number[] {
-  const p = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
 }

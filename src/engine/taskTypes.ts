@@ -1,6 +1,9 @@
 // What a sequence task's evaluation reports (issue 9), shared by TaskModel, the encoder–decoder codec, the
 // worker protocol and the CLI.
 import type { EventMap } from '../core/emitter';
+import type { TrainConfig } from '../core/config';
+import type { Example, TaskKind } from '../core/tasks';
+import type { ModelShape } from './lm';
 import type { StepMetrics } from './types';
 
 export interface Prediction {
@@ -42,4 +45,14 @@ export interface TaskEvents extends EventMap {
   evaluation: TaskEvaluation;
   diverged: StepMetrics;
   error: string;
+}
+
+export interface TaskSetup {
+  kind: TaskKind;
+  examples: Example[];
+  model: ModelShape;
+  /** seqLen is set to the longest input; the state is never carried between batches. */
+  train: TrainConfig;
+  valFraction?: number;
+  device: GPUDevice | null;
 }
