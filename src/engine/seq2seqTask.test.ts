@@ -170,6 +170,32 @@ describe('encoder–decoder TaskModel', () => {
     for (const m of [gpu, cpu, again]) m.dispose();
   });
 
+  it('a side-by-side variant flips attention (or the reverse layer) and keeps the data, split and settings', () => {
+    const examples = generatedTask('cipher').generate(5, 60);
+    const m = TaskModel.create({
+      kind: 'seq2seq',
+      examples,
+      model: { ...shape, layers: 2 },
+      train,
+      device: null,
+    });
+    const v = m.variant(null);
+    expect([v.model.attention, v.model.layers, v.model.encoder]).toEqual([true, 1, m.model.encoder]);
+    expect(v.valSet).toEqual(m.valSet);
+    expect(v.train).toEqual(m.train);
+    expect(v.variant(null).model.attention).toBeUndefined();
+    const tag = TaskModel.create({
+      kind: 'tag',
+      examples: generatedTask('ahead').generate(5, 40),
+      model: shape,
+      train,
+      device: null,
+    });
+    expect(tag.variant(null).model.bidirectional).toBe(true);
+    expect(tag.variant(null).trainSet).toEqual(tag.trainSet);
+    for (const x of [m, v, tag]) x.dispose();
+  });
+
   it('learns brackets of depth k (one to many) and to reverse short strings (seq2seq) on the CPU reference', async () => {
     const depth = TaskModel.create({
       kind: 'generate',

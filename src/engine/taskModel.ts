@@ -34,6 +34,8 @@ export class TaskModel {
   readonly inference: GpuInference | CpuInference;
   /** The longest input: the window every batch is padded to. */
   readonly T: number;
+  /** The examples as given (the split below is drawn from them with the seed). */
+  readonly examples: readonly Example[];
   readonly trainSet: Example[];
   readonly valSet: Example[];
   /** Encoder–decoder kinds: the window layout, tokens and decoders. */
@@ -48,7 +50,7 @@ export class TaskModel {
   /** Steps taken before this trainer existed (a resume without optimiser state restarts its count). */
   private stepBase = 0;
   private readonly dataHash: string;
-  private readonly valFraction: number;
+  readonly valFraction: number;
   private lastLoss?: number;
 
   private constructor(
@@ -57,6 +59,7 @@ export class TaskModel {
     sources?: string[],
   ) {
     const { examples } = setup;
+    this.examples = examples;
     const encDec = isEncoderDecoder(kind);
     const least = kind === 'generate' ? 2 : 4;
     if (examples.length < least)
@@ -345,6 +348,31 @@ export class TaskModel {
   async decode(inputs: readonly string[], beam = 1, frozen = this.inference): Promise<Decoded[]> {
     if (!this.codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
     return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
+  }
+
+  /**
+   * The same task, examples, split and settings with the task's switch flipped — attention for an
+   * encoder–decoder, the reverse layer for classify and tag — for a side-by-side run (one layer when on).
+   */
+  variant(device: GPUDevice | null): TaskModel {
+    const { cell, embedSize, hiddenSize, layers, learnedInit } = this.model;
+    const on = this.codec ? !this.model.attention : !this.model.bidirectional;
+    const flip = on ? (this.codec ? { attention: true } : { bidirectional: true }) : {};
+    return TaskModel.create({
+      kind: this.kind,
+      examples: [...this.examples],
+      model: {
+        cell,
+        embedSize,
+        hiddenSize,
+        layers: on ? 1 : layers,
+        learnedInit: on ? false : learnedInit,
+        ...flip,
+      },
+      train: this.train,
+      valFraction: this.valFraction,
+      device,
+    });
   }
 
   /** Encoder–decoder kinds: the greedy output of `input`, or the best outputs of a beam of `beam`. */

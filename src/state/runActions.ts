@@ -21,6 +21,7 @@ import {
   type TaskChoice,
   useRunStore,
 } from './runStore';
+import { compareActions } from './compareActions';
 import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskSource, isEncoderDecoder } from '../core/tasks';
 import { encodeHash } from './urlHash';
 import { send } from './workerClient';
@@ -265,6 +266,7 @@ export const runActions = {
       sampling: { ...s.sampling, history: [], current: '' },
       taskEval: null,
     });
+    compareActions.clear();
     send({
       type: 'setup',
       run: (runId = ++nextRun),

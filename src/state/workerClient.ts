@@ -3,6 +3,7 @@
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
 import { handleInspectEvent } from './inspect';
+import { handleCompareEvent } from './compareActions';
 import { handleDecodeEvent } from './decodeActions';
 import { handleRaceEvent } from './raceActions';
 import { handleRunEvent, runActions } from './runActions';
@@ -82,6 +83,7 @@ export function startWorker(): void {
       handleInspectEvent(ev.data) ||
       handleRaceEvent(ev.data) ||
       handleDecodeEvent(ev.data) ||
+      handleCompareEvent(ev.data) ||
       handleRunEvent(ev.data)
     )
       return;

@@ -6,6 +6,7 @@ import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
+import { compareRun } from './compare';
 import { type TaskSource, examplesFor } from '../core/tasks';
 import { Recovery, type Run, taskValEvery } from './recovery';
 import type {
@@ -341,6 +342,22 @@ async function handle(msg: ToWorker): Promise<void> {
         if (msg.valEvery) r.valEvery = msg.valEvery;
       } catch (e) {
         post({ type: 'runError', message: e instanceof Error ? e.message : String(e), run: currentRun });
+      }
+      return;
+    }
+    case 'compare': {
+      const main = taskRunner;
+      try {
+        if (!main) throw new Error('Comparing needs a task run: press Train or Step first.');
+        main.pause();
+        const steps = Math.max(1, Math.min(msg.steps, 100_000));
+        const device = main.lm.backend === 'webgpu' ? session.device : null;
+        const done = await compareRun(main.lm, steps, device, (step) =>
+          post({ type: 'compareProgress', id: msg.id, step, steps }),
+        );
+        post({ type: 'compareDone', id: msg.id, ...done });
+      } catch (e) {
+        post({ type: 'compareError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
       }
       return;
     }

@@ -93,6 +93,11 @@ export type ToWorker =
   | { type: 'setHyper'; patch: Partial<TrainConfig>; valEvery?: number }
   /** `lane`: sample from a race lane instead of the main run. */
   | { type: 'sample'; id: number; request: SampleRequest; lane?: number }
+  /**
+   * Task runs: train the same model with the task's switch flipped (attention, or the reverse layer) for
+   * `steps` steps on the same data, and report its evaluation next to this run's.
+   */
+  | { type: 'compare'; id: number; steps: number }
   /** Encoder–decoder task runs: decode `input` greedily (beam 1) or with a beam of that width. */
   | { type: 'decode'; id: number; input: string; beam: number }
   /** A forward pass over `text` for the inside views (characters outside the vocabulary are dropped). */
@@ -137,6 +142,9 @@ export type FromWorker =
   | { type: 'sampleChunk'; id: number; text: string }
   | { type: 'sampleDone'; id: number; text: string; beams?: BeamResult[]; ms: number; step: number }
   | { type: 'sampleError'; id: number; message: string }
+  | { type: 'compareProgress'; id: number; step: number; steps: number }
+  | { type: 'compareDone'; id: number; model: ModelConfig; evaluation: TaskEvaluation }
+  | { type: 'compareError'; id: number; message: string }
   /** A decode's outputs, best first (log-probabilities with END), and where attention looked (greedy). */
   | {
       type: 'decoded';

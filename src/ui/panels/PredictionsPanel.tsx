@@ -4,6 +4,7 @@
 import { isEncoderDecoder } from '../../core/tasks';
 import { useDecodeStore } from '../../state/decodeActions';
 import { useRunStore } from '../../state/runStore';
+import { CompareBox } from './CompareBox';
 import { DecodeBox } from './DecodeBox';
 import { AttentionMatrix } from '../viz/AttentionMatrix';
 import { LengthBars } from '../charts/LengthBars';
@@ -102,6 +103,7 @@ export function PredictionsPanel() {
           )}
         </div>
       )}
+      {e && <CompareBox />}
     </section>
   );
 }
