@@ -121,6 +121,9 @@ test('bidirectional: "is there an x ahead?" is learned once the model also reads
   const forward = await graph.locator('rect.graph-cell:not(.reverse)').count();
   expect(forward).toBeGreaterThan(3);
   await expect(graph.locator('rect.reverse')).toHaveCount(forward);
+  // Both directions' hidden states over that example.
+  await expect(page.getByTestId('task-states-forward').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('task-states-reverse').locator('canvas')).toBeVisible();
   // Side by side: the same model without the reverse layer, same data and steps, stays far below.
   await page.getByTestId('compare-button').click();
   const other = page.getByTestId('compare-result').locator('tbody tr').nth(1);

@@ -63,6 +63,21 @@ export class CpuInference {
     return out;
   }
 
+  /** Top-layer (and reverse) states (T, B, H), GpuInference.batchStates's twin. */
+  async batchStates(
+    inputs: Uint32Array,
+    T: number,
+    B: number,
+    split = 0,
+    reverse?: ReverseInputs,
+  ): Promise<{ top: Float32Array; reverse?: Float32Array }> {
+    const batch = { T, B, inputs, split, ...(reverse ? { reverse } : {}) };
+    const f = modelForward(this.model, this.layout, this.params(), batch);
+    const BH = B * this.model.hiddenSize;
+    const top = Float32Array.from(f.hs[f.hs.length - 1]!.subarray(BH));
+    return { top, ...(f.reverse ? { reverse: Float32Array.from(f.reverse.layer.h.subarray(BH)) } : {}) };
+  }
+
   /** Attention weights (T, B, S), GpuInference.alignment's twin. */
   async alignment(inputs: Uint32Array, T: number, B: number, split: number): Promise<Float64Array> {
     const f = modelForward(this.model, this.layout, this.params(), { T, B, inputs, split });

@@ -227,6 +227,34 @@ export class GpuInference {
   }
 
   /**
+   * The top layer's hidden states (T, B, H) of a task window (slots 1…T), and the reverse direction's (on its
+   * own rows) for a bidirectional model: what the playground draws for the probe example.
+   */
+  async batchStates(
+    inputs: Uint32Array,
+    T: number,
+    B: number,
+    split = 0,
+    reverse?: ReverseInputs,
+  ): Promise<{ top: Float32Array; reverse?: Float32Array }> {
+    const H = this.model.hiddenSize;
+    const p = this.plan(T, B, split);
+    if (p.reverse) {
+      if (!reverse) throw new Error('batchStates: a bidirectional model needs the reversed inputs');
+      this.device.queue.writeBuffer(p.reverse.tokens, 0, Uint32Array.from(reverse.inputs));
+      this.device.queue.writeBuffer(p.reverse.map, 0, Uint32Array.from(reverse.map));
+    }
+    const enc = this.device.createCommandEncoder({ label: 'GpuInference.states' });
+    this.forward(p, inputs, resetRows(B), enc);
+    const regions = [{ buf: p.states[p.states.length - 1]!, offset: B * H * 4, floats: T * B * H }];
+    if (p.reverse) regions.push({ buf: p.reverse.states, offset: B * H * 4, floats: T * B * H });
+    const read = encodeReadback(this.device, enc, regions);
+    this.device.queue.submit([enc.finish()]);
+    const [top, rev] = await read();
+    return { top: top!, ...(rev ? { reverse: rev } : {}) };
+  }
+
+  /**
    * Log-probabilities (T·B, O) over the head's classes for B sequences of T tokens (t-major), each started
    * from h0/c0 or zeros (an encoder–decoder window split at `split`): a sequence task's evaluation and predictions.
    */

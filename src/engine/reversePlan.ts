@@ -15,6 +15,8 @@ export interface ReversePlan {
   tokens: GPUBuffer;
   /** (N) u32: the reverse output row the head reads at each position. */
   map: GPUBuffer;
+  /** (2, T+1, B, H): the reverse direction's [h; c]. */
+  states: GPUBuffer;
   /** (N, 2H): [forward; reverse] per position, the head's input. */
   cat: GPUBuffer;
   /** (N, 2H): the head's gradient on `cat`. */
@@ -134,6 +136,7 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
   const plan: ReversePlan = {
     tokens,
     map,
+    states,
     cat,
     dcat,
     embedding,

@@ -11,6 +11,7 @@ import { generatedTask, parseExamples } from '../core/tasks';
 import { type ModelShape } from './lm';
 import { bucketBatches } from './seq2seqTask';
 import { TaskModel } from './taskModel';
+import { variantOf } from './taskVariant';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -179,11 +180,11 @@ describe('encoder–decoder TaskModel', () => {
       train,
       device: null,
     });
-    const v = m.variant(null);
+    const v = variantOf(m, null);
     expect([v.model.attention, v.model.layers, v.model.encoder]).toEqual([true, 1, m.model.encoder]);
     expect(v.valSet).toEqual(m.valSet);
     expect(v.train).toEqual(m.train);
-    expect(v.variant(null).model.attention).toBeUndefined();
+    expect(variantOf(v, null).model.attention).toBeUndefined();
     const tag = TaskModel.create({
       kind: 'tag',
       examples: generatedTask('ahead').generate(5, 40),
@@ -191,8 +192,8 @@ describe('encoder–decoder TaskModel', () => {
       train,
       device: null,
     });
-    expect(tag.variant(null).model.bidirectional).toBe(true);
-    expect(tag.variant(null).trainSet).toEqual(tag.trainSet);
+    expect(variantOf(tag, null).model.bidirectional).toBe(true);
+    expect(variantOf(tag, null).trainSet).toEqual(tag.trainSet);
     for (const x of [m, v, tag]) x.dispose();
   });
 

@@ -170,6 +170,12 @@ describe('bidirectional TaskModel', () => {
     expect(g.loss).toBeCloseTo(c.loss, 4);
     expect(g.accuracy).toBeCloseTo(c.accuracy, 9);
     expect((await gpu.predict(['abxc']))[0]!.predicted).toBe((await cpu.predict(['abxc']))[0]!.predicted);
+    // The probe's states of both directions, GPU against the reference.
+    const close = (a: Float32Array, b: Float32Array) =>
+      expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThan(1e-4);
+    expect(g.states!.labels).toEqual([...gpu.valSet[0]!.input]);
+    close(g.states!.forward, c.states!.forward);
+    close(g.states!.reverse!, c.states!.reverse!);
     gpu.dispose();
     cpu.dispose();
   });

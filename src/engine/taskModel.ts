@@ -17,8 +17,9 @@ import { CpuInference } from './cpuInference';
 import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
 import type { GpuInference } from './inference';
+import { attend, probeStates } from './taskProbe';
 import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
-import type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
+import type { Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
 export type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
@@ -350,57 +351,12 @@ export class TaskModel {
     return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
   }
 
-  /**
-   * The same task, examples, split and settings with the task's switch flipped — attention for an
-   * encoder–decoder, the reverse layer for classify and tag — for a side-by-side run (one layer when on).
-   */
-  variant(device: GPUDevice | null): TaskModel {
-    const { cell, embedSize, hiddenSize, layers, learnedInit } = this.model;
-    const on = this.codec ? !this.model.attention : !this.model.bidirectional;
-    const flip = on ? (this.codec ? { attention: true } : { bidirectional: true }) : {};
-    return TaskModel.create({
-      kind: this.kind,
-      examples: [...this.examples],
-      model: {
-        cell,
-        embedSize,
-        hiddenSize,
-        layers: on ? 1 : layers,
-        learnedInit: on ? false : learnedInit,
-        ...flip,
-      },
-      train: this.train,
-      valFraction: this.valFraction,
-      device,
-    });
-  }
-
   /** Encoder–decoder kinds: the greedy output of `input`, or the best outputs of a beam of `beam`. */
   async candidates(input: string, beam = 1): Promise<Decoded[]> {
     const codec = this.codec;
     if (!codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
     if (beam <= 1) return this.decode([input]);
     return codec.beam(input, beam, this.train.batchSize, this.logProbsOf(this.inference));
-  }
-
-  /** Attention models: decodes `input` greedily and returns where each output step looked. */
-  async attend(input: string, frozen = this.inference): Promise<Alignment> {
-    const codec = this.codec;
-    if (!codec || !this.model.attention) throw new Error('This model has no attention.');
-    const B = this.train.batchSize;
-    const [decoded] = await this.decode([input], 1, frozen);
-    const output = [...decoded!.text];
-    const enc = codec.encode([{ input, target: decoded!.text }], B);
-    const S = enc.split;
-    const a = await frozen.alignment(enc.inputs, this.T, B, S);
-    const steps = Math.min(output.length + 1, this.T - S);
-    return {
-      input: codec.kind === 'generate' ? [input] : [...input],
-      output: [...output, 'END'].slice(0, steps),
-      weights: Array.from({ length: steps }, (_, k) =>
-        Array.from(a.subarray((S + k) * B * S, (S + k) * B * S + S)),
-      ),
-    };
   }
 
   private logProbsOf(frozen: GpuInference | CpuInference): WindowLogProbs {
@@ -465,8 +421,16 @@ export class TaskModel {
       const frozen = this.trainer.snapshot();
       const e = await this.codec.evaluate(this.valSet, this.train.batchSize, this.logProbsOf(frozen), shown);
       const probe = this.valSet[0]!;
-      const alignment = this.model.attention ? await this.attend(probe.input, frozen) : undefined;
-      return { step, ...e, classes: this.classes, confusion: [], ...(alignment ? { alignment } : {}) };
+      const alignment = this.model.attention ? await attend(this, probe.input, frozen) : undefined;
+      const states = await probeStates(this, probe, frozen);
+      return {
+        step,
+        ...e,
+        classes: this.classes,
+        confusion: [],
+        states,
+        ...(alignment ? { alignment } : {}),
+      };
     }
     const B = this.train.batchSize;
     const O = this.classes.length;
@@ -509,6 +473,7 @@ export class TaskModel {
       classes: this.classes,
       confusion,
       predictions,
+      states: await probeStates(this, this.valSet[0]!, frozen),
     };
   }
 

@@ -28,8 +28,22 @@ export interface TaskEvaluation {
   predictions: Prediction[];
   /** Attention models: where the decoder looked while writing the first validation example's answer. */
   alignment?: Alignment;
+  /**
+   * The first validation example's top-layer hidden states (steps × units, the first 64 units), with the
+   * reverse direction's at the same positions for a bidirectional model.
+   */
+  states?: ProbeStates;
   /** Encoder–decoder kinds: whole outputs right per input length (where a bottleneck state gives out). */
   byLength?: { length: number; count: number; exact: number }[];
+}
+
+/** Hidden states over one example: labels[t] is what step t read (START for a decoder's first step). */
+export interface ProbeStates {
+  labels: string[];
+  units: number;
+  /** (steps, units) row-major */
+  forward: Float32Array;
+  reverse?: Float32Array;
 }
 
 /** Attention weights of one decoded example: weights[k][i] for output step k (its characters, then END). */

@@ -7,6 +7,7 @@ import { AccuracyChart, GradNormChart, LossChart } from './charts/TrainingCharts
 import { useRunStore } from '../state/runStore';
 import { PredictionsPanel } from './panels/PredictionsPanel';
 import { TaskGraph } from './viz/TaskGraph';
+import { TaskStates } from './viz/TaskStates';
 import { TaskDataPanel } from './panels/TaskDataPanel';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
@@ -54,6 +55,7 @@ export function App() {
               <div className="charts">
                 <GradNormChart />
                 <TaskGraph />
+                <TaskStates />
               </div>
             </>
           )}

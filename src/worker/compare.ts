@@ -3,6 +3,7 @@
 // number of steps as the run it is compared with, then evaluated like it. Progress every 16 steps.
 import type { ModelConfig } from '../core/config';
 import type { TaskEvaluation, TaskModel } from '../engine/taskModel';
+import { variantOf } from '../engine/taskVariant';
 
 export async function compareRun(
   main: TaskModel,
@@ -10,7 +11,7 @@ export async function compareRun(
   device: GPUDevice | null,
   progress: (step: number) => void,
 ): Promise<{ model: ModelConfig; evaluation: TaskEvaluation }> {
-  const other = main.variant(device);
+  const other = variantOf(main, device);
   try {
     for (let s = 1; s <= steps; s++) {
       other.trainStep();

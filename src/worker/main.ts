@@ -7,6 +7,7 @@ import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
 import { compareRun } from './compare';
+import { attend } from '../engine/taskProbe';
 import { type TaskSource, examplesFor } from '../core/tasks';
 import { Recovery, type Run, taskValEvery } from './recovery';
 import type {
@@ -367,7 +368,7 @@ async function handle(msg: ToWorker): Promise<void> {
         if (!m?.codec)
           throw new Error('Decoding needs a seq2seq or generate run: press Train or Step first.');
         const outputs = await m.candidates(msg.input, msg.beam);
-        const alignment = m.model.attention ? await m.attend(msg.input) : undefined;
+        const alignment = m.model.attention ? await attend(m, msg.input, m.inference) : undefined;
         post({ type: 'decoded', id: msg.id, input: msg.input, outputs, ...(alignment ? { alignment } : {}) });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
