@@ -226,6 +226,18 @@ export class GpuInference {
     return { T, H, A, h: pick(0), c: pick(1), gates: pick(2), logp: Float32Array.from(logp) };
   }
 
+  /** The forward plan of a task window, with the reverse direction's input written for a bidirectional model. */
+  private taskPlan(inputs: Uint32Array, T: number, B: number, split: number, reverse?: ReverseInputs) {
+    if (inputs.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
+    const p = this.plan(T, B, split);
+    if (p.reverse) {
+      if (!reverse) throw new Error('GpuInference: a bidirectional model needs the reversed inputs');
+      this.device.queue.writeBuffer(p.reverse.tokens, 0, Uint32Array.from(reverse.inputs));
+      this.device.queue.writeBuffer(p.reverse.map, 0, Uint32Array.from(reverse.map));
+    }
+    return p;
+  }
+
   /**
    * The top layer's hidden states (T, B, H) of a task window (slots 1…T), and the reverse direction's (on its
    * own rows) for a bidirectional model: what the playground draws for the probe example.
@@ -238,12 +250,7 @@ export class GpuInference {
     reverse?: ReverseInputs,
   ): Promise<{ top: Float32Array; reverse?: Float32Array }> {
     const H = this.model.hiddenSize;
-    const p = this.plan(T, B, split);
-    if (p.reverse) {
-      if (!reverse) throw new Error('batchStates: a bidirectional model needs the reversed inputs');
-      this.device.queue.writeBuffer(p.reverse.tokens, 0, Uint32Array.from(reverse.inputs));
-      this.device.queue.writeBuffer(p.reverse.map, 0, Uint32Array.from(reverse.map));
-    }
+    const p = this.taskPlan(inputs, T, B, split, reverse);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.states' });
     this.forward(p, inputs, resetRows(B), enc);
     const regions = [{ buf: p.states[p.states.length - 1]!, offset: B * H * 4, floats: T * B * H }];
@@ -265,13 +272,7 @@ export class GpuInference {
     split = 0,
     reverse?: ReverseInputs,
   ): Promise<Float64Array> {
-    if (inputs.length !== T * B) throw new Error(`batchLogProbs: expected ${T * B} tokens`);
-    const p = this.plan(T, B, split);
-    if (p.reverse) {
-      if (!reverse) throw new Error('batchLogProbs: a bidirectional model needs the reversed inputs');
-      this.device.queue.writeBuffer(p.reverse.tokens, 0, Uint32Array.from(reverse.inputs));
-      this.device.queue.writeBuffer(p.reverse.map, 0, Uint32Array.from(reverse.map));
-    }
+    const p = this.taskPlan(inputs, T, B, split, reverse);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.batch' });
     this.forward(p, inputs, resetRows(B), enc);
     return (await this.logProbs(p, 0, T * B, enc)).logp;
