@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { numberWords } from '../core/seqTasks';
 import { generatedTask, parseExamples } from '../core/tasks';
 import { type ModelShape } from './lm';
-import { bucketBatches } from './seq2seqTask';
+import { bucketBatches, charScore } from './seq2seqTask';
 import { TaskModel } from './taskModel';
 import { variantOf } from './taskVariant';
 
@@ -77,6 +77,13 @@ describe('encoder–decoder windows', () => {
     expect(col(b.targets, 0)).toEqual([NO_TARGET, NO_TARGET, 2, 1, 0, NO_TARGET, NO_TARGET]);
     expect(b.count).toBe(6);
     expect(() => m.encode([examples[0]!, examples[1]!], B)).toThrow(/one length/);
+  });
+
+  it('character accuracy counts an extra or a missing character as wrong', () => {
+    expect(charScore('bb', 'bb')).toEqual({ right: 2, of: 2 });
+    expect(charScore('bbb', 'bb')).toEqual({ right: 2, of: 3 });
+    expect(charScore('ab', 'abc')).toEqual({ right: 2, of: 3 });
+    expect(charScore('', 'ab')).toEqual({ right: 0, of: 2 });
   });
 
   it('batches hold one source length, every example once an epoch, the same for the same order', () => {

@@ -169,7 +169,8 @@ export class Seq2SeqCodec {
 
   /**
    * The teacher-forced loss per output token, then greedy decoding of every example — character accuracy (in
-   * place) and exact matches of what a user would get — with the first `shown` as predictions.
+   * place, over the longer of output and expected output) and exact matches of what a user would get — with
+   * the first `shown` as predictions.
    */
   async evaluate(
     examples: readonly Example[],
@@ -208,8 +209,9 @@ export class Seq2SeqCodec {
     const lengths = new Map<number, { count: number; exact: number }>();
     examples.forEach((e, i) => {
       const predicted = decoded[i]!.text;
-      chars += [...e.target].length;
-      right += charMatches(predicted, e.target);
+      const score = charScore(predicted, e.target);
+      chars += score.of;
+      right += score.right;
       const ok = predicted === e.target;
       if (ok) exact++;
       const len = this.sourceLength(e.input);
@@ -297,10 +299,14 @@ export function chunksByLength<E>(items: readonly E[], lengthOf: (e: E) => numbe
   return out;
 }
 
-/** Output characters right at their position, over the target's length (END excluded). */
-export function charMatches(predicted: string, target: string): number {
+/**
+ * Output characters right at their position, out of the longer of output and expected output (END excluded):
+ * an extra or a missing character counts as wrong.
+ */
+export function charScore(predicted: string, target: string): { right: number; of: number } {
   const p = [...predicted];
-  return [...target].filter((c, i) => p[i] === c).length;
+  const t = [...target];
+  return { right: t.filter((c, i) => p[i] === c).length, of: Math.max(p.length, t.length) };
 }
 
 export { END };
