@@ -3,6 +3,10 @@
 //   e_i = v · tanh(W_q q + k_i),  k_i = W_k h_i (hoisted: one GEMM over all encoder steps),
 //   a = softmax(e),  ctx = Σ_i a_i h_i.
 // q is the decoder's state before the step (B, H); keys (S, B, A); encoder states (S, B, H), t-major.
+import { matmulSpec } from '../core/matmul';
+import type { ParamLayout } from '../core/params';
+import { matmul } from './matmul';
+import { addInto, colSum, view } from './tensors';
 
 export interface AttentionStep {
   /** (B, A) W_q q */
@@ -120,30 +124,33 @@ export interface AttentionRun {
   afterStep(t: number, dgx: Float64Array, dAbove: Float64Array, grads: Float64Array): void;
 }
 
-/** Offsets and shapes of the attention tensors (A = H) for attentionRun. */
-export interface AttentionTensors {
-  query: { offset: number };
-  key: { offset: number };
-  energy: { offset: number };
-  context: { offset: number };
-}
-
 export function attentionRun(
   B: number,
   H: number,
   G: number,
   split: number,
   params: ArrayLike<number>,
-  t: AttentionTensors,
+  t: NonNullable<ParamLayout['attention']>,
 ): AttentionRun {
   const A = H;
   const S = split;
-  const slice = (off: number, n: number) =>
-    Float64Array.from({ length: n }, (_, i) => params[off + i] as number);
-  const wq = slice(t.query.offset, A * H);
-  const wk = slice(t.key.offset, A * H);
-  const v = slice(t.energy.offset, A);
-  const wc = slice(t.context.offset, G * H * H);
+  const wq = view(params, t.query);
+  const wk = view(params, t.key);
+  const v = view(params, t.energy);
+  const wc = view(params, t.context);
+  // (m, n) = x · Wᵀ for W (n, k); with `plain`, x · W for W (k, n).
+  const mul = (m: number, n: number, k: number, x: ArrayLike<number>, w: ArrayLike<number>, plain = false) =>
+    matmul(matmulSpec(m, n, k, { transB: !plain }), x, w);
+  // grads[W (n, k)] += dyᵀ · x over m rows.
+  const grad = (
+    g: Float64Array,
+    off: number,
+    m: number,
+    n: number,
+    k: number,
+    dy: ArrayLike<number>,
+    x: ArrayLike<number>,
+  ) => addInto(g, off, matmul(matmulSpec(n, k, m, { transA: true }), dy, x));
   let enc: Float64Array<ArrayBufferLike> = new Float64Array(0);
   let hs: Float64Array<ArrayBufferLike> = new Float64Array(0);
   const run: AttentionRun = {
@@ -154,70 +161,26 @@ export function attentionRun(
       if (step === split) {
         hs = h;
         enc = h.slice(B * H, (S + 1) * B * H); // slots 1…S: the encoder's outputs
-        run.keys = mul(S * B, A, H, enc, wk, false);
+        run.keys = mul(S * B, A, H, enc, wk);
       }
       const q = h.subarray(step * B * H, (step + 1) * B * H);
       const f = attentionForward(B, S, H, A, q, run.keys, enc, wq, v);
       run.steps.push(f);
-      return mul(B, G * H, H, f.ctx, wc, false);
+      return mul(B, G * H, H, f.ctx, wc);
     },
     afterStep(step, dgx, dAbove, grads) {
       if (step < split) return;
       const f = run.steps[step - split]!;
       const dctx = mul(B, H, G * H, dgx, wc, true);
       const g = attentionBackward(B, S, H, A, f, dctx, run.keys, enc, v);
-      const dEnc = mul(S * B, H, A, g.dkeys, wk, true);
-      for (let i = 0; i < S * B * H; i++) dAbove[i] = dAbove[i]! + g.denc[i]! + dEnc[i]!;
-      const dq = mul(B, H, A, g.dqa, wq, true);
-      const row = (step - 1) * B * H;
-      for (let i = 0; i < B * H; i++) dAbove[row + i] = dAbove[row + i]! + dq[i]!;
-      const q = hs.subarray(step * B * H, (step + 1) * B * H);
-      addOuter(grads, t.query.offset, B, A, H, g.dqa, q);
-      addOuter(grads, t.key.offset, S * B, A, H, g.dkeys, enc);
-      addOuter(grads, t.context.offset, B, G * H, H, dgx, f.ctx);
-      for (let b = 0; b < B; b++)
-        for (let r = 0; r < A; r++)
-          grads[t.energy.offset + r] = grads[t.energy.offset + r]! + g.dv[b * A + r]!;
+      addInto(dAbove, 0, g.denc);
+      addInto(dAbove, 0, mul(S * B, H, A, g.dkeys, wk, true));
+      addInto(dAbove, (step - 1) * B * H, mul(B, H, A, g.dqa, wq, true));
+      grad(grads, t.query.offset, B, A, H, g.dqa, hs.subarray(step * B * H, (step + 1) * B * H));
+      grad(grads, t.key.offset, S * B, A, H, g.dkeys, enc);
+      grad(grads, t.context.offset, B, G * H, H, dgx, f.ctx);
+      addInto(grads, t.energy.offset, colSum(B, A, g.dv));
     },
   };
   return run;
-}
-
-/** (M, N) = x (M, K) · Wᵀ for W (N, K); with `plain`, x (M, K) · W for W (K, N). */
-function mul(
-  M: number,
-  N: number,
-  K: number,
-  x: ArrayLike<number>,
-  w: ArrayLike<number>,
-  plain: boolean,
-): Float64Array {
-  const out = new Float64Array(M * N);
-  for (let m = 0; m < M; m++)
-    for (let n = 0; n < N; n++) {
-      let s = 0;
-      for (let k = 0; k < K; k++)
-        s += (x[m * K + k] as number) * (w[plain ? k * N + n : n * K + k] as number);
-      out[m * N + n] = s;
-    }
-  return out;
-}
-
-/** grads[off …] (N, K) += dyᵀ x for dy (M, N), x (M, K). */
-function addOuter(
-  grads: Float64Array,
-  off: number,
-  M: number,
-  N: number,
-  K: number,
-  dy: ArrayLike<number>,
-  x: ArrayLike<number>,
-): void {
-  for (let m = 0; m < M; m++)
-    for (let n = 0; n < N; n++) {
-      const d = dy[m * N + n] as number;
-      if (d === 0) continue;
-      for (let k = 0; k < K; k++)
-        grads[off + n * K + k] = grads[off + n * K + k]! + d * (x[m * K + k] as number);
-    }
 }

@@ -2,11 +2,17 @@
 // backwards (`batch.reverse.inputs`, prepared by the caller), from zeros, with PyTorch's `*_reverse` tensors.
 // reference/concat.ts joins its states to the forward direction's for the head.
 import { type ModelConfig, gateCount } from '../core/config';
-import { matmulSpec } from '../core/matmul';
-import type { ParamLayout, TensorSpec } from '../core/params';
+import type { ParamLayout } from '../core/params';
 import { embeddingBackward, embeddingGather } from './embedding';
-import { matmul } from './matmul';
-import { type LayerForward, colSum, layerBackward, layerForward, layerWeights } from './model';
+import {
+  type LayerForward,
+  addLayerGrads,
+  layerBackward,
+  layerForward,
+  layerWeights,
+  projectInput,
+} from './model';
+import { addInto, view } from './tensors';
 
 /** What the reverse direction reads: tokens in reversed order, and where each position's state lands. */
 export interface ReverseInputs {
@@ -14,13 +20,6 @@ export interface ReverseInputs {
   inputs: ArrayLike<number>;
   /** (T·B) row of the reverse outputs that position n's head reads (a bijection) */
   map: ArrayLike<number>;
-}
-
-const view = (p: ArrayLike<number>, t: TensorSpec): Float64Array =>
-  Float64Array.from({ length: t.size }, (_, i) => p[t.offset + i] as number);
-
-function addInto(dst: Float64Array, offset: number, src: ArrayLike<number>): void {
-  for (let i = 0; i < src.length; i++) dst[offset + i] = (dst[offset + i] as number) + (src[i] as number);
 }
 
 export function reverseForward(
@@ -36,13 +35,7 @@ export function reverseForward(
   const G = gateCount(cfg.cell);
   const lt = layout.reverse![0]!;
   const x0 = embeddingGather(E, view(params, layout.embedding), rev.inputs);
-  const gx = matmul(
-    { ...matmulSpec(T * B, G * H, E, { transB: true }), bias: true },
-    x0,
-    view(params, lt.weightIh),
-    undefined,
-    view(params, lt.biasIh),
-  );
+  const gx = projectInput(params, lt, x0, T * B, G, H, E);
   const zeros = new Float64Array(B * H);
   return { x0, layer: layerForward(cfg.cell, T, B, H, gx, layerWeights(params, lt), zeros, zeros) };
 }
@@ -65,12 +58,15 @@ export function reverseBackward(
   const N = T * B;
   const lt = layout.reverse![0]!;
   const back = layerBackward(cfg.cell, T, B, H, dAbove, fwd.layer, layerWeights(params, lt));
-  const mm = (m: number, n: number, k: number, transA: boolean) => matmulSpec(m, n, k, { transA });
-  addInto(grads, lt.weightIh.offset, matmul(mm(G * H, E, N, true), back.dgx, fwd.x0));
-  addInto(grads, lt.weightHh.offset, matmul(mm(G * H, H, N, true), back.dgh, fwd.layer.h.subarray(0, N * H)));
-  addInto(grads, lt.biasIh.offset, colSum(N, G * H, back.dgx));
-  addInto(grads, lt.biasHh.offset, colSum(N, G * H, back.dgh));
-  if (lt.peephole) addInto(grads, lt.peephole.offset, back.dpeep);
-  const dx = matmul(mm(N, E, G * H, false), back.dgx, view(params, lt.weightIh));
+  const dx = addLayerGrads(
+    params,
+    grads,
+    lt,
+    { dgx: back.dgx, dgh: back.dgh, input: fwd.x0, hPrev: fwd.layer.h.subarray(0, N * H), dpeep: back.dpeep },
+    N,
+    G,
+    H,
+    E,
+  );
   addInto(grads, layout.embedding.offset, embeddingBackward(cfg.vocabSize, E, dx, rev.inputs));
 }

@@ -2,13 +2,7 @@
 // layers → linear head → mean softmax cross-entropy, then BPTT back to every parameter. It composes the
 // per-kernel references exactly as the GPU engine composes its kernels, so each intermediate can be compared.
 import { type CellType, type ModelConfig, actCount, gateCount, isLstm, outputsOf } from '../core/config';
-import {
-  type LayerTensors,
-  type ParamLayout,
-  type Segment,
-  type TensorSpec,
-  segmentsOf,
-} from '../core/params';
+import { type LayerTensors, type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { matmulSpec } from '../core/matmul';
 import { matmul } from './matmul';
 import { type CellWeights, cellBackwardStep, cellForwardStep } from './cells';
@@ -17,6 +11,9 @@ import { type AttentionRun, attentionRun } from './attention';
 import { type ReverseInputs, reverseBackward, reverseForward } from './bidirectional';
 import { concatBackward, concatForward } from './concat';
 import { softmaxXent } from './loss';
+import { addInto, colSum, view } from './tensors';
+
+export { colSum } from './tensors';
 
 /** A batch: tokens as (T, B) row-major, index t·B + b; targets are the next characters. */
 export interface Batch {
@@ -58,23 +55,8 @@ export interface ForwardBackward {
   finalC: Float64Array[];
 }
 
-const view = (p: ArrayLike<number>, t: TensorSpec): Float64Array =>
-  Float64Array.from({ length: t.size }, (_, i) => p[t.offset + i] as number);
-
-function addInto(dst: Float64Array, offset: number, src: ArrayLike<number>): void {
-  for (let i = 0; i < src.length; i++) dst[offset + i] = (dst[offset + i] as number) + (src[i] as number);
-}
-
 const mm = (m: number, n: number, k: number, transA: boolean, transB: boolean) =>
   matmulSpec(m, n, k, { transA, transB });
-
-/** Column sums of an (M, N) matrix: bias gradients. */
-export function colSum(M: number, N: number, x: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(N);
-  for (let r = 0; r < M; r++)
-    for (let c = 0; c < N; c++) out[c] = (out[c] as number) + (x[r * N + c] as number);
-  return out;
-}
 
 /** One layer's forward over T steps; states are (T+1, B, H) with slot 0 the initial state. */
 export interface LayerForward {
@@ -216,6 +198,54 @@ export function layerWeights(params: ArrayLike<number>, lt: LayerTensors): CellW
   };
 }
 
+/** A layer's input projection of `rows` rows: input (rows, I) · W_ihᵀ + b_ih → (rows, G·H). */
+export function projectInput(
+  params: ArrayLike<number>,
+  lt: LayerTensors,
+  input: ArrayLike<number>,
+  rows: number,
+  G: number,
+  H: number,
+  I: number,
+): Float64Array {
+  return matmul(
+    { ...mm(rows, G * H, I, false, true), bias: true },
+    input,
+    view(params, lt.weightIh),
+    undefined,
+    view(params, lt.biasIh),
+  );
+}
+
+/**
+ * Adds a layer's weight gradients over `rows` rows (its input, the states before each step, the steps'
+ * dgx/dgh and peephole gradients summed over them) into `grads`; returns dgx · W_ih, the gradient for the
+ * layer's input (rows, I).
+ */
+export function addLayerGrads(
+  params: ArrayLike<number>,
+  grads: Float64Array,
+  lt: LayerTensors,
+  r: {
+    dgx: Float64Array;
+    dgh: Float64Array;
+    input: ArrayLike<number>;
+    hPrev: ArrayLike<number>;
+    dpeep: ArrayLike<number>;
+  },
+  rows: number,
+  G: number,
+  H: number,
+  I: number,
+): Float64Array {
+  addInto(grads, lt.weightIh.offset, matmul(mm(G * H, I, rows, true, false), r.dgx, r.input));
+  addInto(grads, lt.weightHh.offset, matmul(mm(G * H, H, rows, true, false), r.dgh, r.hPrev));
+  addInto(grads, lt.biasIh.offset, colSum(rows, G * H, r.dgx));
+  addInto(grads, lt.biasHh.offset, colSum(rows, G * H, r.dgh));
+  if (lt.peephole) addInto(grads, lt.peephole.offset, r.dpeep);
+  return matmul(mm(rows, I, G * H, false, false), r.dgx, view(params, lt.weightIh));
+}
+
 /** The forward pass: per-layer states and activations, and the logits (N, V). */
 export interface ModelForward {
   /** Attention models: the keys and each decoder step's weights and context. */
@@ -278,16 +308,11 @@ export function modelForward(
     const I = l === 0 ? E : H;
     const gx = new Float64Array(N * G * H);
     for (const sg of segs) {
-      const st = sg.layers[l]!;
       const rows = (sg.end - sg.start) * B;
-      const part = matmul(
-        { ...mm(rows, G * H, I, false, true), bias: true },
-        rowsOf(input, sg, B, I),
-        view(params, st.weightIh),
-        undefined,
-        view(params, st.biasIh),
+      gx.set(
+        projectInput(params, sg.layers[l]!, rowsOf(input, sg, B, I), rows, G, H, I),
+        sg.start * B * G * H,
       );
-      gx.set(part, sg.start * B * G * H);
     }
     const h0 = new Float64Array(B * H);
     const c0 = new Float64Array(B * H);
@@ -385,26 +410,24 @@ export function forwardBackward(
     const layerInput = l === 0 ? x0 : hs[l - 1]!.subarray(B * H);
     const dBelow = new Float64Array(N * I);
     for (const sg of segs) {
-      const st = sg.layers[l]!;
       const rows = (sg.end - sg.start) * B;
-      const dgxS = rowsOf(dgx, sg, B, G * H);
-      const dghS = rowsOf(dgh, sg, B, G * H);
-      const hPrev = fwd.h.subarray(sg.start * B * H, sg.end * B * H);
-      addInto(
+      const dx = addLayerGrads(
+        params,
         grads,
-        st.weightIh.offset,
-        matmul(mm(G * H, I, rows, true, false), dgxS, rowsOf(layerInput, sg, B, I)),
+        sg.layers[l]!,
+        {
+          dgx: rowsOf(dgx, sg, B, G * H),
+          dgh: rowsOf(dgh, sg, B, G * H),
+          input: rowsOf(layerInput, sg, B, I),
+          hPrev: fwd.h.subarray(sg.start * B * H, sg.end * B * H),
+          dpeep: colSum(sg.end - sg.start, 3 * H, back.dpeepSteps.subarray(sg.start * 3 * H, sg.end * 3 * H)),
+        },
+        rows,
+        G,
+        H,
+        I,
       );
-      addInto(grads, st.weightHh.offset, matmul(mm(G * H, H, rows, true, false), dghS, hPrev));
-      addInto(grads, st.biasIh.offset, colSum(rows, G * H, dgxS));
-      addInto(grads, st.biasHh.offset, colSum(rows, G * H, dghS));
-      if (st.peephole)
-        addInto(
-          grads,
-          st.peephole.offset,
-          colSum(sg.end - sg.start, 3 * H, back.dpeepSteps.subarray(sg.start * 3 * H, sg.end * 3 * H)),
-        );
-      dBelow.set(matmul(mm(rows, I, G * H, false, false), dgxS, view(params, st.weightIh)), sg.start * B * I);
+      dBelow.set(dx, sg.start * B * I);
     }
     // Gradient on the learned initial state, summed over the sequences that started from it.
     const started = (d: Float64Array) => d.map((v, i) => (fromInit(Math.floor(i / H)) ? v : 0));
