@@ -73,42 +73,31 @@ export function paramLayout(m: ModelConfig): ParamLayout {
   };
   const G = gateCount(m.cell);
   const H = m.hiddenSize;
-  const stack = (prefix: string, V: number): StackTensors => {
-    const embedding = add(`${prefix}embedding.weight`, [V, m.embedSize], 'normal');
-    const layers: LayerTensors[] = [];
-    for (let l = 0; l < m.layers; l++) {
-      const I = l === 0 ? m.embedSize : H;
-      const lt: LayerTensors = {
-        weightIh: add(`${prefix}rnn.weight_ih_l${l}`, [G * H, I], 'uniform-hidden', l),
-        weightHh: add(`${prefix}rnn.weight_hh_l${l}`, [G * H, H], 'uniform-hidden', l),
-        biasIh: add(`${prefix}rnn.bias_ih_l${l}`, [G * H], 'uniform-hidden', l),
-        biasHh: add(`${prefix}rnn.bias_hh_l${l}`, [G * H], 'uniform-hidden', l),
-      };
-      if (m.cell === 'lstm-peephole')
-        lt.peephole = add(`${prefix}rnn.weight_peep_l${l}`, [3, H], 'uniform-hidden', l, false);
-      if (m.learnedInit) {
-        lt.h0 = add(`${prefix}rnn.h0_l${l}`, [H], 'zeros', l, false);
-        if (isLstm(m.cell)) lt.c0 = add(`${prefix}rnn.c0_l${l}`, [H], 'zeros', l, false);
-      }
-      layers.push(lt);
+  // Layer l of a stack (`prefix`: '', 'encoder.', 'decoder.'); `suffix` '_reverse' for a reverse direction.
+  const layer = (prefix: string, l: number, suffix = ''): LayerTensors => {
+    const I = l === 0 ? m.embedSize : H;
+    const name = (what: string) => `${prefix}rnn.${what}_l${l}${suffix}`;
+    const lt: LayerTensors = {
+      weightIh: add(name('weight_ih'), [G * H, I], 'uniform-hidden', l),
+      weightHh: add(name('weight_hh'), [G * H, H], 'uniform-hidden', l),
+      biasIh: add(name('bias_ih'), [G * H], 'uniform-hidden', l),
+      biasHh: add(name('bias_hh'), [G * H], 'uniform-hidden', l),
+    };
+    if (m.cell === 'lstm-peephole')
+      lt.peephole = add(name('weight_peep'), [3, H], 'uniform-hidden', l, false);
+    if (m.learnedInit) {
+      lt.h0 = add(name('h0'), [H], 'zeros', l, false);
+      if (isLstm(m.cell)) lt.c0 = add(name('c0'), [H], 'zeros', l, false);
     }
-    return { embedding, layers };
+    return lt;
   };
+  const stack = (prefix: string, V: number): StackTensors => ({
+    embedding: add(`${prefix}embedding.weight`, [V, m.embedSize], 'normal'),
+    layers: Array.from({ length: m.layers }, (_, l) => layer(prefix, l)),
+  });
   const encoder = m.encoder ? stack('encoder.', m.encoder.vocabSize) : undefined;
   const { embedding, layers } = stack(m.encoder ? 'decoder.' : '', m.vocabSize);
-  const reverse = m.bidirectional
-    ? [
-        {
-          weightIh: add('rnn.weight_ih_l0_reverse', [G * H, m.embedSize], 'uniform-hidden', 0),
-          weightHh: add('rnn.weight_hh_l0_reverse', [G * H, H], 'uniform-hidden', 0),
-          biasIh: add('rnn.bias_ih_l0_reverse', [G * H], 'uniform-hidden', 0),
-          biasHh: add('rnn.bias_hh_l0_reverse', [G * H], 'uniform-hidden', 0),
-          ...(m.cell === 'lstm-peephole'
-            ? { peephole: add('rnn.weight_peep_l0_reverse', [3, H], 'uniform-hidden', 0, false) }
-            : {}),
-        },
-      ]
-    : undefined;
+  const reverse = m.bidirectional ? [layer('', 0, '_reverse')] : undefined;
   const attention = m.attention
     ? {
         query: add('attention.query.weight', [H, H], 'uniform-hidden'),

@@ -67,3 +67,10 @@ export function permutation(n: number, rng: Rng): number[] {
   }
   return p;
 }
+
+/** One character of `s`, drawn uniformly. */
+export const pick = (rng: Rng, s: string): string => s[rng.int(s.length)]!;
+
+/** A string of `lo` to `hi` characters drawn from `alphabet` (the generated tasks' inputs). */
+export const word = (rng: Rng, alphabet: string, lo: number, hi: number): string =>
+  Array.from({ length: lo + rng.int(hi - lo + 1) }, () => pick(rng, alphabet)).join('');

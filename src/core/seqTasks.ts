@@ -1,12 +1,8 @@
 // Generated teaching tasks for the encoder–decoder shapes of issue 9: sequence to sequence (an input string →
 // an output string of its own length) and one to many (one label → a sequence). Seeded; each says what it
 // shows. The "bring your own" format for both is `input<TAB>output`, one example per line.
-import { Rng } from './rng';
+import { Rng, word } from './rng';
 import type { Example, GeneratedTask } from './tasks';
-
-const pick = (rng: Rng, s: string): string => s[rng.int(s.length)]!;
-const word = (rng: Rng, alphabet: string, lo: number, hi: number): string =>
-  Array.from({ length: lo + rng.int(hi - lo + 1) }, () => pick(rng, alphabet)).join('');
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

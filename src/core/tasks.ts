@@ -3,7 +3,7 @@
 // encoder–decoder shapes: sequence to sequence and one to many (core/seqTasks.ts). Generated teaching tasks,
 // seeded, each saying what it shows; and the "bring your own" format, one example per line:
 // `input<TAB>label` (classify), `input<TAB>tags` with one tag per input character (tag), `input<TAB>output`.
-import { Rng } from './rng';
+import { Rng, pick, word } from './rng';
 import { SEQ_TASKS } from './seqTasks';
 
 export type TaskKind = 'classify' | 'tag' | 'seq2seq' | 'generate';
@@ -31,10 +31,6 @@ export interface GeneratedTask {
   shows: string;
   generate(seed: number, count: number): Example[];
 }
-
-const pick = (rng: Rng, s: string): string => s[rng.int(s.length)]!;
-const word = (rng: Rng, alphabet: string, lo: number, hi: number): string =>
-  Array.from({ length: lo + rng.int(hi - lo + 1) }, () => pick(rng, alphabet)).join('');
 
 function bracketString(rng: Rng, balanced: boolean): string {
   const pairs = 1 + rng.int(6);
@@ -235,7 +231,7 @@ export function parseExamples(text: string, kind: TaskKind): Example[] {
       problems.push(
         `line ${n}'s output has ${[...target].length} characters; the limit is ${MAX_TASK_LENGTH}`,
       );
-    else if (isEncoderDecoder(kind) && target.includes('\u0000'))
+    else if (isEncoderDecoder(kind) && target.includes(END))
       problems.push(`line ${n}'s output holds a NUL character, which marks the end of an output`);
     else if (kind === 'tag' && [...target].length !== len)
       problems.push(`line ${n} has ${[...target].length} tags for ${len} input characters`);
