@@ -2,11 +2,12 @@
 // makes the keys; before each decoder step the attention kernel weighs the encoder states and a GEMM adds the
 // context's share to that step's input projection; backward mirrors it step by step and finishes with GEMMs
 // that send the keys' gradient to the encoder states and collect the attention's weight gradients.
-import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
+import { matmulSpec as spec } from '../core/matmul';
 import type { ParamLayout } from '../core/params';
 import { type AttentionCall, type AttentionKernel, attentionOffsets } from '../gpu/kernels/attention';
 import type { ColumnSumCall } from '../gpu/kernels/columnSum';
-import type { MatmulBuffers, MatmulCall } from '../gpu/kernels/matmul';
+import type { MatmulCall } from '../gpu/kernels/matmul';
+import type { CallMakers } from './layerCalls';
 
 export interface AttentionPlan {
   call: AttentionCall;
@@ -44,8 +45,7 @@ export interface AttentionPlanArgs {
   };
   /** The plan's allocators: buffers and calls it destroys with itself. */
   buf(label: string, floats: number): GPUBuffer;
-  mm(sp: MatmulSpec, b: MatmulBuffers, label: string): MatmulCall;
-  colsum(rows: number, C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall;
+  makers: CallMakers;
   own(b: GPUBuffer): void;
 }
 
@@ -70,14 +70,14 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
     attn,
     split: S,
     // keys (S·B, A) = h_enc (slots 1…S) · W_kᵀ
-    keysGemm: a.mm(
+    keysGemm: a.makers.mm(
       spec(S * B, A, H, { transB: true }),
       { a: bufs.states, offA: B * H, b: bufs.params, offB: at.key.offset, c: keys },
       'attnKeys',
     ),
     // gx_t += ctx_t · W_cᵀ
     ctxGemm: dec.map((t) =>
-      a.mm(
+      a.makers.mm(
         spec(B, G * H, H, { transB: true, accumulate: true }),
         {
           a: attn,
@@ -100,7 +100,7 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
   const Td = T - S;
   // dctx_t = dgx_t · W_c
   plan.dctxGemm = dec.map((t) =>
-    a.mm(
+    a.makers.mm(
       spec(B, H, G * H),
       { a: bufs.dg, offA: t * B * G * H, b: bufs.params, offB: at.context.offset, c: dattn, offC: t * B * H },
       `attnDctx${t}`,
@@ -108,7 +108,7 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
   );
   // dabove[t − 1] += dq_t · W_q: the query is the state before step t (at t = S, the encoder's last).
   plan.dqGemm = dec.map((t) =>
-    a.mm(
+    a.makers.mm(
       spec(B, H, A, { accumulate: true }),
       {
         a: dattn,
@@ -121,13 +121,13 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
       `attnDq${t}`,
     ),
   );
-  plan.dkGemm = a.mm(
+  plan.dkGemm = a.makers.mm(
     spec(S * B, H, A, { accumulate: true }),
     { a: dattn, offA: o.dk, b: bufs.params, offB: at.key.offset, c: bufs.dabove },
     'attnDk',
   );
   plan.weightGrads = [
-    a.mm(
+    a.makers.mm(
       spec(A, H, Td * B, { transA: true, accumulate: true }),
       {
         a: dattn,
@@ -139,12 +139,12 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
       },
       'dWq',
     ),
-    a.mm(
+    a.makers.mm(
       spec(A, H, S * B, { transA: true, accumulate: true }),
       { a: dattn, offA: o.dk, b: bufs.states, offB: B * H, c: bufs.grads, offC: at.key.offset },
       'dWk',
     ),
-    a.mm(
+    a.makers.mm(
       spec(G * H, H, Td * B, { transA: true, accumulate: true }),
       {
         a: bufs.dg,
@@ -157,6 +157,6 @@ export function buildAttentionPlan(a: AttentionPlanArgs): AttentionPlan {
       'dWc',
     ),
   ];
-  plan.dvSum = a.colsum(Td * B, A, dattn, o.dv + S * B * A, at.energy.offset, 'dv');
+  plan.dvSum = a.makers.colsum(Td * B, A, dattn, o.dv + S * B * A, at.energy.offset, 'dv');
   return plan;
 }

@@ -11,11 +11,18 @@ import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
 import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
-import { type CellLayer, RESET_ROW, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
+import {
+  type CellLayer,
+  RESET_ROW,
+  RecurrentCellKernel,
+  cellLayerInfo,
+  scratchLayout,
+} from '../gpu/kernels/recurrentCell';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
 import { AttentionKernel } from '../gpu/kernels/attention';
 import { ConcatKernel } from '../gpu/kernels/concat';
 import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
+import { inputGemmCall, layerGradCalls } from './layerCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { planSizes } from './memory';
 
@@ -201,17 +208,17 @@ export function buildPlan(
     ),
   );
   const nT = lay.tensors.length;
-  const dhFullOff = 2 * B * H;
-  const dpeepOff = dhFullOff + N * H;
+  const { dhFullOff, dpeepOff } = scratchLayout(T, B, H);
   const layers: CellLayer[][] = [];
   const handoff: (CellLayer | null)[][] = [];
   const inputGemm: MatmulCall[][] = [];
   const layerGrads: MatmulCall[][] = [];
   const layerSums: ColumnSumCall[][] = [];
   const dhNorms: SegmentNormCall[] = [];
+  const makers = { mm, colsum };
   for (let l = 0; l < L; l++) {
-    const I = l === 0 ? E : H;
     const input = l === 0 ? { buf: x0, off: 0 } : { buf: states[l - 1]!, off: B * H };
+    const layerBufs = { params, grads, gx, dg, scratch, states: states[l]!, dabove, dpeepOff };
     const grads_: MatmulCall[] = [];
     const sums: ColumnSumCall[] = [];
     const cells: CellLayer[] = [];
@@ -219,48 +226,28 @@ export function buildPlan(
     const gemms: MatmulCall[] = [];
     for (const [si, sg] of segments.entries()) {
       const lt = sg.layers[l]!;
-      // Rows [r0, r0 + rows) of every (T·B, ·) matrix are this stack's steps.
-      const r0 = sg.start * B;
-      const rows = (sg.end - sg.start) * B;
       const tag = segments.length > 1 ? `${l}s${si}` : `${l}`;
-      gemms.push(
-        mm(
-          spec(rows, G * H, I, { transB: true, bias: true }),
-          {
-            a: input.buf,
-            offA: input.off + r0 * I,
-            b: params,
-            offB: lt.weightIh.offset,
-            c: gx,
-            offC: r0 * G * H,
-            bias: params,
-            offBias: lt.biasIh.offset,
-          },
-          `inputGemm${tag}`,
-        ),
-      );
+      // Rows [r0, r0 + rows) of every (T·B, ·) matrix are this stack's steps.
+      const span = {
+        lt,
+        N,
+        r0: sg.start * B,
+        rows: (sg.end - sg.start) * B,
+        G,
+        H,
+        I: l === 0 ? E : H,
+        input: input.buf,
+        inOff: input.off,
+        tag,
+      };
+      gemms.push(inputGemmCall(makers, span, layerBufs));
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
       const next = segments[si + 1]?.layers[l];
       const cell = (whh: number, label: string): CellLayer =>
         uniform(
           k.cell.prepare(
-            {
-              B,
-              H,
-              T,
-              offWhh: whh,
-              offBhh: lt.biasHh.offset,
-              offPeep: lt.peephole?.offset ?? 0,
-              offH0: lt.h0?.offset ?? 0,
-              offC0: lt.c0?.offset ?? 0,
-              cOff: (T + 1) * B * H,
-              dghOff: N * G * H,
-              carryCOff: B * H,
-              dhFullOff,
-              dpeepOff,
-              learnedInit: m.learnedInit,
-            },
+            cellLayerInfo(T, B, H, G, lt, m.learnedInit, whh),
             { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads, rows: rowsBuf },
             steps,
             `Engine.${label}`,
@@ -269,37 +256,9 @@ export function buildPlan(
       cells.push(cell(lt.weightHh.offset, `layer${tag}`));
       if (forwardOnly) continue;
       handoffs.push(next ? cell(next.weightHh.offset, `handoff${tag}`) : null);
-      grads_.push(
-        mm(
-          spec(G * H, I, rows, { transA: true, accumulate: true }),
-          {
-            a: dg,
-            offA: r0 * G * H,
-            b: input.buf,
-            offB: input.off + r0 * I,
-            c: grads,
-            offC: lt.weightIh.offset,
-          },
-          `dWih${tag}`,
-        ),
-        mm(
-          spec(G * H, H, rows, { transA: true, accumulate: true }),
-          { a: dg, offA: (N + r0) * G * H, b: states[l]!, offB: r0 * H, c: grads, offC: lt.weightHh.offset },
-          `dWhh${tag}`,
-        ),
-        // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
-        mm(
-          spec(rows, I, G * H),
-          { a: dg, offA: r0 * G * H, b: params, offB: lt.weightIh.offset, c: dabove, offC: r0 * I },
-          `dx${tag}`,
-        ),
-      );
-      sums.push(
-        colsum(rows, G * H, dg, r0 * G * H, lt.biasIh.offset, `dbih${tag}`),
-        colsum(rows, G * H, dg, (N + r0) * G * H, lt.biasHh.offset, `dbhh${tag}`),
-      );
-      if (lt.peephole)
-        sums.push(colsum(rows, 3 * H, scratch, dpeepOff + r0 * 3 * H, lt.peephole.offset, `dpeep${tag}`));
+      const calls = layerGradCalls(makers, span, layerBufs);
+      grads_.push(...calls.grads);
+      sums.push(...calls.sums);
     }
     layers.push(cells);
     inputGemm.push(gemms);
@@ -324,13 +283,10 @@ export function buildPlan(
           G,
           V: m.vocabSize,
           forwardOnly,
-          dhFullOff,
-          dpeepOff,
           bufs: { params, grads, gx, dg, scratch, rows: rowsBuf, steps, states: states[0]!, dabove },
           sizes: { states: size.states[0]!, act: size.act[0]!, dabove: size.dabove },
           buf,
-          mm,
-          colsum,
+          makers,
           own: (b) => buffers.push(b),
         })
       : null;
@@ -364,8 +320,7 @@ export function buildPlan(
           forwardOnly,
           bufs: { params, grads, states: states[0]!, gx, dg, dabove, steps },
           buf,
-          mm,
-          colsum,
+          makers,
           own: (b) => buffers.push(b),
         })
       : null;

@@ -2,13 +2,18 @@
 // gather, input GEMM, fused steps and states; the concat kernel joins its states to the forward direction's
 // for the head and splits the head's gradient back. It shares gx, dg and scratch with the forward layer, which
 // has finished with them by the time this direction runs (forward and backward alike).
-import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import type { LayerTensors, TensorSpec } from '../core/params';
 import type { ColumnSumCall } from '../gpu/kernels/columnSum';
 import type { ConcatCall, ConcatKernel } from '../gpu/kernels/concat';
 import type { EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
-import type { MatmulBuffers, MatmulCall } from '../gpu/kernels/matmul';
-import type { CellLayer, RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
+import type { MatmulCall } from '../gpu/kernels/matmul';
+import {
+  type CellLayer,
+  type RecurrentCellKernel,
+  cellLayerInfo,
+  scratchLayout,
+} from '../gpu/kernels/recurrentCell';
+import { type CallMakers, inputGemmCall, layerGradCalls } from './layerCalls';
 
 export interface ReversePlan {
   /** (N) u32: each sequence's tokens last to first, then its padding. */
@@ -40,9 +45,6 @@ export interface ReversePlanArgs {
   G: number;
   V: number;
   forwardOnly: boolean;
-  /** Cell offsets shared with the forward layer's call (scratch layout). */
-  dhFullOff: number;
-  dpeepOff: number;
   bufs: {
     params: GPUBuffer;
     grads: GPUBuffer;
@@ -57,8 +59,7 @@ export interface ReversePlanArgs {
   };
   sizes: { states: number; act: number; dabove: number };
   buf(label: string, floats: number): GPUBuffer;
-  mm(sp: MatmulSpec, b: MatmulBuffers, label: string): MatmulCall;
-  colsum(rows: number, C: number, x: GPUBuffer, inOff: number, outOff: number, label: string): ColumnSumCall;
+  makers: CallMakers;
   own(b: GPUBuffer): void;
 }
 
@@ -82,22 +83,7 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
   });
   a.own(embedding.uniform);
   const cell = a.kernels.cell.prepare(
-    {
-      B,
-      H,
-      T,
-      offWhh: lt.weightHh.offset,
-      offBhh: lt.biasHh.offset,
-      offPeep: lt.peephole?.offset ?? 0,
-      offH0: 0,
-      offC0: 0,
-      cOff: (T + 1) * B * H,
-      dghOff: N * G * H,
-      carryCOff: B * H,
-      dhFullOff: a.dhFullOff,
-      dpeepOff: a.dpeepOff,
-      learnedInit: false,
-    },
+    cellLayerInfo(T, B, H, G, lt, false),
     {
       params: bufs.params,
       gx: bufs.gx,
@@ -121,18 +107,9 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
     'Engine.concat',
   );
   a.own(concat.uniform);
-  const inputGemm = a.mm(
-    spec(N, G * H, E, { transB: true, bias: true }),
-    {
-      a: x0,
-      b: bufs.params,
-      offB: lt.weightIh.offset,
-      c: bufs.gx,
-      bias: bufs.params,
-      offBias: lt.biasIh.offset,
-    },
-    'revInputGemm',
-  );
+  const span = { lt, N, r0: 0, rows: N, G, H, I: E, input: x0, inOff: 0, tag: 'Reverse' };
+  const layerBufs = { ...bufs, states, dabove, dpeepOff: scratchLayout(T, B, H).dpeepOff };
+  const inputGemm = inputGemmCall(a.makers, span, layerBufs);
   const plan: ReversePlan = {
     tokens,
     map,
@@ -147,24 +124,8 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
     sums: [],
   };
   if (a.forwardOnly) return plan;
-  plan.grads = [
-    a.mm(
-      spec(G * H, E, N, { transA: true, accumulate: true }),
-      { a: bufs.dg, b: x0, c: bufs.grads, offC: lt.weightIh.offset },
-      'revdWih',
-    ),
-    a.mm(
-      spec(G * H, H, N, { transA: true, accumulate: true }),
-      { a: bufs.dg, offA: N * G * H, b: states, c: bufs.grads, offC: lt.weightHh.offset },
-      'revdWhh',
-    ),
-    a.mm(spec(N, E, G * H), { a: bufs.dg, b: bufs.params, offB: lt.weightIh.offset, c: dabove }, 'revdx'),
-  ];
-  plan.sums = [
-    a.colsum(N, G * H, bufs.dg, 0, lt.biasIh.offset, 'revdbih'),
-    a.colsum(N, G * H, bufs.dg, N * G * H, lt.biasHh.offset, 'revdbhh'),
-  ];
-  if (lt.peephole)
-    plan.sums.push(a.colsum(N, 3 * H, bufs.scratch, a.dpeepOff, lt.peephole.offset, 'revdpeep'));
+  const calls = layerGradCalls(a.makers, span, layerBufs);
+  plan.grads = calls.grads;
+  plan.sums = calls.sums;
   return plan;
 }

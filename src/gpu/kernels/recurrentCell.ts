@@ -29,6 +29,48 @@ export interface CellLayerInfo {
   learnedInit: boolean;
 }
 
+/** Element offsets inside `scratch` for a (T, B, H) layer: carry_h | carry_c | dh_full (T, B, H) | dpeep. */
+export function scratchLayout(T: number, B: number, H: number): { dhFullOff: number; dpeepOff: number } {
+  const dhFullOff = 2 * B * H;
+  return { dhFullOff, dpeepOff: dhFullOff + T * B * H };
+}
+
+/**
+ * A layer's uniform block for a (T, B, H) window of G-gate cells: its tensors' offsets (W_hh from `whh` when
+ * another stack's step follows: see engine/plan.ts `handoff`) and the buffer layouts of recurrent_cell.wgsl.
+ */
+export function cellLayerInfo(
+  T: number,
+  B: number,
+  H: number,
+  G: number,
+  lt: {
+    weightHh: { offset: number };
+    biasHh: { offset: number };
+    peephole?: { offset: number };
+    h0?: { offset: number };
+    c0?: { offset: number };
+  },
+  learnedInit: boolean,
+  whh = lt.weightHh.offset,
+): CellLayerInfo {
+  return {
+    B,
+    H,
+    T,
+    offWhh: whh,
+    offBhh: lt.biasHh.offset,
+    offPeep: lt.peephole?.offset ?? 0,
+    offH0: lt.h0?.offset ?? 0,
+    offC0: lt.c0?.offset ?? 0,
+    cOff: (T + 1) * B * H,
+    dghOff: T * B * G * H,
+    carryCOff: B * H,
+    ...scratchLayout(T, B, H),
+    learnedInit,
+  };
+}
+
 /** The buffers one layer binds. */
 export interface CellLayerBuffers {
   params: GPUBuffer;
