@@ -85,7 +85,7 @@ export class Engine implements Trainer {
     if (problems.length) throw new Error(problems.join(' '));
     const engine = new Engine(device, model, train);
     engine.plan = engine.buildPlan(train.seqLen, train.batchSize);
-    engine.optCall = engine.optKernel.prepare(engine.layout.totalSize, engine.optBuffers());
+    engine.optCall = engine.optKernel.prepare(engine.layout.totalSize, engine.optBuffersOf(engine.plan));
     return engine;
   }
 
@@ -95,9 +95,7 @@ export class Engine implements Trainer {
 
   /** Makes the plan for an encoder–decoder window split at `split` current (segmentsOf checks it). */
   private useSplit(split: number): void {
-    const cur = this.splitPlans.get(this.plan.split);
-    if (!cur || cur.plan !== this.plan)
-      this.splitPlans.set(this.plan.split, { plan: this.plan, optCall: this.optCall });
+    this.splitPlans.set(this.plan.split, { plan: this.plan, optCall: this.optCall });
     let next = this.splitPlans.get(split);
     if (!next) {
       const plan = this.buildPlan(this.train.seqLen, this.train.batchSize, split);
@@ -112,10 +110,6 @@ export class Engine implements Trainer {
 
   private optBuffersOf(plan: Plan) {
     return { stats: plan.stats, grads: this.grads, params: this.params, m: this.optM, v: this.optV };
-  }
-
-  private optBuffers() {
-    return { stats: this.plan.stats, grads: this.grads, params: this.params, m: this.optM, v: this.optV };
   }
 
   private buildPlan(T: number, B: number, split = 0): Plan {
@@ -159,6 +153,7 @@ export class Engine implements Trainer {
   /** Encodes and submits one iteration. Throws if the batch does not have T·B tokens. */
   step(batch: TokenBatch): void {
     if (this.disposed) throw new Error('Engine: used after dispose()');
+    if ((batch.split ?? 0) !== this.plan.split) this.useSplit(batch.split ?? 0);
     const p = this.plan;
     const N = p.T * p.B;
     if (batch.inputs.length !== N || batch.targets.length !== N) {
@@ -178,11 +173,6 @@ export class Engine implements Trainer {
     const count = batch.count ?? N;
     if (!(Number.isInteger(count) && count >= 1 && count <= N))
       throw new Error(`Engine.step: count ${count} must be from 1 to ${N}`);
-    if ((batch.split ?? 0) !== p.split) {
-      this.useSplit(batch.split ?? 0);
-      this.step(batch);
-      return;
-    }
     const d = this.device;
     if (p.reverse) {
       const r = batch.reverse;
@@ -279,7 +269,7 @@ export class Engine implements Trainer {
     }
     if (reshape || newOpt) {
       this.optCall.uniform.destroy();
-      this.optCall = this.optKernel.prepare(this.layout.totalSize, this.optBuffers());
+      this.optCall = this.optKernel.prepare(this.layout.totalSize, this.optBuffersOf(this.plan));
     }
   }
 

@@ -142,18 +142,8 @@ export class Seq2SeqCodec {
     return out.map((o) => ({ text: this.text(o.toks), logProb: o.logProb }));
   }
 
-  /** Decodes each input: greedy (grouped into batches of one source length), or the best of a beam of `beam`. */
-  async decode(
-    inputs: readonly string[],
-    beam: number,
-    B: number,
-    logProbs: WindowLogProbs,
-  ): Promise<Decoded[]> {
-    if (beam > 1) {
-      const out: Decoded[] = [];
-      for (const x of inputs) out.push((await this.beam(x, beam, B, logProbs))[0]!);
-      return out;
-    }
+  /** Greedy decoding of any inputs, grouped into batches of one source length; answers in input order. */
+  async decode(inputs: readonly string[], B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
     const answers = new Map<number, Decoded>();
     const indexed = inputs.map((x, i) => ({ x, i }));
     for (const chunk of chunksByLength(indexed, (e) => this.sourceLength(e.x), B)) {
@@ -198,7 +188,6 @@ export class Seq2SeqCodec {
     }
     const decoded = await this.decode(
       examples.map((e) => e.input),
-      1,
       B,
       logProbs,
     );

@@ -166,7 +166,7 @@ describe('bidirectional TaskModel', () => {
     const bytes = await gpu.save();
     const cpu = await TaskModel.resume(bytes, examples, null);
     expect(cpu.model.bidirectional).toBe(true);
-    const [g, c] = [await gpu.evaluate(), await cpu.evaluate()];
+    const [g, c] = [await gpu.evaluate(12, true), await cpu.evaluate(12, true)];
     expect(g.loss).toBeCloseTo(c.loss, 4);
     expect(g.accuracy).toBeCloseTo(c.accuracy, 9);
     expect((await gpu.predict(['abxc']))[0]!.predicted).toBe((await cpu.predict(['abxc']))[0]!.predicted);

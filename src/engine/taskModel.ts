@@ -302,7 +302,7 @@ export class TaskModel {
    * validation it runs on a snapshot of the parameters, so training steps submitted meanwhile do not leak in.
    */
   startValidation(): Promise<TaskEvaluation> {
-    this.evaluating ??= this.evaluate().then(
+    this.evaluating ??= this.evaluate(12, true).then(
       (e) => {
         this.evaluating = null;
         this.lastLoss = e.loss;
@@ -342,13 +342,10 @@ export class TaskModel {
     }
   }
 
-  /**
-   * Encoder–decoder kinds: decodes each input (greedy, or the best of a beam of `beam`) with the model as it is
-   * now or on `frozen` parameters.
-   */
-  async decode(inputs: readonly string[], beam = 1, frozen = this.inference): Promise<Decoded[]> {
+  /** Encoder–decoder kinds: greedy decoding of each input, with the model as it is now or on `frozen` ones. */
+  async decode(inputs: readonly string[], frozen = this.inference): Promise<Decoded[]> {
     if (!this.codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
-    return this.codec.decode(inputs, beam, this.train.batchSize, this.logProbsOf(frozen));
+    return this.codec.decode(inputs, this.train.batchSize, this.logProbsOf(frozen));
   }
 
   /** Encoder–decoder kinds: the greedy output of `input`, or the best outputs of a beam of `beam`. */
@@ -414,21 +411,27 @@ export class TaskModel {
     return { predicted: best.join(''), probs };
   }
 
-  /** Loss, accuracy, confusion matrix and example predictions over the validation examples. */
-  async evaluate(shown = 12): Promise<TaskEvaluation> {
+  /**
+   * Loss, accuracy, confusion matrix (or, for attention models, the first example's alignment) and example
+   * predictions over the validation examples; with `probe`, also the first example's hidden states (the
+   * playground's evaluations ask for them, startValidation).
+   */
+  async evaluate(shown = 12, probe = false): Promise<TaskEvaluation> {
     const step = this.step;
+    const first = this.valSet[0]!;
     if (this.codec) {
       const frozen = this.trainer.snapshot();
       const e = await this.codec.evaluate(this.valSet, this.train.batchSize, this.logProbsOf(frozen), shown);
-      const probe = this.valSet[0]!;
-      const alignment = this.model.attention ? await attend(this, probe.input, frozen) : undefined;
-      const states = await probeStates(this, probe, frozen);
+      // The first prediction is the first validation example's greedy answer: no second decode for it.
+      const answer = e.predictions[0]?.predicted;
+      const alignment = this.model.attention ? await attend(this, first.input, frozen, answer) : undefined;
+      const states = probe ? await probeStates(this, first, frozen) : undefined;
       return {
         step,
         ...e,
         classes: this.classes,
         confusion: [],
-        states,
+        ...(states ? { states } : {}),
         ...(alignment ? { alignment } : {}),
       };
     }
@@ -473,7 +476,7 @@ export class TaskModel {
       classes: this.classes,
       confusion,
       predictions,
-      states: await probeStates(this, this.valSet[0]!, frozen),
+      ...(probe ? { states: await probeStates(this, first, frozen) } : {}),
     };
   }
 

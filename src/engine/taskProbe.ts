@@ -20,7 +20,7 @@ interface ProbedModel {
   readonly T: number;
   readonly codec: Seq2SeqCodec | null;
   encode(batch: readonly Example[], B?: number): TokenBatch;
-  decode(inputs: readonly string[], beam?: number, frozen?: GpuInference | CpuInference): Promise<Decoded[]>;
+  decode(inputs: readonly string[], frozen?: GpuInference | CpuInference): Promise<Decoded[]>;
 }
 
 export async function probeStates(
@@ -46,24 +46,28 @@ export async function probeStates(
   return { labels, units, forward, ...(back ? { reverse: back } : {}) };
 }
 
-/** Attention models: decodes `input` greedily and returns where each output step looked. */
+/**
+ * Attention models: where each output step looked while writing `input`'s greedy answer — `output` when the
+ * caller has decoded it already (an evaluation has), else decoded here.
+ */
 export async function attend(
   m: ProbedModel,
   input: string,
   frozen: GpuInference | CpuInference,
+  output?: string,
 ): Promise<Alignment> {
   const codec = m.codec;
   if (!codec || !m.model.attention) throw new Error('This model has no attention.');
   const B = m.train.batchSize;
-  const [decoded] = await m.decode([input], 1, frozen);
-  const output = [...decoded!.text];
-  const enc = codec.encode([{ input, target: decoded!.text }], B);
+  const text = output ?? (await m.decode([input], frozen))[0]!.text;
+  const chars = [...text];
+  const enc = codec.encode([{ input, target: text }], B);
   const S = enc.split;
   const a = await frozen.alignment(enc.inputs, m.T, B, S);
-  const steps = Math.min(output.length + 1, m.T - S);
+  const steps = Math.min(chars.length + 1, m.T - S);
   return {
     input: codec.kind === 'generate' ? [input] : [...input],
-    output: [...output, 'END'].slice(0, steps),
+    output: [...chars, 'END'].slice(0, steps),
     weights: Array.from({ length: steps }, (_, k) =>
       Array.from(a.subarray((S + k) * B * S, (S + k) * B * S + S)),
     ),

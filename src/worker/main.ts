@@ -368,7 +368,9 @@ async function handle(msg: ToWorker): Promise<void> {
         if (!m?.codec)
           throw new Error('Decoding needs a seq2seq or generate run: press Train or Step first.');
         const outputs = await m.candidates(msg.input, msg.beam);
-        const alignment = m.model.attention ? await attend(m, msg.input, m.inference) : undefined;
+        // A beam of one is the greedy answer the alignment is drawn for: no second decode.
+        const greedy = msg.beam <= 1 ? outputs[0]?.text : undefined;
+        const alignment = m.model.attention ? await attend(m, msg.input, m.inference, greedy) : undefined;
         post({ type: 'decoded', id: msg.id, input: msg.input, outputs, ...(alignment ? { alignment } : {}) });
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
