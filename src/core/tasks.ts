@@ -14,6 +14,16 @@ export function isEncoderDecoder(kind: TaskKind): boolean {
   return kind === 'seq2seq' || kind === 'generate';
 }
 
+/**
+ * The model switch a task kind offers (one layer when on): attention for an encoder–decoder, a reverse layer
+ * (bidirectional) for classify and tag. The playground shows it, links carry it, Compare flips it.
+ */
+export type TaskSwitch = 'attention' | 'bidirectional';
+
+export function taskSwitch(kind: TaskKind): TaskSwitch {
+  return isEncoderDecoder(kind) ? 'attention' : 'bidirectional';
+}
+
 export interface Example {
   input: string;
   /**

@@ -1,12 +1,14 @@
 // The other side of a side-by-side task run (issue 9): the same task, examples, split and settings with the
 // task's switch flipped — attention for an encoder–decoder, the reverse layer for classify and tag (one layer
 // when switched on) — so the comparison isolates what that switch buys.
+import { taskSwitch } from '../core/tasks';
 import { TaskModel } from './taskModel';
 
 export function variantOf(m: TaskModel, device: GPUDevice | null): TaskModel {
   const { cell, embedSize, hiddenSize, layers, learnedInit } = m.model;
-  const on = m.codec ? !m.model.attention : !m.model.bidirectional;
-  const flip = on ? (m.codec ? { attention: true } : { bidirectional: true }) : {};
+  const sw = taskSwitch(m.kind);
+  const on = !m.model[sw];
+  const flip = on ? { [sw]: true } : {};
   return TaskModel.create({
     kind: m.kind,
     examples: [...m.examples],

@@ -22,7 +22,8 @@ import {
   useRunStore,
 } from './runStore';
 import { compareActions } from './compareActions';
-import { DEFAULT_TASK_EXAMPLES, GENERATED_TASKS, type TaskSource, isEncoderDecoder } from '../core/tasks';
+import { GENERATED_TASKS, isEncoderDecoder } from '../core/tasks';
+import { modelForTask, taskSource } from './taskChoice';
 import { encodeHash } from './urlHash';
 import { send } from './workerClient';
 
@@ -57,26 +58,6 @@ export function updateStats(): void {
   void corpusStatsAsync(text, () => statsFor !== text).then((stats) => {
     if (stats && statsFor === text) set((s) => ({ corpus: { ...s.corpus, stats } }));
   });
-}
-
-/**
- * The model a run of this task builds from the edited shape: attention only for encoder–decoder tasks and
- * bidirectional only for classify and tag (each switch is kept while another task is chosen), and no learned
- * h₀ with either (the encoder and both directions start from zeros, the decoder from the encoder).
- */
-export function modelForTask(model: ModelShape, kind: TaskChoice['kind']): ModelShape {
-  const { attention, bidirectional, ...rest } = model;
-  if (kind === 'lm') return rest;
-  if (!isEncoderDecoder(kind)) return bidirectional ? { ...rest, learnedInit: false, bidirectional } : rest;
-  return { ...rest, learnedInit: false, ...(attention ? { attention } : {}) };
-}
-
-/** The worker's description of a task choice (generated examples, or the user's lines). */
-export function taskSource(t: TaskChoice): TaskSource {
-  const kind = t.kind === 'lm' ? 'classify' : t.kind;
-  return t.generated
-    ? { kind, generated: t.generated, count: DEFAULT_TASK_EXAMPLES }
-    : { kind, text: t.text };
 }
 
 /** A write for the next visit failed: the user is told what was not kept and how to keep it; nothing stops. */

@@ -1,6 +1,7 @@
 // The side-by-side run of a task: the same model with attention (encoder–decoder) or the reverse layer
 // (classify, tag) switched the other way, trained on the same data for as many steps, evaluated the same way.
-import { isEncoderDecoder } from '../../core/tasks';
+import { type TaskSwitch, isEncoderDecoder, taskSwitch } from '../../core/tasks';
+import { TASK_SWITCHES } from './taskSwitches';
 import { compareActions, useCompareStore } from '../../state/compareActions';
 import type { ModelConfig } from '../../core/config';
 import { useRunStore } from '../../state/runStore';
@@ -8,9 +9,9 @@ import { LengthBars } from '../charts/LengthBars';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
-function describe(m: ModelConfig, seq: boolean): string {
-  if (seq) return m.attention ? 'with attention' : 'without attention';
-  return m.bidirectional ? 'bidirectional' : 'forward only';
+/** "with attention", "forward only", …: how a model stands on its task's switch. */
+function describe(m: ModelConfig, sw: TaskSwitch): string {
+  return m[sw] ? TASK_SWITCHES[sw].on : TASK_SWITCHES[sw].off;
 }
 
 export function CompareBox() {
@@ -20,19 +21,14 @@ export function CompareBox() {
   const kind = info?.task?.kind;
   if (!info || !kind || !e) return null;
   const seq = isEncoderDecoder(kind);
-  const mine = describe(info.model, seq);
-  const other = seq
-    ? info.model.attention
-      ? 'without attention'
-      : 'with attention'
-    : info.model.bidirectional
-      ? 'forward only'
-      : 'bidirectional';
+  const sw = taskSwitch(kind);
+  const mine = describe(info.model, sw);
+  const other = describe({ ...info.model, [sw]: !info.model[sw] }, sw);
   const perChar = kind !== 'classify';
   const rows = result
     ? [
         { who: `this run, ${mine}`, ev: e },
-        { who: `other run, ${describe(result.model, seq)}`, ev: result.evaluation },
+        { who: `other run, ${describe(result.model, sw)}`, ev: result.evaluation },
       ]
     : [];
   return (

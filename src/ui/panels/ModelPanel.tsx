@@ -6,6 +6,9 @@ import { type TaskChoice, useRunStore } from '../../state/runStore';
 import { useGpuStore } from '../../state/gpuStore';
 import { formatBytes } from '../format';
 import { NumberField } from '../NumberField';
+import { Switch } from '../Switch';
+import { TASK_SWITCHES } from './taskSwitches';
+import { isEncoderDecoder, taskSwitch } from '../../core/tasks';
 import { CELL_NOTES } from './cells';
 import { ModelFiles } from './ModelFiles';
 
@@ -25,7 +28,9 @@ export function ModelPanel() {
   const limits = useGpuStore((s) => s.adapter?.limits);
   const vocab = run.info?.vocab.length ?? corpus.stats?.vocab ?? 2;
   const est = estimate({ model, train, backend, task }, vocab, limits);
-  const encDec = task === 'seq2seq' || task === 'generate';
+  const encDec = task !== 'lm' && isEncoderDecoder(task);
+  // The task's model switch (attention or a reverse layer); an encoder–decoder has no learned h₀ either way.
+  const sw = task === 'lm' ? null : taskSwitch(task);
   const note = CELL_NOTES[model.cell];
   const lrExp = Math.log10(train.learningRate);
   return (
@@ -157,17 +162,13 @@ export function ModelPanel() {
           onChange={(v) => runActions.setTrain({ seed: v })}
         />
         {task === 'lm' ? (
-          <label
-            className="switch"
+          <Switch
+            checked={train.carryState}
+            onChange={(on) => runActions.setTrain({ carryState: on })}
             title="Truncated BPTT: each window starts from the previous window's final state"
           >
-            <input
-              type="checkbox"
-              checked={train.carryState}
-              onChange={(e) => runActions.setTrain({ carryState: e.target.checked })}
-            />{' '}
             carry state across windows
-          </label>
+          </Switch>
         ) : encDec ? (
           <p className="hint wide">
             The encoder reads the input; its final state starts the decoder, which writes the output after a
@@ -182,51 +183,24 @@ export function ModelPanel() {
               : 'every example starts from h₀.'}
           </p>
         )}
-        {encDec ? (
-          <label
-            className="switch"
-            title="Additive attention: before each output character the decoder weighs every encoder state (one layer each side)"
+        {sw && (
+          <Switch
+            checked={!!model[sw]}
+            onChange={(on) => runActions.setModel(on ? { [sw]: true, layers: 1 } : { [sw]: false })}
+            title={TASK_SWITCHES[sw].title}
+            testId={`${sw}-toggle`}
           >
-            <input
-              type="checkbox"
-              data-testid="attention-toggle"
-              checked={!!model.attention}
-              onChange={(e) =>
-                runActions.setModel(e.target.checked ? { attention: true, layers: 1 } : { attention: false })
-              }
-            />{' '}
-            attention
-          </label>
-        ) : task !== 'lm' ? (
-          <label
-            className="switch"
-            title="A second layer reads each line backwards; the head sees both directions (one layer each)"
-          >
-            <input
-              type="checkbox"
-              data-testid="bidirectional-toggle"
-              checked={!!model.bidirectional}
-              onChange={(e) =>
-                runActions.setModel(
-                  e.target.checked ? { bidirectional: true, layers: 1 } : { bidirectional: false },
-                )
-              }
-            />{' '}
-            bidirectional
-          </label>
-        ) : null}
-        {task === 'lm' || (!encDec && !model.bidirectional) ? (
-          <label
-            className="switch"
+            {TASK_SWITCHES[sw].label}
+          </Switch>
+        )}
+        {!encDec && (!sw || !model[sw]) ? (
+          <Switch
+            checked={model.learnedInit}
+            onChange={(on) => runActions.setModel({ learnedInit: on })}
             title="Train the initial state h₀ (and c₀) instead of starting from zeros"
           >
-            <input
-              type="checkbox"
-              checked={model.learnedInit}
-              onChange={(e) => runActions.setModel({ learnedInit: e.target.checked })}
-            />{' '}
             learned h₀
-          </label>
+          </Switch>
         ) : null}
       </div>
       {est.problems.length ? (
