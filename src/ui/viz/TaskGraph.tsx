@@ -7,6 +7,7 @@
 import { isEncoderDecoder } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
 import { showChar } from '../format';
+import { ArrowMarker } from './ArrowMarker';
 
 const W = 46;
 const BOX = 30;
@@ -76,17 +77,7 @@ export function TaskGraph() {
       </figcaption>
       <svg width={width} height={height} role="img" aria-label="The network unrolled over one example">
         <defs>
-          <marker
-            id="tg-arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="6"
-            markerHeight="6"
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0 L10,5 L0,10 z" className="graph-arrowhead" />
-          </marker>
+          <ArrowMarker id="tg-arrow" size={6} className="graph-arrowhead" />
         </defs>
         {seq && (
           <>

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { colourFor } from './Heatmap';
 import { showChar } from '../format';
+import { ArrowMarker } from './ArrowMarker';
 
 interface Props {
   /** Characters of the probe window shown (8–32). */
@@ -96,18 +97,7 @@ export function UnrolledGraph({ chars, states, H, predicted, grads, lstm, seqLen
         aria-label={folded ? 'the recurrent cell with its loop' : `the network unrolled over ${K} characters`}
       >
         <defs>
-          <marker
-            id="arrow"
-            viewBox="0 0 10 10"
-            refX="9"
-            refY="5"
-            markerWidth="8"
-            markerHeight="8"
-            markerUnits="userSpaceOnUse"
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
-          </marker>
+          <ArrowMarker id="arrow" size={8} userSpace />
         </defs>
         {folded ? (
           <g transform="translate(70,0)" className="graph">
