@@ -1,7 +1,7 @@
 // `npm test`: the whole suite, in order — typecheck, lint, unit tests (Vitest; WGSL on Dawn + SwiftShader),
-// build, end-to-end tests (Playwright on the system Chromium with WebGPU on SwiftShader), and the reliability
-// ledger (every case of docs/RELIABILITY.md proven by a test that passed in this run). Stops at the first
-// failing stage and ends with a one-line-per-stage summary.
+// the benchmark's smoke run (no timing asserted), build, end-to-end tests (Playwright on the system Chromium
+// with WebGPU on SwiftShader), and the reliability ledger (every case of docs/RELIABILITY.md proven by a test
+// that passed in this run). Stops at the first failing stage and ends with a one-line-per-stage summary.
 import { spawnSync } from 'node:child_process';
 import { ensureChromium, gpuEnv } from './gpu-env.mjs';
 
@@ -14,6 +14,7 @@ const STAGES = [
   ['lint', ['eslint', '.', '--max-warnings', '0']],
   ['format', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['unit', ['vitest', 'run']],
+  ['bench', ['node', 'scripts/bench-smoke.mjs']],
   ['build', ['vite', 'build', '--logLevel', 'warn']],
   ['e2e', ['playwright', 'test']],
   ['reliability', ['node', 'scripts/reliability.mjs']],

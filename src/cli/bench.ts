@@ -1,13 +1,15 @@
 // `npm run bench`: the only place Unroll measures speed (never timed unit tests). Times a full training
 // step (forward, BPTT, clip, Adam — one submit) of the char-level model on Dawn, with the same fields as
 // ../shared/gpu/torch_rnn.py so the two compare line by line. Warm-up ≥ 5 steps, then the median of ≥ 30,
-// each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead.
+// each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead;
+// `--quality --corpus FILE` measures time to quality (cli/benchQuality.ts).
 import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
 import type { StepMetrics } from '../engine/types';
 import { Args } from './args';
 import { benchMatmul } from './benchMatmul';
+import { benchQuality } from './benchQuality';
 import { adapterName } from '../gpu/device';
 import { acquireNodeDevice } from './dawn';
 import { median } from './stats';
@@ -47,14 +49,20 @@ async function main(): Promise<void> {
     'kernel',
     'reps',
     'small',
+    'quality',
+    'corpus',
+    'seed',
+    'lr',
+    'val-every',
+    'stop-at',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
   const deviceName = adapterName(adapter);
   if (adapter.isSoftware)
     console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
-  if (args.str('kernel', '') === 'matmul') {
-    await benchMatmul(ctx, args);
+  if (args.str('kernel', '') === 'matmul' || args.flag('quality')) {
+    await (args.flag('quality') ? benchQuality(ctx, args) : benchMatmul(ctx, args));
     device.destroy();
     return;
   }

@@ -1,0 +1,70 @@
+// `npm test`'s bench stage: proves `npm run bench` works end to end — the bundle builds, a training-step
+// configuration, the matmul kernel and the time-to-quality mode each print well-formed JSON lines. It runs
+// tiny shapes on whatever adapter is here (SwiftShader in CI) and asserts nothing about time.
+import { execFileSync } from 'node:child_process';
+import { ensureChromium, gpuEnv } from './gpu-env.mjs';
+
+ensureChromium();
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const BUNDLE = 'dist-node/bench.mjs';
+execFileSync(process.execPath, ['scripts/bundle.mjs', 'src/cli/bench.ts', BUNDLE], {
+  cwd: ROOT,
+  stdio: 'inherit',
+});
+
+const RUNS = [
+  {
+    args: ['--cell', 'gru', '--hidden', '16', '--layers', '2', '--batch', '4', '--seq', '8', '--vocab', '11'],
+    fields: [
+      'ms_per_step',
+      'chars_per_s',
+      'model_gflop',
+      'dispatches_per_step',
+      'submits_per_step',
+      'gpu_memory_mib',
+    ],
+  },
+  { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops'] },
+  {
+    args: [
+      '--quality',
+      '--corpus',
+      'synthetic:counting:4000',
+      '--hidden',
+      '16',
+      '--layers',
+      '1',
+      '--batch',
+      '4',
+      '--seq',
+      '16',
+      '--steps',
+      '20',
+      '--val-every',
+      '10',
+      '--stop-at',
+      '2',
+    ],
+    fields: ['best_val_loss', 'reached', 'train_s', 'steps'],
+  },
+];
+
+for (const { args, fields } of RUNS) {
+  const out = execFileSync(process.execPath, [BUNDLE, ...args], {
+    cwd: ROOT,
+    env: gpuEnv(),
+    encoding: 'utf8',
+  });
+  const lines = out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const last = lines.at(-1);
+  const missing = fields.filter((f) => !(f in last));
+  if (missing.length) {
+    console.error(`bench ${args.join(' ')}: the last line lacks ${missing.join(', ')}:\n${out}`);
+    process.exit(1);
+  }
+  console.log(`bench ${args.join(' ')}\n  ${JSON.stringify(last)}`);
+}
