@@ -101,22 +101,32 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   states[layer.c_off + b * H + j] = c0;
 }
 
-// Tiles of the fused steps: a forward workgroup owns FWD_TJ units (all G gates of each: G·FWD_TJ rows of
-// W_hh) × TILE_B sequences and runs the recurrent GEMM through workgroup memory in K chunks of TILE_K; a
-// backward workgroup owns BWD_TJ units × TILE_B sequences. Rows are padded to TILE_K + 1 floats so the
-// strided reads of the inner loop fall in distinct banks.
-const FWD_TJ: u32 = 8u;
-const BWD_TJ: u32 = 32u;
-const TILE_B: u32 = 8u;
-const TILE_K: u32 = 32u;
-const PAD_K: u32 = 33u;
-// Invocations of a forward workgroup: enough for one per (gate row, sequence) of the largest tile
-// (4·FWD_TJ·TILE_B); with fewer gates (GRU, RNN) the extra invocations only help load the tiles.
+// Tiles of the fused steps, chosen per adapter and shape (gpu/kernels/cellTiles.ts): a forward workgroup
+// owns FWD_TJ units (all G gates of each: G·FWD_TJ rows of W_hh) × FWD_TB sequences and runs the recurrent
+// GEMM through workgroup memory in K chunks of FWD_TK; FWD_SK invocations share each output, each summing
+// every FWD_SK-th term of a chunk, so the dependent chain per invocation is H / FWD_SK long and a small
+// batch still fills a workgroup (the partial sums are then added in a fixed order: results do not depend on
+// scheduling). A backward workgroup owns BWD_TJ units × BWD_TB sequences with BWD_SK-way split K over the
+// G·H terms of dgh_{t+1}·W_hh. Staged rows are padded to TK + 1 floats so strided reads fall in distinct banks.
+override FWD_TJ: u32 = 8u;
+override FWD_TB: u32 = 8u;
+override FWD_TK: u32 = 32u;
+override FWD_SK: u32 = 1u;
+override BWD_TJ: u32 = 32u;
+override BWD_TB: u32 = 8u;
+override BWD_TK: u32 = 32u;
+override BWD_SK: u32 = 1u;
+// Invocations per workgroup: G·FWD_TJ·FWD_TB·FWD_SK forward, BWD_TJ·BWD_TB·BWD_SK backward.
 override FWD_THREADS: u32 = 256u;
+override BWD_THREADS: u32 = 256u;
+// Workgroup array sizes (the larger of the two entry points' needs; cellTiles.ts computes them).
+override W_TILE: u32 = 1056u; // (G·FWD_TJ, FWD_TK + 1) forward; (BWD_TK, BWD_TJ) backward
+override V_TILE: u32 = 264u; // (FWD_TB, FWD_TK + 1) h_{t−1} rows forward; (BWD_TB, BWD_TK + 1) dgh_{t+1} rows
+override R_TILE: u32 = 256u; // partial sums: (FWD_SK, G·FWD_TJ, FWD_TB) forward; (BWD_SK, BWD_TB, BWD_TJ)
 
-var<workgroup> w_tile: array<f32, 1056>; // (4·FWD_TJ, PAD_K) forward; (TILE_K, BWD_TJ) backward
-var<workgroup> v_tile: array<f32, 264>; // (TILE_B, PAD_K): h_{t−1} rows forward, dgh_{t+1} rows backward
-var<workgroup> pre: array<f32, 256>; // (4·FWD_TJ, TILE_B) recurrent pre-activations
+var<workgroup> w_tile: array<f32, W_TILE>;
+var<workgroup> v_tile: array<f32, V_TILE>;
+var<workgroup> part: array<f32, R_TILE>;
 
 @compute @workgroup_size(FWD_THREADS)
 fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -125,56 +135,67 @@ fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
   let t = step.t;
   let G = gates();
   let j0 = wg.x * FWD_TJ;
-  let b0 = wg.y * TILE_B;
+  let b0 = wg.y * FWD_TB;
   let rows = G * FWD_TJ;
-  // This invocation's output of the GEMM: gate row r (gate r / FWD_TJ of unit j0 + r % FWD_TJ), sequence bb.
-  let r = lid / TILE_B;
-  let bb = lid % TILE_B;
+  let pad = FWD_TK + 1u;
+  // This invocation's share of the GEMM: gate row r (gate r / FWD_TJ of unit j0 + r % FWD_TJ), sequence bb,
+  // terms s, s + FWD_SK, … of each chunk.
+  let bb = lid % FWD_TB;
+  let r = (lid / FWD_TB) % rows;
+  let s = lid / (FWD_TB * rows);
   var acc = 0.0;
-  for (var k0 = 0u; k0 < H; k0 += TILE_K) {
-    for (var e = lid; e < rows * TILE_K; e += FWD_THREADS) {
-      let rr = e / TILE_K;
-      let kk = e % TILE_K;
+  for (var k0 = 0u; k0 < H; k0 += FWD_TK) {
+    for (var e = lid; e < rows * FWD_TK; e += FWD_THREADS) {
+      let rr = e / FWD_TK;
+      let kk = e % FWD_TK;
       let jj = j0 + rr % FWD_TJ;
       var w = 0.0;
       if (jj < H && k0 + kk < H) {
         w = params[layer.off_whh + ((rr / FWD_TJ) * H + jj) * H + k0 + kk];
       }
-      w_tile[rr * PAD_K + kk] = w;
+      w_tile[rr * pad + kk] = w;
     }
-    for (var e = lid; e < TILE_B * TILE_K; e += FWD_THREADS) {
-      let b2 = b0 + e / TILE_K;
-      let kk = e % TILE_K;
+    for (var e = lid; e < FWD_TB * FWD_TK; e += FWD_THREADS) {
+      let b2 = b0 + e / FWD_TK;
+      let kk = e % FWD_TK;
       var v = 0.0;
       if (b2 < B && k0 + kk < H) {
         v = states[(t * B + b2) * H + k0 + kk];
       }
-      v_tile[(e / TILE_K) * PAD_K + kk] = v;
+      v_tile[(e / FWD_TK) * pad + kk] = v;
     }
     workgroupBarrier();
-    if (r < rows) {
-      for (var kk = 0u; kk < TILE_K; kk++) {
-        acc = fma(w_tile[r * PAD_K + kk], v_tile[bb * PAD_K + kk], acc);
+    if (s < FWD_SK) {
+      for (var kk = s; kk < FWD_TK; kk += FWD_SK) {
+        acc = fma(w_tile[r * pad + kk], v_tile[bb * pad + kk], acc);
       }
     }
     workgroupBarrier();
   }
-  if (r < rows) {
-    pre[r * TILE_B + bb] = acc;
+  if (s < FWD_SK) {
+    part[(s * rows + r) * FWD_TB + bb] = acc;
+  }
+  workgroupBarrier();
+  if (s == 0u && FWD_SK > 1u) {
+    var sum = acc;
+    for (var q = 1u; q < FWD_SK; q++) {
+      sum += part[(q * rows + r) * FWD_TB + bb];
+    }
+    part[r * FWD_TB + bb] = sum;
   }
   workgroupBarrier();
   // One invocation per (unit, sequence) of the tile applies the gates and the state update.
-  if (lid >= FWD_TJ * TILE_B) {
+  if (lid >= FWD_TJ * FWD_TB) {
     return;
   }
-  let j = j0 + lid / TILE_B;
-  let b = b0 + lid % TILE_B;
+  let j = j0 + lid / FWD_TB;
+  let b = b0 + lid % FWD_TB;
   if (j >= H || b >= B) {
     return;
   }
   var a: array<f32, 4>;
   for (var g = 0u; g < G; g++) {
-    a[g] = pre[(g * FWD_TJ + lid / TILE_B) * TILE_B + lid % TILE_B] + params[layer.off_bhh + g * H + j];
+    a[g] = part[(g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB] + params[layer.off_bhh + g * H + j];
   }
   let h_prev = (t * B + b) * H; // row of h_{t−1} in states
   let x = (t * B + b) * G * H + j;
@@ -218,7 +239,7 @@ fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
 
 // One BPTT step at time t (dispatched for t = T−1 … 0): gathers the total gradient on h_t — from above,
 // elementwise from t+1 (carry), and through W_hh from dgh_{t+1} — then produces dgx_t, dgh_t and the carry.
-@compute @workgroup_size(256)
+@compute @workgroup_size(BWD_THREADS)
 fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let H = layer.H;
   let B = layer.B;
@@ -226,38 +247,54 @@ fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_ind
   let G = gates();
   let GH = G * H;
   let last = t + 1u == layer.T;
-  let j = wg.x * BWD_TJ + lid % BWD_TJ;
-  let b = wg.y * TILE_B + lid / BWD_TJ;
-  // dgh_{t+1} · W_hh for this tile: (TILE_B, G·H) · (G·H, BWD_TJ), K chunks staged in workgroup memory.
+  let pad = BWD_TK + 1u;
+  let jj = lid % BWD_TJ;
+  let bb = (lid / BWD_TJ) % BWD_TB;
+  let s = lid / (BWD_TJ * BWD_TB);
+  let j = wg.x * BWD_TJ + jj;
+  let b = wg.y * BWD_TB + bb;
+  // dgh_{t+1} · W_hh for this tile: (BWD_TB, G·H) · (G·H, BWD_TJ), K chunks staged in workgroup memory.
   var rec = 0.0;
   if (!last) {
     let row0 = layer.dgh_off + (t + 1u) * B * GH;
-    for (var i0 = 0u; i0 < GH; i0 += TILE_K) {
-      let b2 = wg.y * TILE_B + lid / TILE_K;
-      let kk = lid % TILE_K;
-      var v = 0.0;
-      if (b2 < B && i0 + kk < GH) {
-        v = dg[row0 + b2 * GH + i0 + kk];
+    for (var i0 = 0u; i0 < GH; i0 += BWD_TK) {
+      for (var e = lid; e < BWD_TB * BWD_TK; e += BWD_THREADS) {
+        let b2 = wg.y * BWD_TB + e / BWD_TK;
+        let kk = e % BWD_TK;
+        var v = 0.0;
+        if (b2 < B && i0 + kk < GH) {
+          v = dg[row0 + b2 * GH + i0 + kk];
+        }
+        v_tile[(e / BWD_TK) * pad + kk] = v;
       }
-      v_tile[(lid / TILE_K) * PAD_K + kk] = v;
-      for (var e = lid; e < TILE_K * BWD_TJ; e += 256u) {
+      for (var e = lid; e < BWD_TK * BWD_TJ; e += BWD_THREADS) {
         let ii = i0 + e / BWD_TJ;
-        let jj = wg.x * BWD_TJ + e % BWD_TJ;
+        let j2 = wg.x * BWD_TJ + e % BWD_TJ;
         var w = 0.0;
-        if (ii < GH && jj < H) {
-          w = params[layer.off_whh + ii * H + jj];
+        if (ii < GH && j2 < H) {
+          w = params[layer.off_whh + ii * H + j2];
         }
         w_tile[e] = w;
       }
       workgroupBarrier();
-      let bb = lid / BWD_TJ;
-      for (var k = 0u; k < TILE_K; k++) {
-        rec = fma(v_tile[bb * PAD_K + k], w_tile[k * BWD_TJ + lid % BWD_TJ], rec);
+      if (s < BWD_SK) {
+        for (var k = s; k < BWD_TK; k += BWD_SK) {
+          rec = fma(v_tile[bb * pad + k], w_tile[k * BWD_TJ + jj], rec);
+        }
       }
       workgroupBarrier();
     }
+    if (BWD_SK > 1u) {
+      if (s < BWD_SK) {
+        part[(s * BWD_TB + bb) * BWD_TJ + jj] = rec;
+      }
+      workgroupBarrier();
+      for (var q = 1u; q < BWD_SK; q++) {
+        rec += part[(q * BWD_TB + bb) * BWD_TJ + jj];
+      }
+    }
   }
-  if (j >= H || b >= B) {
+  if (s != 0u || j >= H || b >= B) {
     return;
   }
   let bj = b * H + j;

@@ -6,22 +6,51 @@ import { CELL_TYPES, type CellType, actCount, gateCount, isLstm } from '../../co
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers, perDevice } from './caseUtil';
+import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from './cellTiles';
 import { RESET_ROW, RecurrentCellKernel } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
-const kernels = new Map<CellType, (d: GPUDevice) => RecurrentCellKernel>();
-const kernelFor = (d: GPUDevice, cell: CellType): RecurrentCellKernel => {
-  if (!kernels.has(cell))
+const kernels = new Map<string, (d: GPUDevice) => RecurrentCellKernel>();
+const kernelFor = (d: GPUDevice, cell: CellType, tiles: CellTiles): RecurrentCellKernel => {
+  const key = `${cell} ${JSON.stringify(tiles)}`;
+  if (!kernels.has(key))
     kernels.set(
-      cell,
-      perDevice((dev) => new RecurrentCellKernel(dev, cell)),
+      key,
+      perDevice((dev) => new RecurrentCellKernel(dev, cell, tiles)),
     );
-  return kernels.get(cell)!(d);
+  return kernels.get(key)!(d);
 };
 
-function cellCase(cell: CellType, T: number, B: number, H: number, seed: number): KernelCase {
+/**
+ * Every tile shape the tuner may pick for any batch (the candidates depend on B only through the sequences
+ * per workgroup: B ≥ 8, 4–7, 2–3 and 1; 2–3's are among B ≥ 8's), each run on a batch and width that leave partial tiles.
+ */
+function tileCases(): KernelCase[] {
+  const seen = new Set<string>();
+  const cases: KernelCase[] = [];
+  // The peephole cell tiles exactly as the LSTM (same gate count); the three gate counts are what differ.
+  (['lstm', 'gru', 'rnn'] as const).forEach((cell, c) => {
+    for (const B of [9, 5, 1])
+      for (const tiles of tileCandidates(cell, B, 37)) {
+        const key = `${cell} ${JSON.stringify(tiles)}`;
+        if (tiles === DEFAULT_TILES || seen.has(key)) continue;
+        seen.add(key);
+        cases.push(cellCase(cell, 3, B, 37, 30 + c, tiles));
+      }
+  });
+  return cases;
+}
+
+function cellCase(
+  cell: CellType,
+  T: number,
+  B: number,
+  H: number,
+  seed: number,
+  tiles = DEFAULT_TILES,
+): KernelCase {
   return {
-    label: `${cell}, T ${T}, B ${B}, H ${H}`,
+    label: `${cell}, T ${T}, B ${B}, H ${H}${tiles === DEFAULT_TILES ? '' : `, tiles ${describeTile(tiles.forward)} / ${describeTile(tiles.backward)}`}`,
     async run(device) {
       const rng = new Rng(seed);
       const G = gateCount(cell);
@@ -57,7 +86,7 @@ function cellCase(cell: CellType, T: number, B: number, H: number, seed: number)
       const dg = bufs.zeros('dg', 2 * N * G * H);
       const scratch = bufs.zeros('scratch', 2 * B * H + N * H + 3 * N * H);
       const grads = bufs.zeros('grads', params.length);
-      const k = kernelFor(device, cell);
+      const k = kernelFor(device, cell, tiles);
       const steps = k.createStepUniform(T);
       const dhFullOff = 2 * B * H;
       const layer = k.prepare(
@@ -150,5 +179,6 @@ export const recurrentCellEntry: KernelEntry = {
     cellCase('lstm-peephole', 3, 2, 70, 20),
     cellCase('gru', 3, 9, 70, 21),
     cellCase('rnn', 2, 17, 40, 22),
+    ...tileCases(),
   ],
 };

@@ -1,15 +1,12 @@
 // RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and encodes
-// them per layer and time step; the time step arrives as a dynamic offset into a uniform array written once.
+// them per layer and time step with the given tile shapes (cellTiles.ts); the time step arrives as a dynamic offset into a uniform array written once.
 import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
+import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from './cellTiles';
 import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
-/** Tile shapes of recurrent_cell.wgsl's fused steps (units × sequences per workgroup). */
-const FWD_TJ = 8;
-const BWD_TJ = 32;
-const TILE_B = 8;
 
 /** Offsets and sizes of one layer, as the shader's `Layer` struct (element offsets into each buffer). */
 export interface CellLayerInfo {
@@ -106,9 +103,12 @@ export class RecurrentCellKernel {
   constructor(
     private readonly device: GPUDevice,
     readonly cell: CellType,
+    readonly tiles: CellTiles = DEFAULT_TILES,
   ) {
+    const problem = tileProblem(cell, tiles);
+    if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
     const module = createShaderModule(device, 'recurrent_cell.wgsl');
-    const c = { CELL: CELL_CODE[cell], WG };
+    const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
     const L = 'RecurrentCellKernel';
     this.init = createEntry(
       device,
@@ -207,7 +207,7 @@ export class RecurrentCellKernel {
       pass,
       this.forward,
       layer.groups.forward,
-      [Math.ceil(layer.info.H / FWD_TJ), Math.ceil(layer.info.B / TILE_B)],
+      [Math.ceil(layer.info.H / this.tiles.forward.tj), Math.ceil(layer.info.B / this.tiles.forward.tb)],
       [t * this.stepStride],
     );
   }
@@ -217,7 +217,7 @@ export class RecurrentCellKernel {
       pass,
       this.backward,
       layer.groups.backward,
-      [Math.ceil(layer.info.H / BWD_TJ), Math.ceil(layer.info.B / TILE_B)],
+      [Math.ceil(layer.info.H / this.tiles.backward.tj), Math.ceil(layer.info.B / this.tiles.backward.tb)],
       [t * this.stepStride],
     );
   }

@@ -1,0 +1,100 @@
+// Tile shapes of recurrent_cell.wgsl's fused steps, as override constants. Which shape is fastest depends on
+// the adapter, the cell's gate count, the batch and the hidden size (a per-step GEMM of B × G·H × H is too
+// small to fill a GPU one way for every shape), so the engine takes a shape, the tuner (engine/tuner.ts)
+// times candidates on the adapter at hand, and every candidate the tuner can pick is a registry case
+// checked against the reference (recurrentCell.cases.ts).
+import { type CellType, gateCount } from '../../core/config';
+
+/** A forward or backward tile: units × sequences per workgroup, K chunk, and the split of K per output. */
+export interface Tile {
+  /** Units per workgroup (forward: all G gates of each). */
+  tj: number;
+  /** Sequences per workgroup. */
+  tb: number;
+  /** Terms of the recurrent dot product staged per chunk. */
+  tk: number;
+  /** Invocations sharing one output, each summing every sk-th term (split K). */
+  sk: number;
+}
+
+export interface CellTiles {
+  forward: Tile;
+  backward: Tile;
+}
+
+/** The shapes measured on the H100 in the session that tiled the steps (docs/BENCHMARKS.md). */
+export const DEFAULT_TILES: CellTiles = {
+  forward: { tj: 8, tb: 8, tk: 32, sk: 1 },
+  backward: { tj: 32, tb: 8, tk: 32, sk: 1 },
+};
+
+/** WebGPU's default limits, which every adapter grants. */
+const MAX_THREADS = 256;
+const MAX_WORKGROUP_FLOATS = 16384 / 4;
+
+export const forwardThreads = (cell: CellType, f: Tile): number => gateCount(cell) * f.tj * f.tb * f.sk;
+export const backwardThreads = (b: Tile): number => b.tj * b.tb * b.sk;
+
+/** The override constants of recurrent_cell.wgsl for these tiles. */
+export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, number> {
+  const { forward: f, backward: b } = tiles;
+  const G = gateCount(cell);
+  return {
+    FWD_TJ: f.tj,
+    FWD_TB: f.tb,
+    FWD_TK: f.tk,
+    FWD_SK: f.sk,
+    BWD_TJ: b.tj,
+    BWD_TB: b.tb,
+    BWD_TK: b.tk,
+    BWD_SK: b.sk,
+    FWD_THREADS: forwardThreads(cell, f),
+    BWD_THREADS: backwardThreads(b),
+    W_TILE: Math.max(G * f.tj * (f.tk + 1), b.tk * b.tj),
+    V_TILE: Math.max(f.tb * (f.tk + 1), b.tb * (b.tk + 1)),
+    R_TILE: Math.max(G * f.tj * f.tb * f.sk, b.tj * b.tb * b.sk),
+  };
+}
+
+/** Why these tiles cannot run (thread or workgroup-memory limits, zero sizes), or null. */
+export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
+  const c = tileConstants(cell, tiles);
+  for (const [name, t] of Object.entries(tiles) as [string, Tile][])
+    if (![t.tj, t.tb, t.tk, t.sk].every((v) => Number.isInteger(v) && v >= 1))
+      return `${name} tile sizes must be whole numbers ≥ 1`;
+  if (c.FWD_THREADS! > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
+    return `more than ${MAX_THREADS} invocations per workgroup`;
+  if (c.W_TILE! + c.V_TILE! + c.R_TILE! > MAX_WORKGROUP_FLOATS) return 'more than 16 KiB of workgroup memory';
+  return null;
+}
+
+const pow2AtMost = (n: number): number => 2 ** Math.floor(Math.log2(Math.max(1, n)));
+
+/**
+ * Tiles worth timing for a (cell, B, H) step: the default, and for each unit count and sequence count
+ * (never more sequences than the batch has) the split of K that fills the workgroup. A chunk holds at least
+ * four terms per invocation so the barriers stay amortised.
+ */
+export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[] {
+  const G = gateCount(cell);
+  const tbs = [...new Set([pow2AtMost(Math.min(B, 8)), pow2AtMost(Math.min(B, 2))])];
+  const fwd: Tile[] = [];
+  const bwd: Tile[] = [];
+  for (const tb of tbs) {
+    for (const tj of [2, 4, 8, 16]) {
+      if (tj > pow2AtMost(H) * 2) continue;
+      const sk = Math.max(1, pow2AtMost(MAX_THREADS / (G * tj * tb)));
+      if (G * tj * tb * sk <= MAX_THREADS) fwd.push({ tj, tb, tk: Math.max(32, 4 * sk), sk });
+    }
+    for (const tj of [8, 16, 32, 64]) {
+      const sk = Math.max(1, pow2AtMost(MAX_THREADS / (tj * tb)));
+      if (tj * tb * sk <= MAX_THREADS) bwd.push({ tj, tb, tk: Math.max(32, 4 * sk), sk });
+    }
+  }
+  const all: CellTiles[] = [DEFAULT_TILES];
+  const n = Math.max(fwd.length, bwd.length);
+  for (let i = 0; i < n; i++) all.push({ forward: fwd[i % fwd.length]!, backward: bwd[i % bwd.length]! });
+  return all.filter((t) => tileProblem(cell, t) === null);
+}
+
+export const describeTile = (t: Tile): string => `${t.tj}u×${t.tb}b k${t.tk}/${t.sk}`;
