@@ -1,5 +1,5 @@
 // `npm test`'s bench stage: proves `npm run bench` works end to end — the bundle builds, a training-step
-// configuration, the matmul kernel and the time-to-quality mode each print well-formed JSON lines. It runs
+// configuration (its recurrent tiles tuned first, every candidate's time printed), the matmul kernel and the time-to-quality mode each print well-formed JSON lines. It runs
 // tiny shapes on whatever adapter is here (SwiftShader in CI) and asserts nothing about time.
 import { execFileSync } from 'node:child_process';
 import { ensureChromium, gpuEnv } from './gpu-env.mjs';
@@ -15,7 +15,23 @@ execFileSync(process.execPath, ['scripts/bundle.mjs', 'src/cli/bench.ts', BUNDLE
 
 const RUNS = [
   {
-    args: ['--cell', 'gru', '--hidden', '16', '--layers', '2', '--batch', '4', '--seq', '8', '--vocab', '11'],
+    args: [
+      '--cell',
+      'gru',
+      '--hidden',
+      '16',
+      '--layers',
+      '2',
+      '--batch',
+      '4',
+      '--seq',
+      '8',
+      '--vocab',
+      '11',
+      '--tiles',
+      'auto',
+      '--sweep',
+    ],
     fields: [
       'ms_per_step',
       'chars_per_s',
@@ -23,6 +39,8 @@ const RUNS = [
       'dispatches_per_step',
       'submits_per_step',
       'gpu_memory_mib',
+      'tiles',
+      'tune_ms',
     ],
   },
   { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops'] },

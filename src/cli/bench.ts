@@ -2,7 +2,8 @@
 // step (forward, BPTT, clip, Adam — one submit) of the char-level model on Dawn, with the same fields as
 // ../shared/gpu/torch_rnn.py so the two compare line by line. Warm-up ≥ 5 steps, then the median of ≥ 30,
 // each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead;
-// `--quality --corpus FILE` measures time to quality (cli/benchQuality.ts).
+// `--quality --corpus FILE` measures time to quality (cli/benchQuality.ts). `--tiles` (cli/tiles.ts) picks
+// the recurrent steps' tile shapes, tuned per configuration on a GPU; `--sweep` prints every candidate's time.
 import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
@@ -12,7 +13,9 @@ import { benchMatmul } from './benchMatmul';
 import { benchQuality } from './benchQuality';
 import { adapterName } from '../gpu/device';
 import { acquireNodeDevice } from './dawn';
-import { median } from './stats';
+import { median } from '../core/stats';
+import { describeTile } from '../gpu/kernels/cellTiles';
+import { TILES_FLAG, applyTiles, describeTiles, tilesMode } from './tiles';
 
 type Config = [cell: CellType, hidden: number, layers: number, batch: number, seq: number];
 
@@ -55,6 +58,8 @@ async function main(): Promise<void> {
     'lr',
     'val-every',
     'stop-at',
+    TILES_FLAG,
+    'sweep',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
@@ -80,7 +85,24 @@ async function main(): Promise<void> {
           args.int('seq', 128),
         ],
       ];
+  const mode = tilesMode(args, adapter.isSoftware);
   for (const [cell, H, L, B, T] of configs) {
+    const { tiles, tuned } = await applyTiles(device, mode, cell, B, H, T);
+    if (tuned && args.flag('sweep'))
+      for (const t of tuned.timings)
+        console.log(
+          JSON.stringify({
+            sweep: true,
+            cell,
+            hidden: H,
+            batch: B,
+            forward_tile: describeTile(t.tiles.forward),
+            backward_tile: describeTile(t.tiles.backward),
+            forward_ms_per_step: +(t.forwardMs / Math.min(T, 64)).toFixed(5),
+            backward_ms_per_step: +(t.backwardMs / Math.min(T, 64)).toFixed(5),
+            timing: tuned.timing,
+          }),
+        );
     const engine = Engine.create(
       device,
       { cell, vocabSize: V, embedSize: H, hiddenSize: H, layers: L, learnedInit: false },
@@ -128,6 +150,8 @@ async function main(): Promise<void> {
           .reduce((a, b) => a + b, 0)
           .toFixed(3),
         gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
+        tiles: describeTiles(tiles),
+        ...(tuned ? { tune_ms: Math.round(tuned.ms) } : {}),
         date: new Date().toISOString().slice(0, 10),
       }),
     );

@@ -33,7 +33,7 @@ const SMALL: { name: string; spec: MatmulSpec }[] = [
   { name: 'weight gradient dGᵀ·X', spec: spec(256, 64, 512, { transA: true, accumulate: true }) },
 ];
 
-import { median } from './stats';
+import { median } from '../core/stats';
 
 /** Runs the matmul benchmark; prints JSON lines. */
 export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {

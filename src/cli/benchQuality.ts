@@ -8,6 +8,7 @@ import { syntheticTask } from '../core/synthetic';
 import { CharLM } from '../engine/lm';
 import type { Args } from './args';
 import { readCorpusFile } from './io';
+import { applyTiles, describeTiles, tilesMode } from './tiles';
 import { type GpuContext, adapterName } from '../gpu/device';
 
 /** The thresholds of the time-to-quality table, nats per character. */
@@ -20,10 +21,14 @@ export async function benchQuality(ctx: GpuContext, args: Args): Promise<void> {
     ? syntheticTask(source.split(':')[1] ?? '').generate(seed, Number(source.split(':')[2] ?? 100_000))
     : readCorpusFile(source);
   const hidden = args.int('hidden', 512);
+  const cell = args.str('cell', 'lstm') as CellType;
+  const [B, T] = [args.int('batch', 32), args.int('seq', 128)];
+  const mode = tilesMode(args, ctx.adapter.isSoftware);
+  const { tiles } = await applyTiles(ctx.device, mode, cell, B, hidden, T);
   const lm = CharLM.create({
     text,
     model: {
-      cell: args.str('cell', 'lstm') as CellType,
+      cell,
       hiddenSize: hidden,
       embedSize: hidden,
       layers: args.int('layers', 2),
@@ -31,8 +36,8 @@ export async function benchQuality(ctx: GpuContext, args: Args): Promise<void> {
     },
     train: {
       ...DEFAULT_TRAIN,
-      seqLen: args.int('seq', 128),
-      batchSize: args.int('batch', 32),
+      seqLen: T,
+      batchSize: B,
       optimizer: 'adam',
       learningRate: args.num('lr', 2e-3, 1e-7, 10),
       clipNorm: 5,
@@ -81,6 +86,7 @@ export async function benchQuality(ctx: GpuContext, args: Args): Promise<void> {
       ms_per_step: +(trainMs / Math.max(1, step)).toFixed(3),
       train_s: +(trainMs / 1e3).toFixed(2),
       wall_s: +((performance.now() - wall0) / 1e3).toFixed(2),
+      tiles: describeTiles(tiles),
       device: adapterName(ctx.adapter),
       date: new Date().toISOString().slice(0, 10),
     }),

@@ -45,6 +45,18 @@ describe('CLI: bad input', () => {
     ['unknown flag', 'train', ['--corpus', file('a.txt', text), '--hiden', '8'], /unknown option --hiden/],
     ['hidden out of range', 'train', ['--corpus', file('b.txt', text), '--hidden', '0'], /--hidden must be/],
     [
+      'malformed tiles',
+      'train',
+      ['--corpus', file('b.txt', text), '--tiles', '8,8/1'],
+      /--tiles 8,8\/1: expected/,
+    ],
+    [
+      'tiles beyond the limits',
+      'train',
+      ['--corpus', file('b.txt', text), '--tiles', '64,8,32,1/32,8,32,1'],
+      /--tiles 64,8,32,1\/32,8,32,1: .*256 invocations/,
+    ],
+    [
       'bad learning rate',
       'train',
       ['--corpus', file('c.txt', text), '--lr', 'fast'],

@@ -5,6 +5,10 @@ import { checkCorpusText } from '../core/corpus';
 import { adapterName } from '../gpu/device';
 import { InputError } from './command';
 import { acquireNodeDevice } from './dawn';
+import type { Args } from './args';
+import type { CellType } from '../core/config';
+import { decodeCheckpoint } from '../core/checkpoint';
+import { applyTiles, describeTiles, tilesMode } from './tiles';
 
 /** The corpus as text; missing, empty, binary or non-UTF-8 files are InputErrors naming the file. */
 export function readCorpusFile(path: string): string {
@@ -27,13 +31,47 @@ export function readModelBytes(path: string): Uint8Array {
   return readFileSync(path);
 }
 
-/** Dawn's device for 'webgpu' (its adapter named on stderr unless quiet), null for 'cpu'. */
-export async function openBackend(backend: 'webgpu' | 'cpu', quiet: boolean): Promise<GPUDevice | null> {
+/** The run a device is opened for: its --tiles flag and the recurrent shape to tune them for. */
+export interface TileRequest {
+  args: Args;
+  cell: CellType;
+  B: number;
+  H: number;
+  T: number;
+  /** A model file being resumed: its own shape is tuned instead of the flags'. */
+  resume?: string;
+}
+
+/**
+ * Dawn's device for 'webgpu' (its adapter named on stderr unless quiet), with the recurrent steps' tiles
+ * chosen per --tiles for the run's shape; null for 'cpu'.
+ */
+export async function openBackend(
+  backend: 'webgpu' | 'cpu',
+  quiet: boolean,
+  run?: TileRequest,
+): Promise<GPUDevice | null> {
   if (backend === 'cpu') return null;
   const { device, adapter } = await acquireNodeDevice();
   if (!quiet)
     process.stderr.write(
       `WebGPU adapter: ${adapterName(adapter)}${adapter.isSoftware ? ' (software: correct but slow; use a real GPU for real runs)' : ''}\n`,
     );
+  if (run) {
+    let { cell, B, H, T } = run;
+    if (run.resume)
+      try {
+        const ck = decodeCheckpoint(readModelBytes(run.resume));
+        ({ cell, hiddenSize: H } = ck.model);
+        ({ batchSize: B, seqLen: T } = ck.train);
+      } catch {
+        // The resume itself reports what is wrong with the file.
+      }
+    const { tiles, tuned } = await applyTiles(device, tilesMode(run.args, adapter.isSoftware), cell, B, H, T);
+    if (!quiet)
+      process.stderr.write(
+        `recurrent tiles: ${describeTiles(tiles)}${tuned ? ` (tuned in ${Math.round(tuned.ms)} ms)` : ''}\n`,
+      );
+  }
   return device;
 }

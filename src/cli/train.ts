@@ -23,7 +23,8 @@ import { CharLM, type ModelShape } from '../engine/lm';
 import type { EvalResult } from '../engine/sampling';
 import { Args, UsageError } from './args';
 import { InputError, runCommand } from './command';
-import { openBackend, readCorpusFile, readModelBytes } from './io';
+import { type TileRequest, openBackend, readCorpusFile, readModelBytes } from './io';
+import { TILES_FLAG, tilesMode } from './tiles';
 import { Progress } from './progress';
 
 const FLAGS = [
@@ -51,6 +52,7 @@ const FLAGS = [
   'task',
   'attention',
   'bidirectional',
+  TILES_FLAG,
 ] as const;
 
 interface Line {
@@ -81,7 +83,7 @@ async function main(): Promise<void> {
     ? synthetic(corpusArg, train.seed)
     : readCorpusFile(corpusArg);
 
-  const device = await openBackend(backend, json);
+  const device = await openBackend(backend, json, o.tileRequest);
   let lm: CharLM;
   try {
     lm = resume
@@ -227,9 +229,18 @@ function runOptions(args: Args, more: string[], encoderDecoder: boolean) {
     out: args.value('out') ?? join('runs', new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')),
   };
   if (problems.length) throw new UsageError(problems.join(' '));
+  tilesMode(args, false, model.cell);
+  const tileRequest: TileRequest = {
+    args,
+    cell: model.cell,
+    B: train.batchSize,
+    H: model.hiddenSize,
+    T: train.seqLen,
+    ...(o.resume ? { resume: o.resume } : {}),
+  };
   if (existsSync(join(o.out, 'model.safetensors')) && !o.resume)
     throw new UsageError(`${o.out}/model.safetensors exists; choose another --out (nothing was overwritten)`);
-  return o;
+  return { ...o, tileRequest };
 }
 
 /** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */

@@ -19,7 +19,7 @@ import type { ModelShape } from '../engine/lm';
 import { type TaskEvaluation, TaskModel } from '../engine/taskModel';
 import { UsageError } from './args';
 import { InputError } from './command';
-import { openBackend, readCorpusFile, readModelBytes } from './io';
+import { type TileRequest, openBackend, readCorpusFile, readModelBytes } from './io';
 import { Progress } from './progress';
 
 export interface TaskRunOptions {
@@ -36,6 +36,8 @@ export interface TaskRunOptions {
   out: string;
   /** A task model file to continue from (same examples). */
   resume?: string;
+  /** --tiles and the shape to choose them for (cli/io.ts openBackend). */
+  tileRequest: TileRequest;
 }
 
 /** `synthetic:ID[:COUNT]` (a generated task of this kind) or a file of input<TAB>label lines. */
@@ -70,7 +72,7 @@ const summary = (e: TaskEvaluation, kind: TaskKind) => ({
 
 export async function trainTask(o: TaskRunOptions): Promise<void> {
   const examples = examplesOf(o);
-  const device = await openBackend(o.backend, o.json);
+  const device = await openBackend(o.backend, o.json, o.tileRequest);
   let m: TaskModel;
   try {
     m = o.resume

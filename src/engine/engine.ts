@@ -19,6 +19,8 @@ import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
 import { limitProblems } from './memory';
 import { countIteration, encodeIteration } from './iteration';
+import { tilesFor } from './tuner';
+import type { CellTiles } from '../gpu/kernels/cellTiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
@@ -62,7 +64,11 @@ export class Engine implements Trainer {
   ) {
     this.train = { ...train };
     this.layout = paramLayout(model);
-    this.kernels = new EngineKernels(device, model);
+    this.kernels = new EngineKernels(
+      device,
+      model,
+      tilesFor(device, model.cell, train.batchSize, model.hiddenSize),
+    );
     this.optKernel = new OptimizerKernel(device, train.optimizer);
     const n = this.layout.totalSize;
     this.params = createStorageBufferFrom(
@@ -87,6 +93,11 @@ export class Engine implements Trainer {
     engine.plan = engine.buildPlan(train.seqLen, train.batchSize);
     engine.optCall = engine.optKernel.prepare(engine.layout.totalSize, engine.optBuffersOf(engine.plan));
     return engine;
+  }
+
+  /** The tile shapes of the fused recurrent steps this engine compiled (engine/tuner.ts chose them). */
+  get cellTiles(): CellTiles {
+    return this.kernels.cell.tiles;
   }
 
   get stepCount(): number {

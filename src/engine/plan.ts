@@ -7,6 +7,7 @@ import { type ModelConfig, gateCount, outputsOf } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import { type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
+import type { CellTiles } from '../gpu/kernels/cellTiles';
 import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';
@@ -26,7 +27,7 @@ import { inputGemmCall, layerGradCalls } from './layerCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { planSizes } from './memory';
 
-/** The kernels an engine compiles once for its cell type. */
+/** The kernels an engine compiles once for its cell type (the recurrent steps with the device's tiles). */
 export class EngineKernels {
   readonly matmul: MatmulKernel;
   readonly cell: RecurrentCellKernel;
@@ -37,9 +38,9 @@ export class EngineKernels {
   readonly attention: AttentionKernel | null;
   readonly concat: ConcatKernel | null;
 
-  constructor(device: GPUDevice, model: ModelConfig) {
+  constructor(device: GPUDevice, model: ModelConfig, tiles: CellTiles) {
     this.matmul = new MatmulKernel(device);
-    this.cell = new RecurrentCellKernel(device, model.cell);
+    this.cell = new RecurrentCellKernel(device, model.cell, tiles);
     this.xent = new SoftmaxXentKernel(device);
     this.embed = new EmbeddingKernel(device);
     this.norm = new GradNormKernel(device);

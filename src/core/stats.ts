@@ -1,4 +1,4 @@
-// Small statistics for the benchmark.
+// Small statistics: the benchmark's and the tile tuner's medians.
 
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;

@@ -1,0 +1,61 @@
+// `--tiles auto|default|F/B` for the commands that train: which tile shapes the fused recurrent steps use
+// (gpu/kernels/cellTiles.ts). auto (the default on a hardware adapter) times the candidates first
+// (engine/tuner.ts, well under a second on a GPU); default keeps the shapes measured on the H100 (the
+// default on a software adapter, where timings mean nothing); F/B names both, e.g. 8,8,32,1/32,8,32,1
+// (units, sequences, K chunk, K split — forward / backward).
+import type { CellType } from '../core/config';
+import {
+  type CellTiles,
+  DEFAULT_TILES,
+  type Tile,
+  describeTile,
+  tileProblem,
+} from '../gpu/kernels/cellTiles';
+import { type TuneResult, chooseTiles, tuneTiles } from '../engine/tuner';
+import { type Args, UsageError } from './args';
+
+export const TILES_FLAG = 'tiles';
+
+/** The --tiles value, checked before anything runs (against the limits too when the cell is known). */
+export function tilesMode(args: Args, software: boolean, cell?: CellType): 'auto' | 'default' | CellTiles {
+  const v = args.str(TILES_FLAG, software ? 'default' : 'auto');
+  if (v === 'auto' || v === 'default') return v;
+  const tile = (s: string | undefined): Tile => {
+    const n = (s ?? '').split(',').map(Number);
+    if (n.length !== 4 || !n.every((x) => Number.isInteger(x) && x >= 1))
+      throw new UsageError(
+        `--tiles ${v}: expected auto, default, or F/B with F and B four whole numbers each`,
+      );
+    return { tj: n[0]!, tb: n[1]!, tk: n[2]!, sk: n[3]! };
+  };
+  const [f, b] = v.split('/');
+  const tiles = { forward: tile(f), backward: tile(b) };
+  const problem = cell && tileProblem(cell, tiles);
+  if (problem) throw new UsageError(`--tiles ${v}: ${problem}`);
+  return tiles;
+}
+
+/** Applies the mode for (cell, B, H) on this device; returns the tuner's result when it ran. */
+export async function applyTiles(
+  device: GPUDevice,
+  mode: 'auto' | 'default' | CellTiles,
+  cell: CellType,
+  B: number,
+  H: number,
+  T: number,
+): Promise<{ tiles: CellTiles; tuned?: TuneResult }> {
+  if (mode === 'auto') {
+    const tuned = await tuneTiles(device, cell, B, H, T);
+    return { tiles: tuned.tiles, tuned };
+  }
+  const tiles = mode === 'default' ? DEFAULT_TILES : mode;
+  try {
+    chooseTiles(device, cell, B, H, tiles);
+  } catch (e) {
+    throw new UsageError(`--tiles: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { tiles };
+}
+
+export const describeTiles = (t: CellTiles): string =>
+  `forward ${describeTile(t.forward)}, backward ${describeTile(t.backward)}`;

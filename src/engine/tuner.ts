@@ -1,0 +1,217 @@
+// The tile tuner: times every candidate tile shape of the fused recurrent steps (gpu/kernels/cellTiles.ts)
+// on the device at hand for one (cell, B, H) and remembers the fastest forward and backward shape per device,
+// as cuDNN's algorithm search does. Engines built afterwards for that shape use the choice (tilesFor); until
+// a shape is tuned, or on a software adapter where timings mean nothing, they use DEFAULT_TILES. Every
+// candidate is a registry case checked against the reference, so tuning changes speed, never results beyond
+// float rounding order.
+import { type CellType, actCount, gateCount } from '../core/config';
+import { Rng } from '../core/rng';
+import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
+import {
+  type CellTiles,
+  DEFAULT_TILES,
+  type Tile,
+  tileCandidates,
+  tileProblem,
+} from '../gpu/kernels/cellTiles';
+import { RESET_ROW, RecurrentCellKernel, cellLayerInfo } from '../gpu/kernels/recurrentCell';
+import { GpuTimer } from '../gpu/timing';
+import { median } from '../core/stats';
+
+const chosen = new WeakMap<GPUDevice, Map<string, CellTiles>>();
+const keyOf = (cell: CellType, B: number, H: number): string => `${cell} B${B} H${H}`;
+
+/** The tiles engines on this device use for (cell, B, H): the tuned choice, else DEFAULT_TILES. */
+export function tilesFor(device: GPUDevice, cell: CellType, B: number, H: number): CellTiles {
+  return chosen.get(device)?.get(keyOf(cell, B, H)) ?? DEFAULT_TILES;
+}
+
+/** Sets the tiles for (cell, B, H) on this device (the tuner's choice, or a benchmark's explicit one). */
+export function chooseTiles(device: GPUDevice, cell: CellType, B: number, H: number, tiles: CellTiles): void {
+  const problem = tileProblem(cell, tiles);
+  if (problem) throw new Error(`tiles ${JSON.stringify(tiles)}: ${problem}`);
+  let m = chosen.get(device);
+  if (!m) chosen.set(device, (m = new Map()));
+  m.set(keyOf(cell, B, H), tiles);
+}
+
+export interface TileTiming {
+  tiles: CellTiles;
+  /** Median milliseconds of T forward steps (with the initial state) and of T backward steps. */
+  forwardMs: number;
+  backwardMs: number;
+}
+
+export interface TuneResult {
+  tiles: CellTiles;
+  timings: TileTiming[];
+  /** How the candidates were timed: the GPU's timestamps, or wall clock around each submit. */
+  timing: 'gpu-timestamp' | 'wall';
+  ms: number;
+}
+
+/**
+ * Times each candidate over T steps of one layer (T capped at 64: per-step cost is what differs) and records
+ * the fastest forward and backward tiles for (cell, B, H) on this device.
+ */
+export async function tuneTiles(
+  device: GPUDevice,
+  cell: CellType,
+  B: number,
+  H: number,
+  T: number,
+  reps = 3,
+): Promise<TuneResult> {
+  const t0 = performance.now();
+  const steps = Math.max(1, Math.min(T, 64));
+  const bench = new LayerBench(device, cell, B, H, steps);
+  const timings: TileTiming[] = [];
+  try {
+    for (const tiles of tileCandidates(cell, B, H)) timings.push(await bench.time(tiles, reps));
+  } finally {
+    bench.destroy();
+  }
+  const fastest = (phase: 'forwardMs' | 'backwardMs'): Tile[] =>
+    [...timings]
+      .sort((a, b) => a[phase] - b[phase])
+      .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
+  // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
+  let tiles = DEFAULT_TILES;
+  search: for (const forward of fastest('forwardMs'))
+    for (const backward of fastest('backwardMs'))
+      if (!tileProblem(cell, { forward, backward })) {
+        tiles = { forward, backward };
+        break search;
+      }
+  chooseTiles(device, cell, B, H, tiles);
+  return {
+    tiles,
+    timings,
+    timing: bench.timer.enabled ? 'gpu-timestamp' : 'wall',
+    ms: performance.now() - t0,
+  };
+}
+
+/** One layer's buffers with random contents, and a timed forward pass and backward pass per candidate. */
+class LayerBench {
+  readonly timer: GpuTimer;
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly stamps: GPUBuffer;
+  private readonly bufs;
+  private readonly info;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly cell: CellType,
+    B: number,
+    H: number,
+    private readonly T: number,
+  ) {
+    const G = gateCount(cell);
+    const N = T * B;
+    const rng = new Rng(7);
+    const bound = 1 / Math.sqrt(H);
+    const weights = {
+      weightHh: { offset: 0 },
+      biasHh: { offset: G * H * H },
+      peephole: { offset: G * H * H + G * H },
+    };
+    this.info = cellLayerInfo(T, B, H, G, weights, false);
+    const nParams = G * H * H + G * H + 3 * H;
+    const buf = (label: string, data: Float32Array | Uint32Array | number) => {
+      const b =
+        typeof data === 'number'
+          ? createStorageBuffer(device, `tuner.${label}`, data)
+          : createStorageBufferFrom(device, `tuner.${label}`, data);
+      this.buffers.push(b);
+      return b;
+    };
+    this.bufs = {
+      params: buf('params', rng.uniformArray(nParams, -bound, bound)),
+      gx: buf('gx', rng.uniformArray(N * G * H)),
+      states: buf('states', 2 * (T + 1) * B * H),
+      act: buf('act', N * actCount(cell) * H),
+      dabove: buf('dabove', rng.uniformArray(N * H, -0.1, 0.1)),
+      dg: buf('dg', 2 * N * G * H),
+      scratch: buf('scratch', 2 * B * H + N * H + 3 * N * H),
+      grads: buf('grads', nParams),
+      rows: buf('rows', new Uint32Array(B).fill(RESET_ROW)),
+    };
+    this.timer = new GpuTimer(device, 2);
+    this.stamps = device.createBuffer({
+      label: 'tuner.stamps',
+      size: Math.max(8, this.timer.bytes),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  async time(tiles: CellTiles, reps: number): Promise<TileTiming> {
+    const k = new RecurrentCellKernel(this.device, this.cell, tiles);
+    const steps = k.createStepUniform(this.T);
+    const layer = k.prepare(this.info, this.bufs, steps, 'tuner.layer');
+    const fwd: number[] = [];
+    const bwd: number[] = [];
+    try {
+      // The first round compiles and warms up; it is not counted.
+      for (let r = 0; r <= reps; r++) {
+        const [f, b] = await this.round(
+          (pass) => {
+            k.encodeInit(pass, layer);
+            for (let t = 0; t < this.T; t++) k.encodeForward(pass, layer, t);
+          },
+          (pass) => {
+            for (let t = this.T - 1; t >= 0; t--) k.encodeBackward(pass, layer, t);
+          },
+        );
+        if (r === 0) continue;
+        fwd.push(f);
+        bwd.push(b);
+      }
+    } finally {
+      steps.destroy();
+      layer.uniform.destroy();
+    }
+    return { tiles, forwardMs: median(fwd), backwardMs: median(bwd) };
+  }
+
+  /** GPU milliseconds of the two passes (timestamps), else wall milliseconds of two separate submits. */
+  private async round(
+    forward: (p: GPUComputePassEncoder) => void,
+    backward: (p: GPUComputePassEncoder) => void,
+  ): Promise<[number, number]> {
+    const { device, timer } = this;
+    if (!timer.begin()) {
+      const wall = async (encode: (p: GPUComputePassEncoder) => void) => {
+        const t0 = performance.now();
+        const enc = device.createCommandEncoder({ label: 'tuner.encoder' });
+        const pass = enc.beginComputePass({ label: 'tuner.pass' });
+        encode(pass);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return performance.now() - t0;
+      };
+      return [await wall(forward), await wall(backward)];
+    }
+    const enc = device.createCommandEncoder({ label: 'tuner.encoder' });
+    for (const [name, encode] of [
+      ['forward', forward],
+      ['backward', backward],
+    ] as const) {
+      const pass = enc.beginComputePass({ label: `tuner.${name}`, ...timer.passTimestamps(name) });
+      encode(pass);
+      pass.end();
+    }
+    const phases = timer.resolve(enc, this.stamps, 0);
+    device.queue.submit([enc.finish()]);
+    await this.stamps.mapAsync(GPUMapMode.READ);
+    const times = GpuTimer.decode(phases, this.stamps.getMappedRange().slice(0), 0);
+    this.stamps.unmap();
+    return [times?.forward ?? NaN, times?.backward ?? NaN];
+  }
+
+  destroy(): void {
+    for (const b of this.buffers) b.destroy();
+    this.stamps.destroy();
+  }
+}
