@@ -35,6 +35,26 @@ export function chooseTiles(device: GPUDevice, cell: CellType, B: number, H: num
   m.set(keyOf(cell, B, H), tiles);
 }
 
+/**
+ * Tunes (cell, B, H) once per device on a hardware adapter; later calls and software adapters return at once.
+ * A failure leaves the default tiles: tuning is an optimisation, never a reason a run cannot start.
+ */
+export async function ensureTuned(
+  device: GPUDevice,
+  software: boolean,
+  cell: CellType,
+  B: number,
+  H: number,
+  T: number,
+): Promise<void> {
+  if (software || chosen.get(device)?.has(keyOf(cell, B, H))) return;
+  try {
+    await tuneTiles(device, cell, B, H, T);
+  } catch {
+    chooseTiles(device, cell, B, H, DEFAULT_TILES);
+  }
+}
+
 export interface TileTiming {
   tiles: CellTiles;
   /** Median milliseconds of T forward steps (with the initial state) and of T backward steps. */

@@ -6,6 +6,7 @@ import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
+import { ensureTuned } from '../engine/tuner';
 import { compareRun } from './compare';
 import { attend } from '../engine/taskProbe';
 import { type TaskSource, examplesFor } from '../core/tasks';
@@ -272,6 +273,16 @@ async function handle(msg: ToWorker): Promise<void> {
       const { setup } = msg;
       try {
         const device = await deviceFor(setup.backend);
+        // The first run of a shape on a GPU times the recurrent tile candidates (well under a second).
+        if (device)
+          await ensureTuned(
+            device,
+            session.adapter?.isSoftware ?? true,
+            setup.model.cell,
+            setup.train.batchSize,
+            setup.model.hiddenSize,
+            setup.train.seqLen,
+          );
         if (setup.task) setupTask(setup, setup.task, device, msg.run);
         else {
           attach(TrainingRunner.create({ ...setup, device }, setup.valEvery), setup.backend, msg.run);
