@@ -14,7 +14,7 @@ import { benchQuality } from './benchQuality';
 import { adapterName } from '../gpu/device';
 import { acquireNodeDevice } from './dawn';
 import { median } from '../core/stats';
-import { describeTile } from '../gpu/kernels/cellTiles';
+import { describeTile } from '../core/tiles';
 import { TILES_FLAG, applyTiles, describeTiles, tilesMode } from './tiles';
 
 type Config = [cell: CellType, hidden: number, layers: number, batch: number, seq: number];

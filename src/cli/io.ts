@@ -59,16 +59,22 @@ export async function openBackend(
     );
   if (run) {
     let { cell, B, H, T } = run;
+    let saved = false;
     if (run.resume)
       try {
         const ck = decodeCheckpoint(readModelBytes(run.resume));
         ({ cell, hiddenSize: H } = ck.model);
         ({ batchSize: B, seqLen: T } = ck.train);
+        // The run's own tiles (restored by the resume) keep its rounding; nothing to tune.
+        saved = ck.tiles !== undefined;
       } catch {
         // The resume itself reports what is wrong with the file.
       }
-    const { tiles, tuned } = await applyTiles(device, tilesMode(run.args, adapter.isSoftware), cell, B, H, T);
-    if (!quiet)
+    const mode = tilesMode(run.args, adapter.isSoftware);
+    const { tiles, tuned } = saved
+      ? { tiles: null, tuned: null }
+      : await applyTiles(device, mode, cell, B, H, T);
+    if (!quiet && tiles)
       process.stderr.write(
         `recurrent tiles: ${describeTiles(tiles)}${tuned ? ` (tuned in ${Math.round(tuned.ms)} ms)` : ''}\n`,
       );

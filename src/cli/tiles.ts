@@ -4,13 +4,7 @@
 // default on a software adapter, where timings mean nothing); F/B names both, e.g. 8,8,32,1/32,8,32,1
 // (units, sequences, K chunk, K split — forward / backward).
 import type { CellType } from '../core/config';
-import {
-  type CellTiles,
-  DEFAULT_TILES,
-  type Tile,
-  describeTile,
-  tileProblem,
-} from '../gpu/kernels/cellTiles';
+import { type CellTiles, DEFAULT_TILES, type Tile, describeTile, tileProblem } from '../core/tiles';
 import { type TuneResult, chooseTiles, tuneTiles } from '../engine/tuner';
 import { type Args, UsageError } from './args';
 

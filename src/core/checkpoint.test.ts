@@ -33,6 +33,17 @@ function checkpoint(): Checkpoint {
 }
 
 describe('checkpoints', () => {
+  it('keep the recurrent tiles a GPU run trained with, and drop tiles no kernel can run', () => {
+    const tiles = { forward: { tj: 4, tb: 2, tk: 32, sk: 8 }, backward: { tj: 16, tb: 2, tk: 32, sk: 8 } };
+    expect(decodeCheckpoint(encodeCheckpoint({ ...checkpoint(), tiles })).tiles).toEqual(tiles);
+    const file = decodeSafetensors(encodeCheckpoint({ ...checkpoint(), tiles }));
+    for (const bad of ['{"forward":{"tj":512,"tb":8,"tk":32,"sk":1}}', 'not json', '{}']) {
+      const tensors = [...file.tensors].map(([name, t]) => ({ name, ...t }));
+      const bytes = encodeSafetensors(tensors, { ...file.metadata, tiles: bad });
+      expect(decodeCheckpoint(bytes).tiles).toBeUndefined();
+    }
+  });
+
   it('round-trips bitwise: parameters, optimiser state, carried state and metadata', () => {
     const ck = checkpoint();
     const bytes = encodeCheckpoint(ck);

@@ -2,7 +2,15 @@
 // `head.weight`, `head.bias`), so `model.load_state_dict(safetensors.torch.load_file(f), strict=False)` reads
 // them. Metadata carries what resuming needs: vocabulary, configs, step, data position, and optionally the
 // optimiser moments (`optimizer.m.<name>`, `optimizer.v.<name>`) and the carried state (`state.h_l<k>`).
-import { type ModelConfig, type TrainConfig, DEFAULT_TRAIN, validateModel, validateTrain } from './config';
+import {
+  type CellType,
+  type ModelConfig,
+  type TrainConfig,
+  DEFAULT_TRAIN,
+  validateModel,
+  validateTrain,
+} from './config';
+import { type CellTiles, tileProblem } from './tiles';
 import { paramLayout } from './params';
 import { TASK_KINDS, type TaskKind } from './tasks';
 import { type NamedTensor, SafetensorsError, decodeSafetensors, encodeSafetensors } from './safetensors';
@@ -42,6 +50,11 @@ export interface Checkpoint {
    * whose `sources` are the encoder's tokens: characters, or whole labels for generate). Absent for an LM.
    */
   task?: { kind: TaskKind; classes: string[]; sources?: string[] };
+  /**
+   * The recurrent tile shapes the run trained with on a GPU (core/tiles.ts). A resume compiles the same ones
+   * so training continues with the same summation order; unusable values are dropped (tiles only affect speed).
+   */
+  tiles?: CellTiles;
 }
 
 /** A file Unroll cannot load; the message says why in the user's terms. */
@@ -95,6 +108,7 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
   if (ck.state) meta.state_fresh = String(ck.state.fresh);
   if (ck.valLoss !== undefined) meta.val_loss = String(ck.valLoss);
   if (ck.task) meta.task = JSON.stringify(ck.task);
+  if (ck.tiles) meta.tiles = JSON.stringify(ck.tiles);
   return encodeSafetensors(tensors, meta);
 }
 
@@ -178,6 +192,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     ck.state = { fresh: meta.state_fresh === 'true', h, c };
   }
   if (meta.val_loss !== undefined) ck.valLoss = Number(meta.val_loss);
+  const tiles = savedTiles(meta.tiles, model.cell);
+  if (tiles) ck.tiles = tiles;
   if (meta.task !== undefined) {
     const task = parseJson<{ kind?: unknown; classes?: unknown; sources?: unknown }>(meta, 'task');
     const { classes, sources } = task;
@@ -198,4 +214,15 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   } else if (model.outputSize !== undefined && model.outputSize !== model.vocabSize)
     throw new CheckpointError('The model file has a classifier head but no task metadata.');
   return ck;
+}
+
+/** The tiles metadata when it names shapes this cell can run, else undefined. */
+function savedTiles(raw: string | undefined, cell: CellType): CellTiles | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const t = JSON.parse(raw) as CellTiles;
+    return t && typeof t === 'object' && tileProblem(cell, t) === null ? t : undefined;
+  } catch {
+    return undefined;
+  }
 }

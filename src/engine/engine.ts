@@ -20,7 +20,7 @@ import { GpuInference } from './inference';
 import { limitProblems } from './memory';
 import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
-import type { CellTiles } from '../gpu/kernels/cellTiles';
+import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
@@ -353,7 +353,13 @@ export class Engine implements Trainer {
     return this.read([...regions, ...this.stateRegions()]).then((parts) => {
       const [params, ...rest] = parts as [Float32Array, ...Float32Array[]];
       const opt = optimizer ? { m: rest.shift()!, v: rest.shift()! } : undefined;
-      return { step, params, ...(opt ? { optimizer: opt } : {}), state: { fresh, ...splitState(rest) } };
+      return {
+        step,
+        params,
+        ...(opt ? { optimizer: opt } : {}),
+        state: { fresh, ...splitState(rest) },
+        tiles: this.cellTiles,
+      };
     });
   }
 

@@ -13,6 +13,7 @@ import { Engine } from './engine';
 import type { Evaluation, GpuInference } from './inference';
 import type { EvalResult } from './sampling';
 import { TextModel } from './textModel';
+import { chooseTiles } from './tuner';
 import type { CarriedState, StepMetrics } from './types';
 
 /** Model shape without the vocabulary size, which the corpus decides. */
@@ -96,6 +97,7 @@ export class CharLM {
     const { cell, embedSize, hiddenSize, layers, learnedInit } = ck.model;
     const model = { cell, embedSize, hiddenSize, layers, learnedInit };
     const maxVocab = ck.data.maxVocab ?? 0;
+    if (device && ck.tiles) chooseTiles(device, cell, ck.train.batchSize, hiddenSize, ck.tiles);
     const lm = new CharLM({ text, model, train: ck.train, device, maxVocab }, ck.data.valFraction);
     if (lm.corpus.vocab.chars.join('') !== ck.vocab.join(''))
       throw new Error('The corpus vocabulary differs from the checkpoint’s.');
@@ -204,6 +206,7 @@ export class CharLM {
       state: finiteState(cap.state),
       ...(lastVal !== undefined ? { valLoss: lastVal } : {}),
       ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
+      ...(cap.tiles ? { tiles: cap.tiles } : {}),
     };
     return encodeCheckpoint(ck);
   }

@@ -7,7 +7,7 @@ import { type ModelConfig, gateCount, outputsOf } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import { type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
-import type { CellTiles } from '../gpu/kernels/cellTiles';
+import type { CellTiles } from '../core/tiles';
 import { type ColumnSumCall, ColumnSumKernel } from '../gpu/kernels/columnSum';
 import { type EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '../gpu/kernels/gradNorm';

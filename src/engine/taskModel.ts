@@ -16,6 +16,7 @@ import { Vocab } from '../core/vocab';
 import { CpuInference } from './cpuInference';
 import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
+import { chooseTiles } from './tuner';
 import type { GpuInference } from './inference';
 import { attend, probeStates } from './taskProbe';
 import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
@@ -130,6 +131,7 @@ export class TaskModel {
         `This model was trained on other examples (${ck.data.corpusChars} of them, fingerprint ${ck.data.corpusHash}); resume it with the same task data.`,
       );
     const { cell, embedSize, hiddenSize, layers, learnedInit, attention, bidirectional } = ck.model;
+    if (device && ck.tiles) chooseTiles(device, cell, ck.train.batchSize, hiddenSize, ck.tiles);
     const m = new TaskModel(
       ck.task.kind,
       {
@@ -183,6 +185,7 @@ export class TaskModel {
       },
       params: cap.params,
       ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
+      ...(cap.tiles ? { tiles: cap.tiles } : {}),
       ...(lastLoss !== undefined ? { valLoss: lastLoss } : {}),
       task: {
         kind: this.kind,

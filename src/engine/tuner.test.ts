@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
-import { DEFAULT_TILES, tileCandidates } from '../gpu/kernels/cellTiles';
+import { DEFAULT_TILES, tileCandidates } from '../core/tiles';
 import { Engine } from './engine';
+import { CharLM } from './lm';
 import { checkModel, checkTrain, fullIterationCheck } from './selfChecks';
 import { chooseTiles, tilesFor, tuneTiles } from './tuner';
 
@@ -20,7 +21,7 @@ describe('tile tuner', () => {
     expect(candidates.map((c) => c.forward)).toContainEqual(r.tiles.forward);
     expect(candidates.map((c) => c.backward)).toContainEqual(r.tiles.backward);
     expect(tilesFor(device, 'gru', 3, 6)).toEqual(r.tiles);
-    expect(tilesFor(device, 'gru', 4, 6)).toBe(DEFAULT_TILES);
+    expect(tilesFor(device, 'gru', 4, 6)).toEqual(DEFAULT_TILES);
     const engine = Engine.create(device, checkModel('gru'), checkTrain());
     expect(engine.cellTiles).toEqual(r.tiles);
     engine.dispose();
@@ -32,6 +33,21 @@ describe('tile tuner', () => {
     chooseTiles(device, 'lstm', 3, 6, splitK!);
     const r = await fullIterationCheck(device, checkModel('lstm'), checkTrain(), 'lstm with split-K tiles');
     expect(r.ok, r.message).toBe(true);
+  });
+
+  it('a saved run resumes with the tiles it trained with, whatever this device chose since', async () => {
+    const tiles = tileCandidates('rnn', 3, 6).find((t) => t.forward.sk > 1)!;
+    chooseTiles(device, 'rnn', 3, 6, tiles);
+    const text = 'abcab cabca bcabc '.repeat(20);
+    const setup = { text, model: checkModel('rnn', { layers: 1 }), train: checkTrain(), device };
+    const lm = CharLM.create(setup);
+    lm.trainStep();
+    const bytes = await lm.save();
+    lm.dispose();
+    chooseTiles(device, 'rnn', 3, 6, DEFAULT_TILES);
+    const back = await CharLM.resume(bytes, text, device);
+    expect((back.trainer as Engine).cellTiles).toEqual(tiles);
+    back.dispose();
   });
 
   it('refuses tiles beyond the workgroup limits', () => {

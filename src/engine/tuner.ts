@@ -7,13 +7,7 @@
 import { type CellType, actCount, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
-import {
-  type CellTiles,
-  DEFAULT_TILES,
-  type Tile,
-  tileCandidates,
-  tileProblem,
-} from '../gpu/kernels/cellTiles';
+import { type CellTiles, DEFAULT_TILES, type Tile, tileCandidates, tileProblem } from '../core/tiles';
 import { RESET_ROW, RecurrentCellKernel, cellLayerInfo } from '../gpu/kernels/recurrentCell';
 import { GpuTimer } from '../gpu/timing';
 import { median } from '../core/stats';

@@ -2,6 +2,7 @@
 import type { EventMap } from '../core/emitter';
 import type { ModelConfig, TrainConfig } from '../core/config';
 import type { ParamLayout } from '../core/params';
+import type { CellTiles } from '../core/tiles';
 
 import type { TokenBatch } from '../core/batches';
 
@@ -49,6 +50,8 @@ export interface TrainingCapture {
   params: Float32Array;
   optimizer?: { m: Float32Array; v: Float32Array };
   state: CarriedState;
+  /** The recurrent tile shapes the GPU engine compiled: a resume reuses them, so rounding stays identical. */
+  tiles?: CellTiles;
 }
 
 /** The operations both backends offer; the tests drive them through this interface. */

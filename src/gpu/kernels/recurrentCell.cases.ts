@@ -6,7 +6,7 @@ import { CELL_TYPES, type CellType, actCount, gateCount, isLstm } from '../../co
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers, perDevice } from './caseUtil';
-import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from './cellTiles';
+import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
 import { RESET_ROW, RecurrentCellKernel } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 

@@ -2,7 +2,7 @@
 // them per layer and time step with the given tile shapes (cellTiles.ts); the time step arrives as a dynamic offset into a uniform array written once.
 import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
-import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from './cellTiles';
+import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from '../../core/tiles';
 import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };

@@ -3,7 +3,7 @@
 // small to fill a GPU one way for every shape), so the engine takes a shape, the tuner (engine/tuner.ts)
 // times candidates on the adapter at hand, and every candidate the tuner can pick is a registry case
 // checked against the reference (recurrentCell.cases.ts).
-import { type CellType, gateCount } from '../../core/config';
+import { type CellType, gateCount } from './config';
 
 /** A forward or backward tile: units × sequences per workgroup, K chunk, and the split of K per output. */
 export interface Tile {
