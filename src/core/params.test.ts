@@ -53,4 +53,14 @@ describe('paramLayout', () => {
     const e = l.embedding;
     for (let i = e.size; i < l.layers[0]!.weightIh.offset; i++) expect(p[i]).toBe(0);
   });
+
+  it('initialises a head behind a bidirectional layer with fan-in 2H, as nn.Linear(2H, O)', () => {
+    const m = { ...lstm, layers: 1, bidirectional: true, outputSize: 3 };
+    const l = paramLayout(m);
+    const p = initParams(m, l, 7);
+    const head = p.subarray(l.headWeight.offset, l.headWeight.offset + l.headWeight.size);
+    const max = Math.max(...head.map(Math.abs));
+    expect(max).toBeLessThanOrEqual(1 / Math.sqrt(96));
+    expect(max).toBeGreaterThan(0.9 / Math.sqrt(96));
+  });
 });

@@ -126,13 +126,16 @@ export function paramLayout(m: ModelConfig): ParamLayout {
 
 /**
  * Fresh parameters as PyTorch initialises them: embedding N(0, 1), recurrent tensors U(−1/√H, 1/√H), the
- * head U(−1/√H, 1/√H) (fan-in H), learned initial states zero. Seeded, so a seed reproduces a model.
+ * head U(−1/√fan_in, 1/√fan_in) as nn.Linear does (fan-in H, or 2H behind a bidirectional layer), learned
+ * initial states zero. Seeded, so a seed reproduces a model.
  */
 export function initParams(m: ModelConfig, layout: ParamLayout, seed: number): Float32Array {
   const rng = new Rng(seed);
   const out = new Float32Array(layout.totalSize);
-  const bound = 1 / Math.sqrt(m.hiddenSize);
+  const headFanIn = layout.headWeight.shape[1] ?? m.hiddenSize;
   for (const t of layout.tensors) {
+    const fanIn = t === layout.headWeight || t === layout.headBias ? headFanIn : m.hiddenSize;
+    const bound = 1 / Math.sqrt(fanIn);
     for (let i = 0; i < t.size; i++) {
       const v = t.init === 'normal' ? rng.normal() : t.init === 'zeros' ? 0 : rng.uniform(-bound, bound);
       out[t.offset + i] = v;
