@@ -49,6 +49,8 @@ test('paste → train each cell type until the loss falls, smoothly → pause �
     const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
     expect(longTasks, `${cell}: main-thread tasks over 50 ms while training`).toEqual([]);
     await expect(page.getByTestId('loss-chart').locator('path').first()).toBeVisible();
+    // The GPU panel names the recurrent tiles the run compiled (defaults: SwiftShader is never tuned).
+    await expect(page.getByTestId('recurrent-tiles')).toContainText('forward 8u×8b k32/1 · backward 32u×8b');
     await shot(page, `2-trained-${cell}`);
   }
   await page.getByTestId('sample-prime').fill('the ');

@@ -155,14 +155,23 @@ test('absurd hyperparameters are refused before allocation, naming the limit', a
   await paste(page, TEXT);
   await page.getByTestId('batch-input').fill('-3');
   await expect(page.getByTestId('config-problems')).toContainText('Batch size');
+  // Train and Step refuse what the panel refuses, and say why on hover.
+  await expect(page.getByTestId('train-toggle')).toBeDisabled();
+  await expect(page.getByTestId('step-button')).toBeDisabled();
+  await expect(page.getByTestId('train-toggle')).toHaveAttribute('title', /Batch size/);
   await page.getByTestId('hidden-select').selectOption('1024');
   await page.getByTestId('batch-input').fill('1024');
   await page.getByTestId('seq-input').fill('1024');
   await expect(page.getByTestId('config-problems')).toContainText('maxStorageBufferBindingSize');
-  // Pressing Train anyway: refused before anything is allocated (here the text cannot even fill 1024
-  // streams of 1025 characters, which is checked first), and the page keeps working.
+  await expect(page.getByTestId('train-toggle')).toHaveAttribute('title', /maxStorageBufferBindingSize/);
+  // Sizes the panel accepts but this text cannot fill (64 streams of 65 characters): refused by the run
+  // before anything is allocated, and the page keeps working.
+  await page.getByTestId('hidden-select').selectOption('16');
+  await page.getByTestId('batch-input').fill('64');
+  await page.getByTestId('seq-input').fill('64');
+  await expect(page.getByTestId('config-problems')).toHaveCount(0);
   await page.getByTestId('train-toggle').click();
-  await expect(page.getByTestId('run-error')).toContainText('too short for 1024 streams');
+  await expect(page.getByTestId('run-error')).toContainText('too short for 64 streams');
   await page.getByTestId('hidden-select').selectOption('16');
   await page.getByTestId('batch-input').fill('8');
   await page.getByTestId('seq-input').fill('16');

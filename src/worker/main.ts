@@ -126,6 +126,7 @@ function infoOf(r: Run, backend: Backend): RunInfo {
       lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
     backend,
     step: lm.step,
+    ...(lm.trainer.kind === 'gpu' ? { tiles: lm.trainer.cellTiles } : {}),
   };
   if (lm instanceof CharLM)
     return {

@@ -1,5 +1,6 @@
 // The typed message protocol between the UI thread (state/) and the training worker. Every message the two
 // sides exchange is declared here, so both ends are checked against one definition.
+import type { CellTiles } from '../core/tiles';
 import type { CellType, ModelConfig, TrainConfig } from '../core/config';
 import type { AdapterReport } from '../gpu/device';
 import type { CheckResult } from '../gpu/kernels/registry';
@@ -47,6 +48,8 @@ export interface RunInfo {
   step: number;
   /** A sequence task's classes, example counts and window (the longest input). */
   task?: { kind: TaskKind; classes: string[]; trainExamples: number; valExamples: number; T: number };
+  /** The fused recurrent steps' tile shapes on the GPU backend (engine/tuner.ts chose them). */
+  tiles?: CellTiles;
 }
 
 export interface SampleRequest {

@@ -3,6 +3,8 @@
 import { useGpuStore } from '../../state/gpuStore';
 import { gpuActions } from '../../state/workerClient';
 import { formatBytes } from '../format';
+import { describeTile } from '../../core/tiles';
+import { useRunStore } from '../../state/runStore';
 
 const LIMIT_ROWS: { key: string; label: string; bytes?: boolean; why: string }[] = [
   {
@@ -33,6 +35,7 @@ const LIMIT_ROWS: { key: string; label: string; bytes?: boolean; why: string }[]
 
 export function GpuStatusPanel() {
   const { status, adapter, message, errors } = useGpuStore();
+  const tiles = useRunStore((s) => s.run.info?.tiles);
   return (
     <section className="card" aria-labelledby="gpu-title" data-testid="gpu-panel">
       <h2 id="gpu-title">Your GPU</h2>
@@ -83,6 +86,23 @@ export function GpuStatusPanel() {
             <dd>
               {adapter.hasTimestampQuery ? 'timestamp-query available' : 'not available (wall-clock only)'}
             </dd>
+            {tiles && (
+              <>
+                <dt title="Units × sequences per workgroup, K chunk / K split of the fused recurrent steps">
+                  Recurrent tiles
+                </dt>
+                <dd data-testid="recurrent-tiles">
+                  <span className="mono small">
+                    forward {describeTile(tiles.forward)} · backward {describeTile(tiles.backward)}
+                  </span>{' '}
+                  <span className="muted small">
+                    {adapter.isSoftware
+                      ? '(defaults: timings on a software adapter mean nothing, so it is not tuned)'
+                      : '(the fastest of the candidates timed on this GPU for this shape)'}
+                  </span>
+                </dd>
+              </>
+            )}
           </dl>
           <table className="limits">
             <caption>Key limits</caption>

@@ -1,9 +1,9 @@
 // Model and training settings: the cell with its equations, sizes, window, optimiser, clipping and switches,
 // with the live parameter count and GPU memory estimate; invalid values are refused with the reason.
 import { CELL_TYPES, type CellType, OPTIMIZER_TYPES, type OptimizerType } from '../../core/config';
-import { estimate, runActions } from '../../state/runActions';
+import { runActions } from '../../state/runActions';
 import { type TaskChoice, useRunStore } from '../../state/runStore';
-import { useGpuStore } from '../../state/gpuStore';
+import { useEstimate } from '../hooks/useEstimate';
 import { formatBytes } from '../format';
 import { NumberField } from '../NumberField';
 import { Switch } from '../Switch';
@@ -24,10 +24,8 @@ const TASK_OPTIONS: [TaskChoice['kind'], string][] = [
 
 export function ModelPanel() {
   const task = useRunStore((s) => s.task.kind);
-  const { model, train, run, corpus, backend } = useRunStore();
-  const limits = useGpuStore((s) => s.adapter?.limits);
-  const vocab = run.info?.vocab.length ?? corpus.stats?.vocab ?? 2;
-  const est = estimate({ model, train, backend, task }, vocab, limits);
+  const { model, train } = useRunStore();
+  const est = useEstimate();
   const encDec = task !== 'lm' && isEncoderDecoder(task);
   // The task's model switch (attention or a reverse layer); an encoder–decoder has no learned h₀ either way.
   const sw = task === 'lm' ? null : taskSwitch(task);

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { live } from '../../state/live';
 import { runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
+import { useEstimate } from '../hooks/useEstimate';
 import { useLive } from '../hooks/useLive';
 
 const readLive = () => {
@@ -28,6 +29,11 @@ export function RunBar() {
   const [help, setHelp] = useState(false);
   const [copied, setCopied] = useState(false);
   const training = run.state === 'training';
+  // A new run would be built (none yet, a failed one, or settings changed): refuse while the settings have
+  // problems, saying which, instead of failing after the click.
+  const problems = useEstimate().problems;
+  const blocked =
+    !training && problems.length > 0 && (run.status === 'none' || run.status === 'error' || run.stale);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -58,7 +64,8 @@ export function RunBar() {
         className={`primary${training ? ' active' : ''}`}
         data-testid="train-toggle"
         onClick={runActions.toggle}
-        disabled={run.status === 'starting'}
+        disabled={run.status === 'starting' || blocked}
+        title={blocked ? `Fix the settings first: ${problems.join(' ')}` : 'Train or pause (space)'}
       >
         {training ? '❚❚ Pause' : '▶ Train'}
       </button>
@@ -66,7 +73,7 @@ export function RunBar() {
         type="button"
         data-testid="step-button"
         onClick={runActions.step}
-        disabled={training || run.status === 'starting'}
+        disabled={training || run.status === 'starting' || blocked}
         title="One iteration (s)"
       >
         Step
