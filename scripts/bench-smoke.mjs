@@ -41,6 +41,8 @@ const RUNS = [
       'gpu_memory_mib',
       'tiles',
       'tune_ms',
+      'save_capture_ms',
+      'checkpoint_mib',
     ],
   },
   { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops'] },

@@ -7,6 +7,7 @@
 import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
+import { encodeCheckpoint } from '../core/checkpoint';
 import type { StepMetrics } from '../engine/types';
 import { Args } from './args';
 import { benchMatmul } from './benchMatmul';
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
       phases[name] = +median(timed.map((g) => g[name] ?? 0)).toFixed(4);
     const ms = median(wall);
     const shape = engine.stepShape();
+    const save = await saveCost(engine, V);
     console.log(
       JSON.stringify({
         impl: 'unroll-webgpu',
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
           .toFixed(3),
         gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
         tiles: describeTiles(tiles),
+        ...save,
         ...(tuned ? { tune_ms: Math.round(tuned.ms) } : {}),
         date: new Date().toISOString().slice(0, 10),
       }),
@@ -158,6 +161,38 @@ async function main(): Promise<void> {
     engine.dispose();
   }
   device.destroy();
+}
+
+/**
+ * What an autosave or a download costs for this model: reading parameters, Adam state and the carried state
+ * back from the GPU (`capture_ms`), and encoding the safetensors file (`encode_ms`); medians of 3.
+ */
+async function saveCost(engine: Engine, V: number) {
+  const capture: number[] = [];
+  const encode: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const cap = await engine.capture(true);
+    const t1 = performance.now();
+    bytes = encodeCheckpoint({
+      model: engine.model,
+      train: engine.train,
+      vocab: Array.from({ length: V }, (_, v) => String.fromCodePoint(0x4e00 + v)),
+      step: cap.step,
+      data: { epoch: 0, window: 0, valFraction: 0.1, corpusChars: 0, corpusHash: '00000000' },
+      params: cap.params,
+      ...(cap.optimizer ? { optimizer: cap.optimizer } : {}),
+      state: cap.state,
+    }).length;
+    encode.push(performance.now() - t1);
+    capture.push(t1 - t0);
+  }
+  return {
+    save_capture_ms: +median(capture).toFixed(2),
+    save_encode_ms: +median(encode).toFixed(2),
+    checkpoint_mib: +(bytes / 2 ** 20).toFixed(2),
+  };
 }
 
 main().catch((err: unknown) => {
