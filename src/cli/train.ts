@@ -26,6 +26,7 @@ import { InputError, runCommand } from './command';
 import { type TileRequest, openBackend, readCorpusFile, readModelBytes } from './io';
 import { TILES_FLAG, tilesMode } from './tiles';
 import { Progress } from './progress';
+import { runSteps } from './stepLoop';
 
 const FLAGS = [
   'corpus',
@@ -106,8 +107,6 @@ async function main(): Promise<void> {
     if (json) process.stdout.write(JSON.stringify(line) + '\n');
     else progress.update(line);
   };
-  let t0 = performance.now();
-  let s0 = first;
   let msPerStep = 0;
   const recent = new Map<number, Line>();
   lm.events.on('metrics', (m) => {
@@ -143,19 +142,17 @@ async function main(): Promise<void> {
   let diverged = false;
   lm.events.on('diverged', () => (diverged = true));
 
-  for (let s = first + 1; s <= last; s++) {
-    lm.trainStep();
-    if (s % valEvery === 0 && s !== last) void lm.startValidation();
-    // Drain every 16 steps: bounds the work in flight and times the steps that completed.
-    if (s % 16 === 0 || s === last) {
-      await lm.flush();
-      const now = performance.now();
-      msPerStep = (now - t0) / (s - s0);
-      t0 = now;
-      s0 = s;
-    }
-    if (diverged) break;
-  }
+  await runSteps({
+    first,
+    steps,
+    valEvery,
+    step: () => lm.trainStep(),
+    flush: () => lm.flush(),
+    // The pass advances one window per training step from here on.
+    validate: () => void lm.startValidation(),
+    stopped: () => diverged,
+    speed: (ms) => (msPerStep = ms),
+  });
   const val = await lm.validate();
   lastVal = val;
   progress.done();

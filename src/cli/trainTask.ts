@@ -21,6 +21,7 @@ import { UsageError } from './args';
 import { InputError } from './command';
 import { type TileRequest, openBackend, readCorpusFile, readModelBytes } from './io';
 import { Progress } from './progress';
+import { runSteps } from './stepLoop';
 
 export interface TaskRunOptions {
   kind: TaskKind;
@@ -112,23 +113,16 @@ export async function trainTask(o: TaskRunOptions): Promise<void> {
       ms_per_step: msPerStep,
     }),
   );
-  let t0 = performance.now();
-  const first = m.step;
-  let s0 = first;
-  for (let s = first + 1; s <= first + o.steps && !diverged; s++) {
-    m.trainStep();
-    if (s % 16 === 0 || s === first + o.steps || s % o.valEvery === 0) {
-      await m.flush();
-      const now = performance.now();
-      msPerStep = (now - t0) / (s - s0);
-      t0 = now;
-      s0 = s;
-    }
-    if (s % o.valEvery === 0 && s !== first + o.steps) {
-      const e = await m.evaluate(0);
-      emit({ step: s, ...summary(e, o.kind) });
-    }
-  }
+  await runSteps({
+    first: m.step,
+    steps: o.steps,
+    valEvery: o.valEvery,
+    step: () => m.trainStep(),
+    flush: () => m.flush(),
+    validate: async (s) => emit({ step: s, ...summary(await m.evaluate(0), o.kind) }),
+    stopped: () => diverged,
+    speed: (ms) => (msPerStep = ms),
+  });
   await m.flush();
   const final = await m.evaluate();
   progress.done();
