@@ -73,7 +73,8 @@ const pow2AtMost = (n: number): number => 2 ** Math.floor(Math.log2(Math.max(1, 
 /**
  * Tiles worth timing for a (cell, B, H) step: the default, and for each unit count and sequence count
  * (never more sequences than the batch has) the split of K that fills the workgroup. A chunk holds at least
- * four terms per invocation so the barriers stay amortised.
+ * four terms per invocation so the barriers stay amortised. Forward and backward shapes are timed
+ * independently, so the list pairs them up only to keep its length the larger of the two.
  */
 export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[] {
   const G = gateCount(cell);
@@ -86,9 +87,13 @@ export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[
       const sk = Math.max(1, pow2AtMost(MAX_THREADS / (G * tj * tb)));
       if (G * tj * tb * sk <= MAX_THREADS) fwd.push({ tj, tb, tk: Math.max(32, 4 * sk), sk });
     }
+    // The backward's K is G·H (1024 terms at H 256): with 32-term chunks a step waits on 32 rounds of loads
+    // and barriers, so split shapes also come with 128-term chunks (8 rounds).
     for (const tj of [8, 16, 32, 64]) {
       const sk = Math.max(1, pow2AtMost(MAX_THREADS / (tj * tb)));
-      if (tj * tb * sk <= MAX_THREADS) bwd.push({ tj, tb, tk: Math.max(32, 4 * sk), sk });
+      if (tj * tb * sk > MAX_THREADS) continue;
+      for (const tk of new Set([Math.max(32, 4 * sk), ...(sk > 1 ? [Math.max(128, 4 * sk)] : [])]))
+        bwd.push({ tj, tb, tk, sk });
     }
   }
   const all: CellTiles[] = [DEFAULT_TILES];

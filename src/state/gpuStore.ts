@@ -10,7 +10,7 @@ export interface SelfTestState {
   running: boolean;
   results: CheckResult[];
   total: number;
-  summary: { passed: number; failed: number; ms: number } | null;
+  summary: { passed: number; failed: number; skipped: number; ms: number } | null;
 }
 
 export interface GpuState {

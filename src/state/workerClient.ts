@@ -51,7 +51,7 @@ export function reduceGpuEvent(state: GpuState, msg: FromWorker): Partial<GpuSta
         selfTest: {
           ...state.selfTest,
           running: false,
-          summary: { passed: msg.passed, failed: msg.failed, ms: msg.ms },
+          summary: { passed: msg.passed, failed: msg.failed, skipped: msg.skipped, ms: msg.ms },
         },
       };
   }

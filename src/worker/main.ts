@@ -262,7 +262,7 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'selfTest': {
       if (!session.device) await session.start();
       const s = await session.selfTest();
-      post({ type: 'selfTestDone', passed: s.passed, failed: s.failed, ms: s.ms });
+      post({ type: 'selfTestDone', passed: s.passed, failed: s.failed, skipped: s.skipped, ms: s.ms });
       return;
     }
     case 'simulateDeviceLoss':

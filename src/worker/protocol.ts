@@ -130,7 +130,7 @@ export type FromWorker =
   | { type: 'deviceLost'; message: string; expected: boolean; recovering: boolean }
   | { type: 'gpuError'; message: string }
   | { type: 'selfTestResult'; result: CheckResult; done: number; total: number }
-  | { type: 'selfTestDone'; passed: number; failed: number; ms: number }
+  | { type: 'selfTestDone'; passed: number; failed: number; skipped: number; ms: number }
   | { type: 'error'; message: string }
   | { type: 'runReady'; info: RunInfo; run: number }
   | { type: 'runError'; message: string; run: number }

@@ -35,7 +35,7 @@ function tileCases(): KernelCase[] {
         const key = `${cell} ${JSON.stringify(tiles)}`;
         if (tiles === DEFAULT_TILES || seen.has(key)) continue;
         seen.add(key);
-        cases.push(cellCase(cell, 3, B, 37, 30 + c, tiles));
+        cases.push({ ...cellCase(cell, 3, B, 37, 30 + c, tiles), tuning: true });
       }
   });
   return cases;

@@ -92,6 +92,46 @@ export interface CellLayer {
   groups: { init: GPUBindGroup; forward: GPUBindGroup; backward: GPUBindGroup; backwardInit: GPUBindGroup };
 }
 
+/** The module and the entry points no tile shape touches, compiled once per device and cell type. */
+interface SharedEntries {
+  module: GPUShaderModule;
+  init: Entry;
+  backwardInit: Entry;
+}
+const shared = new WeakMap<GPUDevice, Map<CellType, SharedEntries>>();
+
+function sharedEntries(device: GPUDevice, cell: CellType): SharedEntries {
+  let byCell = shared.get(device);
+  if (!byCell) shared.set(device, (byCell = new Map()));
+  let e = byCell.get(cell);
+  if (!e) {
+    const module = createShaderModule(device, 'recurrent_cell.wgsl');
+    const c = { CELL: CELL_CODE[cell], WG };
+    const L = 'RecurrentCellKernel';
+    e = {
+      module,
+      init: createEntry(
+        device,
+        module,
+        `${L}.init`,
+        'cell_init',
+        { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' },
+        c,
+      ),
+      backwardInit: createEntry(
+        device,
+        module,
+        `${L}.backwardInit`,
+        'cell_backward_init',
+        { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' },
+        c,
+      ),
+    };
+    byCell.set(cell, e);
+  }
+  return e;
+}
+
 export class RecurrentCellKernel {
   private readonly init: Entry;
   private readonly forward: Entry;
@@ -107,17 +147,11 @@ export class RecurrentCellKernel {
   ) {
     const problem = tileProblem(cell, tiles);
     if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
-    const module = createShaderModule(device, 'recurrent_cell.wgsl');
+    const shared = sharedEntries(device, cell);
+    const module = shared.module;
     const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
     const L = 'RecurrentCellKernel';
-    this.init = createEntry(
-      device,
-      module,
-      `${L}.init`,
-      'cell_init',
-      { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' },
-      c,
-    );
+    this.init = shared.init;
     this.forward = createEntry(
       device,
       module,
@@ -134,14 +168,7 @@ export class RecurrentCellKernel {
       { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
       c,
     );
-    this.backwardInit = createEntry(
-      device,
-      module,
-      `${L}.backwardInit`,
-      'cell_backward_init',
-      { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' },
-      c,
-    );
+    this.backwardInit = shared.backwardInit;
     this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   }
 

@@ -15,6 +15,11 @@ export interface CaseOutput {
 export interface KernelCase {
   label: string;
   run(device: GPUDevice): Promise<CaseOutput[]>;
+  /**
+   * A shape only the tile tuner can choose (engine/tuner.ts): a software adapter is never tuned, so its
+   * self-test may leave these out; tests and the GPU self-test run them all.
+   */
+  tuning?: boolean;
 }
 
 /** A registered kernel family: one WGSL file, its entry points, its reference and how close it must be. */

@@ -41,6 +41,13 @@ export function SelfTestPanel() {
             ? `All ${summary.passed} checks passed`
             : `${summary.failed} of ${summary.passed + summary.failed} checks failed`}{' '}
           <span className="muted">in {(summary.ms / 1000).toFixed(1)} s</span>
+          {summary.skipped > 0 && (
+            <span className="muted small" data-testid="selftest-skipped">
+              {' '}
+              · {summary.skipped} recurrent tile shapes left out: only the tuner picks them, and a software
+              adapter is never tuned
+            </span>
+          )}
         </p>
       )}
       {results.length > 0 && (
