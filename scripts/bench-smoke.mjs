@@ -45,7 +45,7 @@ const RUNS = [
       'checkpoint_mib',
     ],
   },
-  { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops'] },
+  { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops', 'split'] },
   {
     args: [
       '--quality',

@@ -1,8 +1,12 @@
 // Tiled f32 matrix multiply: C(m, n) = op(A)·op(B) [+ C] [+ bias(n)], row-major, element offsets into
 // shared buffers so the engine can multiply views of its flat parameter and activation buffers.
-// Bindings: 0 params (uniform), 1 A, 2 B, 3 C (read_write), 4 bias (bound to any buffer when unused).
+// Bindings: 0 params (uniform), 1 A, 2 B, 3 C (read_write), 4 bias (bound to any buffer when unused),
+// 5 part (read_write; split K only, else bound to C).
 // Each 16×16 workgroup computes a 64×64 tile of C; each invocation a 4×4 block strided by 16 so that
 // neighbouring invocations touch neighbouring columns (coalesced loads and stores).
+// Split K (SPLIT > 1, weight gradients: small m·n, k = every position of the window): workgroup z sums its
+// slice of K into part[z], then `reduce_split` adds the slices in order (plus C and bias) — many more
+// workgroups than the 64×64 tiles of C alone, no atomics, and the same result on every run.
 
 struct Params {
   m: u32,
@@ -20,6 +24,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> part: array<f32>;
 
 // A is stored (k, m) and read transposed (weight gradients: dYᵀ·X).
 override TRANS_A: bool = false;
@@ -28,6 +33,7 @@ override TRANS_B: bool = false;
 // Add into the existing C instead of overwriting it (gradient accumulation).
 override ACCUMULATE: bool = false;
 override HAS_BIAS: bool = false;
+override SPLIT: u32 = 1u;
 
 const TILE_M: u32 = 64u;
 const TILE_N: u32 = 64u;
@@ -66,8 +72,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let row0 = wg.y * TILE_M;
   let col0 = wg.x * TILE_N;
   var acc: array<array<f32, 4>, 4>;
+  // This workgroup's slice of K, whole TILE_K chunks (all of K without a split).
+  let slice = (params.k + SPLIT * TILE_K - 1u) / (SPLIT * TILE_K) * TILE_K;
+  let k_begin = wg.z * slice;
+  let k_end = min(params.k, k_begin + slice);
 
-  for (var k0 = 0u; k0 < params.k; k0 += TILE_K) {
+  for (var k0 = k_begin; k0 < k_end; k0 += TILE_K) {
     for (var e = tid; e < TILE_M * TILE_K; e += THREADS) {
       // Walk memory in its storage order: along k for row-major A, along m for transposed A.
       let ii = select(e / TILE_K, e % TILE_M, TRANS_A);
@@ -104,6 +114,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       if (col >= params.n) {
         continue;
       }
+      if (SPLIT > 1u) {
+        part[(wg.z * params.m + row) * params.n + col] = acc[r][q];
+        continue;
+      }
       let idx = params.off_c + row * params.n + col;
       var v = acc[r][q];
       if (ACCUMULATE) {
@@ -115,4 +129,26 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       c[idx] = v;
     }
   }
+}
+
+// C = Σ_z part[z] (in order) [+ C] [+ bias]: one invocation per element of C.
+@compute @workgroup_size(64)
+fn reduce_split(@builtin(global_invocation_id) gid: vec3u) {
+  let col = gid.x;
+  let row = gid.y;
+  if (row >= params.m || col >= params.n) {
+    return;
+  }
+  var v = 0.0;
+  for (var z = 0u; z < SPLIT; z++) {
+    v += part[(z * params.m + row) * params.n + col];
+  }
+  let idx = params.off_c + row * params.n + col;
+  if (ACCUMULATE) {
+    v += c[idx];
+  }
+  if (HAS_BIAS) {
+    v += bias[params.off_bias + col];
+  }
+  c[idx] = v;
 }

@@ -6,6 +6,7 @@ import {
   matmulFlops,
   matmulSizes,
   matmulSpec as spec,
+  splitOf,
 } from '../core/matmul';
 import { Rng } from '../core/rng';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
@@ -24,6 +25,11 @@ const FULL: { name: string; spec: MatmulSpec }[] = [
   { name: 'input projection X·W_ihᵀ (T·B 4096)', spec: spec(4096, 2048, 512, { transB: true, bias: true }) },
   { name: 'weight gradient dGᵀ·X', spec: spec(2048, 512, 4096, { transA: true, accumulate: true }) },
   { name: 'output head H·Wᵀ + b (V 65)', spec: spec(4096, 65, 512, { transB: true, bias: true }) },
+  {
+    name: 'weight gradient dW_hh at H 256',
+    spec: spec(1024, 256, 4096, { transA: true, accumulate: true }),
+  },
+  { name: 'head gradient dW_head (V 65)', spec: spec(65, 512, 4096, { transA: true, accumulate: true }) },
 ];
 
 /** The same kinds of shapes, small enough for a software adapter (SwiftShader) to finish in seconds. */
@@ -45,13 +51,19 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
   const timer = new GpuTimer(device);
   const ring = new ReadbackRing(device, timer.bytes, 1, 'bench.timer');
   const rng = new Rng(1);
-  for (const { name, spec: s } of small ? SMALL : FULL) {
+  // Each shape as one pass over K, and split as the engine splits it (core/matmul.ts splitOf) when it does.
+  const runs = (small ? SMALL : FULL).flatMap((x) => [
+    { ...x, split: 1 },
+    ...(splitOf(x.spec) > 1 ? [{ ...x, split: splitOf(x.spec) }] : []),
+  ]);
+  for (const { name, spec: s, split } of runs) {
     const sizes = matmulSizes(s);
     const a = createStorageBufferFrom(device, 'bench.a', rng.uniformArray(sizes.a));
     const b = createStorageBufferFrom(device, 'bench.b', rng.uniformArray(sizes.b));
     const c = createStorageBuffer(device, 'bench.c', sizes.c);
     const bias = createStorageBufferFrom(device, 'bench.bias', rng.uniformArray(s.n));
-    const call = kernel.prepare(s, { a, b, c, bias });
+    const part = createStorageBuffer(device, 'bench.part', Math.max(1, split * sizes.c));
+    const call = kernel.prepare(s, { a, b, c, bias, part }, 'bench.call', split);
     // Enough dispatches per submit that submit overhead does not hide the kernel (≥ ~2 ms of work).
     const flops = matmulFlops(s);
     const reps = args.int('reps', Math.max(1, Math.min(200, Math.round(2e9 / flops / (small ? 200 : 1)))));
@@ -82,6 +94,7 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
         kernel: 'matmul',
         shape: name,
         op: describeMatmul(s),
+        split,
         reps_per_submit: reps,
         ms_per_call: +ms.toPrecision(4),
         timing: gpuMs.length ? 'gpu-timestamp' : 'wall-clock',
@@ -91,7 +104,7 @@ export async function benchMatmul(ctx: GpuContext, args: Args): Promise<void> {
         date: new Date().toISOString().slice(0, 10),
       }),
     );
-    for (const buf of [a, b, c, bias, call.params]) buf.destroy();
+    for (const buf of [a, b, c, bias, part, call.params]) buf.destroy();
   }
   timer.destroy();
   ring.destroy();

@@ -36,3 +36,23 @@ export function describeMatmul(s: MatmulSpec): string {
 export function matmulSpec(m: number, n: number, k: number, o: Partial<MatmulSpec> = {}): MatmulSpec {
   return { m, n, k, transA: false, transB: false, accumulate: false, bias: false, ...o };
 }
+
+/**
+ * How many K slices the GPU kernel sums a multiply in: weight gradients (Aᵀ·B over every position of a
+ * window) have few 64×64 tiles of C and a long K, so one workgroup per tile leaves most of a GPU idle while
+ * each walks all of K. Split until there are about 256 workgroups, keeping ≥ 256 terms per slice, at most 8
+ * slices. 1 for everything else.
+ */
+export function splitOf(s: MatmulSpec): number {
+  if (!s.transA) return 1;
+  const tiles = Math.ceil(s.m / 64) * Math.ceil(s.n / 64);
+  let split = 1;
+  while (split < 8 && tiles * split < 256 && s.k / (split * 2) >= 256) split *= 2;
+  return split;
+}
+
+/** Floats of the partial products a split multiply needs (0 without a split). */
+export function splitFloats(s: MatmulSpec): number {
+  const split = splitOf(s);
+  return split > 1 ? split * s.m * s.n : 0;
+}

@@ -2,6 +2,7 @@
 // allocates exactly these sizes (engine/plan.ts), the engine refuses configurations whose largest buffer
 // the adapter cannot bind, and the total is the memory estimate a UI can show before training.
 import { type ModelConfig, type TrainConfig, actCount, gateCount, outputsOf } from '../core/config';
+import { type MatmulSpec, matmulSpec as spec, splitFloats } from '../core/matmul';
 import { paramLayout } from '../core/params';
 import { columnSumScratch } from '../gpu/kernels/columnSum';
 import { STATS } from '../gpu/kernels/gradNorm';
@@ -29,8 +30,25 @@ export interface PlanSizes {
   scratch: number;
   /** partial sums of the bias/peephole column sums */
   colsumPartials: number;
+  /** partial products of the split-K weight-gradient GEMMs (core/matmul.ts splitOf), shared by all */
+  splitPartials: number;
   /** loss, norms, clip factor, flag, per-tensor norms, ‖dh_t‖ (L·T) */
   stats: number;
+}
+
+/**
+ * The weight-gradient GEMMs of the stack and the head over N positions: dW_ih, dW_hh per layer, dW_head.
+ * (Attention's and the reverse layer's split too when their partials fit in what these need.)
+ */
+function weightGradSpecs(m: ModelConfig, N: number): MatmulSpec[] {
+  const GH = gateCount(m.cell) * m.hiddenSize;
+  const grad = (rows: number, cols: number) => spec(rows, cols, N, { transA: true, accumulate: true });
+  const head = grad(outputsOf(m), (m.bidirectional ? 2 : 1) * m.hiddenSize);
+  const layers = Array.from({ length: m.layers }, (_, l) => [
+    grad(GH, l === 0 ? m.embedSize : m.hiddenSize),
+    grad(GH, m.hiddenSize),
+  ]);
+  return [head, ...layers.flat()];
 }
 
 /** With `forwardOnly`, the buffers only backward reads shrink to one-float placeholders. */
@@ -53,6 +71,7 @@ export function planSizes(m: ModelConfig, T: number, B: number, forwardOnly = fa
     dg: forwardOnly ? 1 : 2 * N * G * H,
     scratch: forwardOnly ? 1 : 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
     colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),
+    splitPartials: forwardOnly ? 1 : Math.max(1, ...weightGradSpecs(m, N).map(splitFloats)),
     stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
   };
 }

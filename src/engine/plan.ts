@@ -4,7 +4,7 @@
 // embedding → per layer [input GEMM, T fused steps] → head GEMM → fused softmax-xent → head grads → per
 // layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
 import { type ModelConfig, gateCount, outputsOf } from '../core/config';
-import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
+import { type MatmulSpec, matmulSpec as spec, splitOf } from '../core/matmul';
 import { type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import type { CellTiles } from '../core/tiles';
@@ -163,8 +163,19 @@ export function buildPlan(
     buffers.push(call.uniform);
     return call;
   };
+  // Weight gradients split K when that fills the GPU (core/matmul.ts splitOf) and their partial products
+  // fit the shared buffer sized for the stack's and the head's (memory.ts); the splits run one after another.
+  let splitPart: GPUBuffer | null = null;
   const mm = (sp: MatmulSpec, b: MatmulBuffers, label: string): MatmulCall => {
-    const call = k.matmul.prepare(sp, b, `Engine.${label}`);
+    const split = splitOf(sp);
+    const fits = split > 1 && split * sp.m * sp.n <= size.splitPartials;
+    if (fits) splitPart ??= buf('splitPartials', size.splitPartials);
+    const call = k.matmul.prepare(
+      sp,
+      fits ? { ...b, part: splitPart! } : b,
+      `Engine.${label}`,
+      fits ? split : 1,
+    );
     buffers.push(call.params);
     return call;
   };

@@ -7,7 +7,7 @@ import { createStorageBuffer, createStorageBufferFrom, readFloats } from '../buf
 import { MatmulKernel } from './matmul';
 import type { KernelCase, KernelEntry } from './registry';
 
-type Variant = Partial<MatmulSpec> & { m: number; n: number; k: number; offset?: number };
+type Variant = Partial<MatmulSpec> & { m: number; n: number; k: number; offset?: number; split?: number };
 
 const VARIANTS: Variant[] = [
   { m: 1, n: 1, k: 1 },
@@ -22,6 +22,11 @@ const VARIANTS: Variant[] = [
   { m: 65, n: 33, k: 256, transB: true, accumulate: true, bias: true },
   { m: 130, n: 17, k: 300, transB: true },
   { m: 9, n: 11, k: 6, transA: true, accumulate: true, bias: true, offset: 5 },
+  // Split K: slices of whole 16-term chunks with a ragged last one, an empty trailing slice (k 33 in 4
+  // slices of 16), accumulate and bias applied once in the reduction, and offsets.
+  { m: 70, n: 9, k: 301, transA: true, accumulate: true, split: 4 },
+  { m: 5, n: 66, k: 33, transA: true, bias: true, split: 4, offset: 3 },
+  { m: 17, n: 13, k: 200, transB: true, accumulate: true, bias: true, split: 2 },
 ];
 
 // One kernel per device: pipelines compile once (slow on SwiftShader) and are reused by every case.
@@ -40,7 +45,7 @@ function matmulCase(v: Variant, seed: number): KernelCase {
   const spec = fullSpec(v);
   const off = v.offset ?? 0;
   return {
-    label: describeMatmul(spec) + (off ? ` @+${off}` : ''),
+    label: describeMatmul(spec) + (off ? ` @+${off}` : '') + (v.split ? ` split ${v.split}` : ''),
     async run(device) {
       const rng = new Rng(seed);
       const sizes = matmulSizes(spec);
@@ -63,14 +68,21 @@ function matmulCase(v: Variant, seed: number): KernelCase {
           : createStorageBuffer(device, 'matmulCase.c', sizes.c + off),
         bias: createStorageBufferFrom(device, 'matmulCase.bias', pad(bias)),
       };
-      const call = kernel.prepare(spec, { ...bufs, offA: off, offB: off, offC: off, offBias: off });
+      const split = v.split ?? 1;
+      const part = createStorageBuffer(device, 'matmulCase.part', Math.max(1, split * spec.m * spec.n));
+      const call = kernel.prepare(
+        spec,
+        { ...bufs, offA: off, offB: off, offC: off, offBias: off, part },
+        'matmulCase',
+        split,
+      );
       const encoder = device.createCommandEncoder({ label: 'matmulCase.encoder' });
       const pass = encoder.beginComputePass({ label: 'matmulCase.pass' });
       kernel.encode(pass, call);
       pass.end();
       device.queue.submit([encoder.finish()]);
       const actual = (await readFloats(device, bufs.c, sizes.c + off)).slice(off);
-      for (const buf of [...Object.values(bufs), call.params]) buf.destroy();
+      for (const buf of [...Object.values(bufs), call.params, part]) buf.destroy();
       return [{ name: 'C', actual, expected: matmul(spec, a, b, c0, bias) }];
     },
   };
@@ -79,7 +91,7 @@ function matmulCase(v: Variant, seed: number): KernelCase {
 export const matmulEntry: KernelEntry = {
   name: 'matmul',
   shader: 'matmul.wgsl',
-  entryPoints: ['main'],
+  entryPoints: ['main', 'reduce_split'],
   reference: 'reference/matmul.ts: matmul',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
   cases: () => VARIANTS.map((v, i) => matmulCase(v, 1000 + i)),
