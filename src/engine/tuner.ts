@@ -40,8 +40,10 @@ export async function ensureTuned(
   B: number,
   H: number,
   T: number,
+  onStart?: () => void,
 ): Promise<void> {
   if (software || chosen.get(device)?.has(keyOf(cell, B, H))) return;
+  onStart?.();
   try {
     await tuneTiles(device, cell, B, H, T);
   } catch {

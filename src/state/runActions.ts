@@ -389,7 +389,9 @@ function loadEvent(msg: FromWorker, load: NonNullable<typeof pendingLoad>): bool
 
 /** A run the worker built is the current one: its facts in the store, the inside views refreshed. */
 function runReady(info: RunInfo, reset: Partial<RunView> = {}): void {
-  set((s) => ({ run: { ...s.run, ...reset, status: 'ready', info, error: null, state: 'paused' } }));
+  set((s) => ({
+    run: { ...s.run, ...reset, status: 'ready', info, error: null, state: 'paused', tuning: false },
+  }));
   useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
   inspectActions.refresh();
 }
@@ -402,6 +404,9 @@ export function handleRunEvent(msg: FromWorker): boolean {
   switch (msg.type) {
     case 'runReady':
       runReady(msg.info);
+      return true;
+    case 'runTuning':
+      set({ run: { ...s.run, tuning: true } });
       return true;
     case 'recovered': {
       live.truncate(msg.step);

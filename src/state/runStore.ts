@@ -40,6 +40,8 @@ export interface SampleEntry {
 export interface RunView {
   /** none: no run yet; starting: the worker is building it. */
   status: 'none' | 'starting' | 'ready' | 'error';
+  /** While starting: the worker is timing the recurrent tile shapes on this GPU first. */
+  tuning?: boolean;
   info: RunInfo | null;
   state: RunState;
   error: string | null;

@@ -283,6 +283,7 @@ async function handle(msg: ToWorker): Promise<void> {
             setup.train.batchSize,
             setup.model.hiddenSize,
             setup.train.seqLen,
+            () => post({ type: 'runTuning', run: msg.run }),
           );
         if (setup.task) setupTask(setup, setup.task, device, msg.run);
         else {

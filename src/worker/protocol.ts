@@ -133,6 +133,8 @@ export type FromWorker =
   | { type: 'selfTestDone'; passed: number; failed: number; skipped: number; ms: number }
   | { type: 'error'; message: string }
   | { type: 'runReady'; info: RunInfo; run: number }
+  /** The run's shape is being tuned on this GPU first (engine/tuner.ts), before it is built. */
+  | { type: 'runTuning'; run: number }
   | { type: 'runError'; message: string; run: number }
   /** After a device loss: the run was rebuilt on a new device from its last recovery point (`step`). */
   | { type: 'recovered'; run: number; step: number; lostAt: number; message: string }

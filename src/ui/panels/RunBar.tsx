@@ -86,6 +86,13 @@ export function RunBar() {
       >
         Reset
       </button>
+      {run.status === 'starting' && (
+        <span className="muted small" data-testid="run-starting" role="status">
+          {run.tuning
+            ? 'Timing the recurrent kernel shapes on this GPU (once per model shape)…'
+            : 'Building the model…'}
+        </span>
+      )}
       <dl className="status">
         <div>
           <dt>step</dt>
