@@ -25,6 +25,10 @@ test('classify: a generated task trains to high accuracy, with predictions and a
   await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
   await expect(page.getByTestId('status-accuracy')).toContainText('%');
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
+  // The loss sits at each line's last step; how much of it reaches the earlier steps is drawn per position.
+  await expect(
+    page.getByTestId('grad-through-time').locator('path[stroke-width="1.8"]').first(),
+  ).toBeVisible();
   await page.screenshot({ path: 'test-results/tasks-classify.png', fullPage: true });
   // The task model is autosaved like a language model: after a reload it is back, evaluated again.
   await page.waitForTimeout(2500);

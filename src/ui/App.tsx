@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { startWorker } from '../state/workerClient';
 import { restoreSession } from '../state/restore';
-import { AccuracyChart, GradNormChart, LossChart } from './charts/TrainingCharts';
+import { AccuracyChart, GradNormChart, GradThroughTimeChart, LossChart } from './charts/TrainingCharts';
 import { useRunStore } from '../state/runStore';
 import { PredictionsPanel } from './panels/PredictionsPanel';
 import { TaskGraph } from './viz/TaskGraph';
@@ -54,6 +54,7 @@ export function App() {
               <PredictionsPanel />
               <div className="charts">
                 <GradNormChart />
+                <GradThroughTimeChart />
                 <TaskGraph />
                 <TaskStates />
               </div>

@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import { live } from '../../state/live';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
-import { accuracySeries, gradSeries, lossSeries } from './series';
+import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
 
 export function LossChart() {
   const task = useRunStore((s) => s.task.kind !== 'lm');
@@ -33,6 +33,24 @@ export function AccuracyChart() {
   const tag = useRunStore((s) => s.task.kind === 'tag');
   const read = useCallback((): Series[] => accuracySeries(live.task, tag), [tag]);
   return <SeriesChart testId="accuracy-chart" title="Validation accuracy" yLabel="accuracy" read={read} />;
+}
+
+/**
+ * ‖∂L/∂hₜ‖ across the last training window per layer (the inside view's "Gradient through time", and a
+ * chart of its own for task runs, where a classifier's loss at the last step must travel back to the first).
+ */
+export function GradThroughTimeChart({ height }: { height?: number }) {
+  const read = useCallback((): Series[] => gradThroughTimeSeries(live.steps), []);
+  return (
+    <SeriesChart
+      testId="grad-through-time"
+      title="‖∂L/∂hₜ‖ across the window"
+      yLabel="‖∂L/∂hₜ‖ (t = position)"
+      read={read}
+      defaultLog
+      {...(height ? { height } : {})}
+    />
+  );
 }
 
 export function GradNormChart() {

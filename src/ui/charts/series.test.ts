@@ -2,7 +2,7 @@
 // series, the smoothed line carries on past it, and restored points without per-layer data draw nothing odd.
 import { describe, expect, it } from 'vitest';
 import type { StepPoint } from '../../state/protocolTypes';
-import { ema, gradSeries, lossSeries } from './series';
+import { ema, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
 
 const point = (step: number, loss: number, gradNorm: number, clipScale = 1): StepPoint => ({
   step,
@@ -67,5 +67,33 @@ describe('chart series', () => {
     const restored = { ...point(0, 4, 2), layerNorms: [] };
     const layers = gradSeries([restored, ...steps], 0).filter((s) => s.name.startsWith('layer'));
     expect(layers.map((s) => s.points.length)).toEqual([3, 3]);
+  });
+
+  it('draw ‖∂L/∂hₜ‖ per layer for the last window, with faint earlier windows', () => {
+    const pts = Array.from({ length: 9 }, (_, i) => ({
+      ...point(i + 1, 3, 1),
+      dhNorms: [
+        [0.1 * i, 0.2, 0.3],
+        [1, 2, 3 + i],
+      ],
+    }));
+    const series = gradThroughTimeSeries(pts);
+    const solid = series.filter((x) => !x.faint);
+    expect(solid.map((x) => x.name)).toEqual(['layer 1 (step 9)', 'layer 2 (step 9)']);
+    expect(solid[1]!.points).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 11],
+    ]);
+    // Windows at 1/4, 1/2 and 3/4 of the run so far, per layer.
+    expect(series.filter((x) => x.faint).map((x) => x.name)).toEqual([
+      'layer 1 at step 3',
+      'layer 1 at step 5',
+      'layer 1 at step 7',
+      'layer 2 at step 3',
+      'layer 2 at step 5',
+      'layer 2 at step 7',
+    ]);
+    expect(gradThroughTimeSeries([])).toEqual([]);
   });
 });

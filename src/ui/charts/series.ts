@@ -109,3 +109,29 @@ export function gradSeries(pts: readonly StepPoint[], clip: number): Series[] {
     });
   return series;
 }
+
+/**
+ * ‖∂L/∂hₜ‖ over the positions of the last training window, one line per layer, with faint lines for the
+ * windows at a quarter, half and three quarters of training so far: the vanishing gradient as a slope.
+ */
+export function gradThroughTimeSeries(pts: readonly StepPoint[]): Series[] {
+  const last = pts[pts.length - 1];
+  if (!last) return [];
+  const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
+  const earlier = [0.25, 0.5, 0.75]
+    .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
+    .filter((p) => p !== last && p.dhNorms.length > 0);
+  return last.dhNorms.flatMap((_, l) => [
+    ...earlier.map((p) => ({
+      name: `layer ${l + 1} at step ${p.step}`,
+      color: colors[l % colors.length]!,
+      points: (p.dhNorms[l] ?? []).map((v, t) => [t, v] as [number, number]),
+      faint: true,
+    })),
+    {
+      name: `layer ${l + 1} (step ${last.step})`,
+      color: colors[l % colors.length]!,
+      points: last.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
+    },
+  ]);
+}

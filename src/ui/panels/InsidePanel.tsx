@@ -6,6 +6,7 @@ import { live } from '../../state/live';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from '../charts/SeriesChart';
 import { PALETTE } from '../charts/series';
+import { GradThroughTimeChart } from '../charts/TrainingCharts';
 import { Heatmap } from '../viz/Heatmap';
 import { NeuronView } from '../viz/NeuronView';
 import { PredictionStrip } from '../viz/PredictionStrip';
@@ -81,28 +82,6 @@ export function InsidePanel() {
   const chars = [...st.text];
   const layer = Math.min(st.layer, (d?.h.length ?? 1) - 1);
   const gates = gateNames(info?.model.cell);
-  const readGrads = useCallback((): Series[] => {
-    const pts = live.steps;
-    const last = pts[pts.length - 1];
-    if (!last) return [];
-    const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
-    const earlier = [0.25, 0.5, 0.75]
-      .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
-      .filter((p) => p !== last && p.dhNorms.length > 0);
-    return last.dhNorms.flatMap((_, l) => [
-      ...earlier.map((p) => ({
-        name: `layer ${l + 1} at step ${p.step}`,
-        color: colors[l]!,
-        points: p.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
-        faint: true,
-      })),
-      {
-        name: `layer ${l + 1} (step ${last.step})`,
-        color: colors[l]!,
-        points: last.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
-      },
-    ]);
-  }, []);
 
   return (
     <section className="card inside" aria-labelledby="inside-title">
@@ -228,16 +207,7 @@ export function InsidePanel() {
           )}
         </>
       )}
-      {tab === 'gradients' && (
-        <SeriesChart
-          testId="grad-through-time"
-          title="‖∂L/∂hₜ‖ across the window"
-          yLabel="‖∂L/∂hₜ‖ (t = position)"
-          read={readGrads}
-          defaultLog
-          height={200}
-        />
-      )}
+      {tab === 'gradients' && <GradThroughTimeChart height={200} />}
     </section>
   );
 }
