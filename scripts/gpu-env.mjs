@@ -65,6 +65,42 @@ export function ensureChromium() {
   process.exit(1);
 }
 
+/** Pythons that may have PyTorch: UNROLL_PYTHON, Debian's (python3-torch installs there), then PATH's. */
+const PYTHONS = [process.env.UNROLL_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean);
+
+/** The first Python that imports torch, or null. */
+export function findTorchPython() {
+  for (const py of PYTHONS) {
+    try {
+      execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+      return py;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+/**
+ * PyTorch for the export parity test (an exported train.py must reproduce Unroll's losses): Debian's
+ * python3-torch (CPU, ~30 s with apt) when missing; elsewhere the test names what to install.
+ */
+export function ensureTorch() {
+  if (findTorchPython()) return;
+  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
+  if (!isDebian) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  console.log('PyTorch (for the export parity test) is missing: installing python3-torch with apt-get …');
+  for (const args of [
+    ['apt-get', 'update', '-qq'],
+    ['apt-get', 'install', '-y', '-qq', 'python3-torch'],
+  ])
+    execFileSync(isRoot ? args[0] : 'sudo', isRoot ? args.slice(1) : args, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+}
+
 /** process.env plus what Dawn and Chromium need here. */
 export function gpuEnv(base = process.env) {
   const env = { ...base };

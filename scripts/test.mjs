@@ -3,10 +3,11 @@
 // with WebGPU on SwiftShader), and the reliability ledger (every case of docs/RELIABILITY.md proven by a test
 // that passed in this run). Stops at the first failing stage and ends with a one-line-per-stage summary.
 import { spawnSync } from 'node:child_process';
-import { ensureChromium, gpuEnv } from './gpu-env.mjs';
+import { ensureChromium, ensureTorch, gpuEnv } from './gpu-env.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 ensureChromium();
+ensureTorch();
 const env = gpuEnv();
 
 const STAGES = [

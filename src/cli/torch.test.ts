@@ -1,0 +1,117 @@
+// The PyTorch export, run in PyTorch: a model trained in Unroll, exported (`npm run export`), evaluated by the
+// generated train.py (nn.LSTM / nn.GRU / nn.RNN with the copied weights) gives Unroll's validation loss, and
+// its next training steps — same windows, carried state and Adam moments — give the losses Unroll's resume
+// gives. Then the file train.py saves loads back into Unroll. This is the proof that names, shapes and gate
+// order are PyTorch's. Needs a Python with torch (`npm test` installs Debian's python3-torch).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findTorchPython } from '../../scripts/gpu-env.mjs';
+import { Rng } from '../core/rng';
+
+const dir = mkdtempSync(join(tmpdir(), 'unroll-torch-'));
+const bundle = (name: string) => join('dist-node', 'torch-test', `${name}.mjs`);
+const python = findTorchPython();
+
+beforeAll(() => {
+  for (const name of ['train', 'export'])
+    execFileSync('node', ['scripts/bundle.mjs', `src/cli/${name}.ts`, bundle(name)]);
+}, 60_000);
+
+function run(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  return r.stdout;
+}
+
+const jsonLines = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { step: number; loss?: number; val_loss?: number; done?: boolean });
+
+const rng = new Rng(4);
+const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'and', 'dog', 'ran', 'to', 'log', '—', 'ü'];
+const corpus = join(dir, 'corpus.txt');
+writeFileSync(corpus, Array.from({ length: 2500 }, () => words[rng.int(words.length)]).join(' '));
+
+describe('PyTorch export parity', () => {
+  it('a Python with torch is available (npm test installs python3-torch on Debian)', () => {
+    expect(
+      python,
+      'no python3 can import torch: install PyTorch (Debian: apt-get install python3-torch) or set UNROLL_PYTHON',
+    ).not.toBeNull();
+  });
+
+  for (const cell of ['lstm', 'gru', 'rnn'] as const) {
+    it(`${cell}: train.py reproduces Unroll's validation loss and its next three training losses, and its file loads back`, () => {
+      const out = join(dir, cell);
+      const common = [
+        '--corpus',
+        corpus,
+        '--backend',
+        'cpu',
+        '--cell',
+        cell,
+        '--hidden',
+        '8',
+        '--embed',
+        '6',
+      ];
+      const sizes = ['--layers', '2', '--seq', '16', '--batch', '4', '--lr', '0.01', '--seed', '5'];
+      const trained = jsonLines(
+        run('node', [bundle('train'), ...common, ...sizes, '--steps', '5', '--json', '--out', out]),
+      );
+      const val = trained.at(-1)!.val_loss!;
+      run('node', [
+        bundle('export'),
+        '--model',
+        join(out, 'model.safetensors'),
+        '--out',
+        join(out, 'export'),
+      ]);
+      const torchOut = run(python!, [
+        join(out, 'export', 'train.py'),
+        ...['--corpus', corpus, '--steps', '3', '--eval-every', '1000'],
+        ...['--out', join(out, 'trained.safetensors')],
+      ]);
+      const torchVal = Number(/step 5: validation ([\d.]+) nats/.exec(torchOut)?.[1]);
+      expect(Math.abs(torchVal - val), torchOut).toBeLessThan(6e-5); // train.py prints 4 decimals
+      const torchLosses = [6, 7, 8].map((s) =>
+        Number(new RegExp(`step ${s}: loss ([\\d.]+)\\n`).exec(torchOut)?.[1]),
+      );
+      const resumed = jsonLines(
+        run('node', [
+          bundle('train'),
+          ...common,
+          '--resume',
+          join(out, 'model.safetensors'),
+          '--steps',
+          '3',
+          '--json',
+          '--out',
+          join(out, 'more'),
+        ]),
+      ).filter((l) => l.loss !== undefined && l.val_loss === undefined && !l.done);
+      expect(resumed.map((l) => l.step)).toEqual([6, 7, 8]);
+      resumed.forEach((l, i) => expect(Math.abs(l.loss! - torchLosses[i]!), torchOut).toBeLessThan(2e-6));
+      // What PyTorch saved continues in Unroll from step 8.
+      const back = jsonLines(
+        run('node', [
+          bundle('train'),
+          ...common,
+          '--resume',
+          join(out, 'trained.safetensors'),
+          '--steps',
+          '1',
+          '--json',
+          '--out',
+          join(out, 'back'),
+        ]),
+      );
+      expect(back.at(-1)).toMatchObject({ done: true, step: 9 });
+    }, 120_000);
+  }
+});
