@@ -159,6 +159,11 @@ test('absurd hyperparameters are refused before allocation, naming the limit', a
   await expect(page.getByTestId('train-toggle')).toBeDisabled();
   await expect(page.getByTestId('step-button')).toBeDisabled();
   await expect(page.getByTestId('train-toggle')).toHaveAttribute('title', /Batch size/);
+  // So do the shortcuts (space outside any field would otherwise start a run the worker refuses).
+  await page.getByRole('heading', { name: /Model/ }).first().click();
+  await page.keyboard.press(' ');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
   await page.getByTestId('hidden-select').selectOption('1024');
   await page.getByTestId('batch-input').fill('1024');
   await page.getByTestId('seq-input').fill('1024');

@@ -1,6 +1,6 @@
 // Run controls and status: Train/Pause, Step, Reset (space, s, r), the step, epoch, latest losses and speed,
 // a help popover with the shortcuts, and "copy link" for the experiment in the URL.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { live } from '../../state/live';
 import { runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
@@ -34,6 +34,9 @@ export function RunBar() {
   const problems = useEstimate().problems;
   const blocked =
     !training && problems.length > 0 && (run.status === 'none' || run.status === 'error' || run.stale);
+  // The shortcuts obey the same rule as the buttons (the listener is registered once, so it reads a ref).
+  const blockedRef = useRef(blocked);
+  blockedRef.current = blocked;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -42,8 +45,8 @@ export function RunBar() {
         return;
       if (e.key === ' ') {
         e.preventDefault();
-        runActions.toggle();
-      } else if (e.key === 's') runActions.step();
+        if (!blockedRef.current) runActions.toggle();
+      } else if (e.key === 's' && !blockedRef.current) runActions.step();
       else if (e.key === 'r') runActions.reset();
       else if (e.key === '?') setHelp((h) => !h);
     };
