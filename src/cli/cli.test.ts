@@ -172,6 +172,11 @@ describe('CLI: sequence tasks', () => {
     };
     expect(evaluation.classes).toEqual(['C', 'V', '_']);
     expect(evaluation.confusion).toHaveLength(3);
+    // The PyTorch export rebuilds language models only: a task model is refused with the reason.
+    const exp = run('export', ['--model', join(out, 'model.safetensors'), '--out', join(dir, 'tag-export')]);
+    expect(exp.code).toBe(2);
+    expect(exp.err).toMatch(/tag task model; the PyTorch export .* language models only/);
+    expect(existsSync(join(dir, 'tag-export'))).toBe(false);
 
     const tsv = file(
       'own.tsv',

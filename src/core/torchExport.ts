@@ -11,6 +11,10 @@ export interface ExportFile {
 }
 
 export function exportFiles(ck: Checkpoint): ExportFile[] {
+  if (ck.task)
+    throw new Error(
+      `This is a ${ck.task.kind} task model; the PyTorch export (train.py) rebuilds character language models only. Its model.safetensors already uses PyTorch's state_dict names.`,
+    );
   if (ck.model.cell === 'lstm-peephole')
     throw new Error(
       'Peephole LSTMs cannot be exported to PyTorch: nn.LSTM has no peephole connections. Train an lstm, gru or rnn model to take it to PyTorch.',
