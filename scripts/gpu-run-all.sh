@@ -12,7 +12,7 @@ cd /tmp/kit
 step() { # name, command…: runs it, keeps stdout and stderr, notes the time and the exit status
   local name=$1; shift
   local t0=$SECONDS
-  "$@" > "$out/$name.jsonl" 2> "$out/$name.err"
+  "$@" > "$out/$name.out" 2> "$out/$name.err"
   echo "$name: exit $? in $((SECONDS - t0)) s" | tee -a "$out/summary.txt"
 }
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader > "$out/gpu.txt" 2>&1
@@ -25,4 +25,4 @@ if [ -f tinyshakespeare.txt ]; then
   step issue4 node train.mjs --corpus tinyshakespeare.txt --cell lstm --hidden 512 --layers 2 --batch 32 \
     --seq 128 --lr 2e-3 --clip 5 --steps 1500 --val-every 100 --json --out run
 fi
-tail -n 3 "$out"/selftest.jsonl >> "$out/summary.txt"
+tail -n 3 "$out/selftest.out" >> "$out/summary.txt"

@@ -87,9 +87,12 @@ export async function tuneTiles(
   } finally {
     bench.destroy();
   }
+  // A candidate whose time could not be read (NaN) ranks last, never first.
+  const ms = (t: TileTiming, phase: 'forwardMs' | 'backwardMs') =>
+    Number.isFinite(t[phase]) ? t[phase] : Infinity;
   const fastest = (phase: 'forwardMs' | 'backwardMs'): Tile[] =>
     [...timings]
-      .sort((a, b) => a[phase] - b[phase])
+      .sort((a, b) => ms(a, phase) - ms(b, phase))
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
   // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
   let tiles = DEFAULT_TILES;
