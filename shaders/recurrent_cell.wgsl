@@ -116,7 +116,8 @@ override BWD_TJ: u32 = 32u;
 override BWD_TB: u32 = 8u;
 override BWD_TK: u32 = 32u;
 override BWD_SK: u32 = 1u;
-// Invocations per workgroup: G·FWD_TJ·FWD_TB·FWD_SK forward, BWD_TJ·BWD_TB·BWD_SK backward.
+// Invocations per workgroup: at least G·FWD_TJ·FWD_TB·FWD_SK forward (a GRU or RNN gets an LSTM tile's count, the
+// spare ones only stage tiles), BWD_TJ·BWD_TB·BWD_SK backward.
 override FWD_THREADS: u32 = 256u;
 override BWD_THREADS: u32 = 256u;
 // Workgroup array sizes (the larger of the two entry points' needs; cellTiles.ts computes them).
