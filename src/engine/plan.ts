@@ -15,7 +15,8 @@ import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernel
 import {
   type CellLayer,
   RESET_ROW,
-  RecurrentCellKernel,
+  type RecurrentCellKernel,
+  cellKernel,
   cellLayerInfo,
   scratchLayout,
 } from '../gpu/kernels/recurrentCell';
@@ -40,7 +41,7 @@ export class EngineKernels {
 
   constructor(device: GPUDevice, model: ModelConfig, tiles: CellTiles) {
     this.matmul = new MatmulKernel(device);
-    this.cell = new RecurrentCellKernel(device, model.cell, tiles);
+    this.cell = cellKernel(device, model.cell, tiles);
     this.xent = new SoftmaxXentKernel(device);
     this.embed = new EmbeddingKernel(device);
     this.norm = new GradNormKernel(device);

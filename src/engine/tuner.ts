@@ -8,7 +8,12 @@ import { type CellType, actCount, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { type CellTiles, DEFAULT_TILES, type Tile, tileCandidates, tileProblem } from '../core/tiles';
-import { RESET_ROW, RecurrentCellKernel, cellLayerInfo } from '../gpu/kernels/recurrentCell';
+import {
+  RESET_ROW,
+  type RecurrentCellKernel,
+  cellKernelAsync,
+  cellLayerInfo,
+} from '../gpu/kernels/recurrentCell';
 import { GpuTimer } from '../gpu/timing';
 import { median } from '../core/stats';
 
@@ -83,7 +88,11 @@ export async function tuneTiles(
   const bench = new LayerBench(device, cell, B, H, steps);
   const timings: TileTiming[] = [];
   try {
-    for (const tiles of tileCandidates(cell, B, H)) timings.push(await bench.time(tiles, reps));
+    // Compile every candidate at once (in parallel where the implementation can), then time one by one.
+    const kernels = await Promise.all(
+      tileCandidates(cell, B, H).map((t) => cellKernelAsync(device, cell, t)),
+    );
+    for (const k of kernels) timings.push(await bench.time(k, reps));
   } finally {
     bench.destroy();
   }
@@ -164,8 +173,7 @@ class LayerBench {
     });
   }
 
-  async time(tiles: CellTiles, reps: number): Promise<TileTiming> {
-    const k = new RecurrentCellKernel(this.device, this.cell, tiles);
+  async time(k: RecurrentCellKernel, reps: number): Promise<TileTiming> {
     const steps = k.createStepUniform(this.T);
     const layer = k.prepare(this.info, this.bufs, steps, 'tuner.layer');
     const fwd: number[] = [];
@@ -190,7 +198,7 @@ class LayerBench {
       steps.destroy();
       layer.uniform.destroy();
     }
-    return { tiles, forwardMs: median(fwd), backwardMs: median(bwd) };
+    return { tiles: k.tiles, forwardMs: median(fwd), backwardMs: median(bwd) };
   }
 
   /** GPU milliseconds of the two passes (timestamps), else wall milliseconds of two separate submits. */

@@ -32,6 +32,34 @@ export function createEntry(
   bindings: BindingList,
   constants: Record<string, number> = {},
 ): Entry {
+  const { layout, descriptor } = entryDescriptor(device, module, label, entryPoint, bindings, constants);
+  return { pipeline: device.createComputePipeline(descriptor), layout, bindings, label };
+}
+
+/**
+ * createEntry, compiled without blocking the caller: many variants (the tile tuner's candidates) compile in
+ * parallel where the implementation can.
+ */
+export async function createEntryAsync(
+  device: GPUDevice,
+  module: GPUShaderModule,
+  label: string,
+  entryPoint: string,
+  bindings: BindingList,
+  constants: Record<string, number> = {},
+): Promise<Entry> {
+  const { layout, descriptor } = entryDescriptor(device, module, label, entryPoint, bindings, constants);
+  return { pipeline: await device.createComputePipelineAsync(descriptor), layout, bindings, label };
+}
+
+function entryDescriptor(
+  device: GPUDevice,
+  module: GPUShaderModule,
+  label: string,
+  entryPoint: string,
+  bindings: BindingList,
+  constants: Record<string, number>,
+): { layout: GPUBindGroupLayout; descriptor: GPUComputePipelineDescriptor } {
   const layout = device.createBindGroupLayout({
     label: `${label}.layout`,
     entries: Object.entries(bindings).map(([b, kind]) => ({
@@ -40,12 +68,14 @@ export function createEntry(
       buffer: TYPES[kind],
     })),
   });
-  const pipeline = device.createComputePipeline({
-    label: `${label}.pipeline`,
-    layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
-    compute: { module, entryPoint, constants },
-  });
-  return { pipeline, layout, bindings, label };
+  return {
+    layout,
+    descriptor: {
+      label: `${label}.pipeline`,
+      layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint, constants },
+    },
+  };
 }
 
 /** A buffer, or a buffer window (dynamic-offset uniforms bind a window of `size` bytes). */

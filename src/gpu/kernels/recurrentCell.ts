@@ -3,7 +3,15 @@
 import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
 import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from '../../core/tiles';
-import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
+import {
+  type Entry,
+  bindGroup,
+  createEntry,
+  createEntryAsync,
+  dispatch,
+  stepUniform,
+  uniformWords,
+} from './pipelines';
 
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
@@ -132,6 +140,80 @@ function sharedEntries(device: GPUDevice, cell: CellType): SharedEntries {
   return e;
 }
 
+/** The tile-dependent entry points (forward and backward steps), made with `make` (sync or async). */
+function stepEntries<E>(
+  device: GPUDevice,
+  cell: CellType,
+  tiles: CellTiles,
+  make: (...a: Parameters<typeof createEntry>) => E,
+): { forward: E; backward: E } {
+  const problem = tileProblem(cell, tiles);
+  if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
+  const { module } = sharedEntries(device, cell);
+  const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
+  const L = 'RecurrentCellKernel';
+  return {
+    forward: make(
+      device,
+      module,
+      `${L}.forward`,
+      'cell_forward',
+      { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
+      c,
+    ),
+    backward: make(
+      device,
+      module,
+      `${L}.backward`,
+      'cell_backward',
+      { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+      c,
+    ),
+  };
+}
+
+const kernels = new WeakMap<GPUDevice, Map<string, Promise<RecurrentCellKernel> | RecurrentCellKernel>>();
+const kernelKey = (cell: CellType, tiles: CellTiles) => `${cell} ${JSON.stringify(tiles)}`;
+const kernelsOf = (device: GPUDevice) => {
+  let m = kernels.get(device);
+  if (!m) kernels.set(device, (m = new Map()));
+  return m;
+};
+
+/** The kernel for (cell, tiles) on this device, compiled once and shared by every engine and the tuner. */
+export function cellKernel(device: GPUDevice, cell: CellType, tiles: CellTiles): RecurrentCellKernel {
+  const m = kernelsOf(device);
+  const k = m.get(kernelKey(cell, tiles));
+  if (k instanceof RecurrentCellKernel) return k;
+  const made = new RecurrentCellKernel(device, cell, tiles);
+  m.set(kernelKey(cell, tiles), made);
+  return made;
+}
+
+/** cellKernel compiled asynchronously (createComputePipelineAsync): the tuner compiles its candidates at once. */
+export function cellKernelAsync(
+  device: GPUDevice,
+  cell: CellType,
+  tiles: CellTiles,
+): Promise<RecurrentCellKernel> {
+  const m = kernelsOf(device);
+  const key = kernelKey(cell, tiles);
+  const have = m.get(key);
+  if (have) return Promise.resolve(have);
+  const making = (async () => {
+    const e = stepEntries(device, cell, tiles, createEntryAsync);
+    const k = new RecurrentCellKernel(device, cell, tiles, {
+      forward: await e.forward,
+      backward: await e.backward,
+    });
+    m.set(key, k);
+    return k;
+  })();
+  m.set(key, making);
+  making.catch(() => m.delete(key));
+  return making;
+}
+
 export class RecurrentCellKernel {
   private readonly init: Entry;
   private readonly forward: Entry;
@@ -140,35 +222,18 @@ export class RecurrentCellKernel {
   /** Bytes between consecutive step records in the step uniform array. */
   readonly stepStride: number;
 
+  /** Prefer cellKernel / cellKernelAsync, which compile each (device, cell, tiles) once. */
   constructor(
     private readonly device: GPUDevice,
     readonly cell: CellType,
     readonly tiles: CellTiles = DEFAULT_TILES,
+    steps?: { forward: Entry; backward: Entry },
   ) {
-    const problem = tileProblem(cell, tiles);
-    if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
     const shared = sharedEntries(device, cell);
-    const module = shared.module;
-    const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
-    const L = 'RecurrentCellKernel';
     this.init = shared.init;
-    this.forward = createEntry(
-      device,
-      module,
-      `${L}.forward`,
-      'cell_forward',
-      { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
-      c,
-    );
-    this.backward = createEntry(
-      device,
-      module,
-      `${L}.backward`,
-      'cell_backward',
-      { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
-      c,
-    );
     this.backwardInit = shared.backwardInit;
+    ({ forward: this.forward, backward: this.backward } =
+      steps ?? stepEntries(device, cell, tiles, createEntry));
     this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   }
 
