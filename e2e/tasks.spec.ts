@@ -62,6 +62,10 @@ test('tag: your own examples, checked as typed, train and tag each character', a
   expect(await stepOf(page)).toBeGreaterThan(0);
   await expect(page.getByTestId('task-accuracy')).toContainText('of whole sequences');
   await page.screenshot({ path: 'test-results/tasks-tag.png', fullPage: true });
+  // A tagger exports for PyTorch too: model, vocabulary and predict.py in one zip.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-torch').click();
+  expect((await download).suggestedFilename()).toMatch(/^unroll-tag-gru-1x16-step\d+\.zip$/);
 });
 
 test('seq2seq with attention: own examples train to reverse strings, with the alignment matrix drawn live', async ({

@@ -172,11 +172,15 @@ describe('CLI: sequence tasks', () => {
     };
     expect(evaluation.classes).toEqual(['C', 'V', '_']);
     expect(evaluation.confusion).toHaveLength(3);
-    // The PyTorch export rebuilds language models only: a task model is refused with the reason.
+    // A tagger exports with predict.py (its parity with Unroll is src/cli/torch.test.ts).
     const exp = run('export', ['--model', join(out, 'model.safetensors'), '--out', join(dir, 'tag-export')]);
-    expect(exp.code).toBe(2);
-    expect(exp.err).toMatch(/tag task model; the PyTorch export .* language models only/);
-    expect(existsSync(join(dir, 'tag-export'))).toBe(false);
+    expect(exp.code, exp.err).toBe(0);
+    expect(readdirSync(join(dir, 'tag-export')).sort()).toEqual([
+      'README.txt',
+      'model.safetensors',
+      'predict.py',
+      'vocab.json',
+    ]);
 
     const tsv = file(
       'own.tsv',

@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findTorchPython } from '../../scripts/gpu-env.mjs';
+import { decodeCheckpoint } from '../core/checkpoint';
+import { DEFAULT_TRAIN } from '../core/config';
 import { Rng } from '../core/rng';
+import { type TaskKind, examplesFor } from '../core/tasks';
+import { exportFiles } from '../core/torchExport';
+import { TaskModel } from '../engine/taskModel';
 
 const dir = mkdtempSync(join(tmpdir(), 'unroll-torch-'));
 const bundle = (name: string) => join('dist-node', 'torch-test', `${name}.mjs`);
@@ -113,5 +118,52 @@ describe('PyTorch export parity', () => {
       );
       expect(back.at(-1)).toMatchObject({ done: true, step: 9 });
     }, 120_000);
+  }
+});
+
+describe('PyTorch export parity: classifiers and taggers', () => {
+  const cases: [TaskKind, string, 'lstm' | 'gru' | 'rnn', boolean, boolean][] = [
+    ['classify', 'contains', 'lstm', false, true],
+    ['classify', 'contains', 'gru', true, false],
+    ['tag', 'ahead', 'lstm', true, false],
+    ['tag', 'vowels', 'rnn', false, false],
+  ];
+  for (const [kind, task, cell, bidirectional, learnedInit] of cases) {
+    it(`${kind} ${task}, ${cell}${bidirectional ? ' bidirectional' : ''}${learnedInit ? ', learned h₀' : ''}: predict.py gives Unroll's class probabilities`, async () => {
+      const examples = examplesFor({ kind, generated: task, count: 200 }, 3);
+      const m = TaskModel.create({
+        kind,
+        examples,
+        model: {
+          cell,
+          embedSize: 6,
+          hiddenSize: 8,
+          layers: bidirectional ? 1 : 2,
+          learnedInit,
+          ...(bidirectional ? { bidirectional } : {}),
+        },
+        train: { ...DEFAULT_TRAIN, batchSize: 8, learningRate: 0.02, seed: 2 },
+        device: null,
+      });
+      for (let i = 0; i < 5; i++) m.trainStep();
+      await m.flush();
+      // Inputs of different lengths in one batch: packing and the last-character readout are exercised.
+      const inputs = examples.slice(0, 12).map((e) => e.input);
+      const want = await m.predict(inputs);
+      const out = mkdtempSync(join(dir, `${kind}-`));
+      for (const f of exportFiles(decodeCheckpoint(await m.save()))) writeFileSync(join(out, f.name), f.data);
+      m.dispose();
+      writeFileSync(join(out, 'inputs.txt'), inputs.join('\n') + '\n');
+      const got = run(python!, [join(out, 'predict.py'), '--predict', join(out, 'inputs.txt')])
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { input: string; predicted: string; probs: number[][] });
+      expect(got.map((g) => g.input)).toEqual(inputs);
+      got.forEach((g, i) => {
+        expect(g.predicted).toBe(want[i]!.predicted);
+        expect(g.probs.length).toBe(want[i]!.probs.length);
+        g.probs.flat().forEach((p, j) => expect(Math.abs(p - want[i]!.probs.flat()[j]!)).toBeLessThan(1e-5));
+      });
+    }, 60_000);
   }
 });

@@ -3,6 +3,8 @@
 // the same model from nn.Embedding / nn.LSTM|GRU|RNN / nn.Linear, evaluates it and keeps training, on one
 // GPU or several with torchrun. Peephole LSTMs have no PyTorch module and are refused with a plain reason.
 import { type Checkpoint, encodeCheckpoint } from './checkpoint';
+import commonPy from './torch_common.py?raw';
+import taskPy from './torch_task.py?raw';
 import trainPy from './torch_train.py?raw';
 
 export interface ExportFile {
@@ -10,15 +12,29 @@ export interface ExportFile {
   data: Uint8Array | string;
 }
 
+/**
+ * A script from its template: the shared head (torch_common.py, its own leading comment dropped) at
+ * @COMMON@, the configuration as JSON in a raw triple-quoted string (JSON has no ''' outside strings, and
+ * these configs hold none inside), and a one-line summary.
+ */
+function script(template: string, config: object, summary: string): string {
+  const json = JSON.stringify(config, null, 2);
+  if (json.includes("'''")) throw new Error('export: configuration cannot be embedded');
+  const common = commonPy.replace(/^(#.*\n)+/, '');
+  return template
+    .replace('@COMMON@', () => common.trimEnd())
+    .replace('@SUMMARY@', () => summary)
+    .replace('@CONFIG@', () => json);
+}
+
+const moduleName = (cell: string) => (cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : 'RNN');
+
 export function exportFiles(ck: Checkpoint): ExportFile[] {
-  if (ck.task)
-    throw new Error(
-      `This is a ${ck.task.kind} task model; the PyTorch export (train.py) rebuilds character language models only. Its model.safetensors already uses PyTorch's state_dict names.`,
-    );
   if (ck.model.cell === 'lstm-peephole')
     throw new Error(
       'Peephole LSTMs cannot be exported to PyTorch: nn.LSTM has no peephole connections. Train an lstm, gru or rnn model to take it to PyTorch.',
     );
+  if (ck.task) return taskFiles(ck, ck.task);
   const m = ck.model;
   const config = {
     model: m,
@@ -28,16 +44,11 @@ export function exportFiles(ck: Checkpoint): ExportFile[] {
     step: ck.step,
   };
   const summary = `${m.cell} ${m.layers}×${m.hiddenSize}, vocabulary ${m.vocabSize}, step ${ck.step}${ck.valLoss !== undefined ? `, validation ${ck.valLoss.toFixed(4)} nats/char` : ''}`;
-  // The JSON sits in a raw triple-quoted Python string: it never contains ''' (JSON has no single quotes
-  // outside strings, and the configs hold no strings with quotes).
-  const json = JSON.stringify(config, null, 2);
-  if (json.includes("'''")) throw new Error('export: configuration cannot be embedded');
-  const script = trainPy.replace('@SUMMARY@', () => summary).replace('@CONFIG@', () => json);
   const readme = `Unroll export: ${summary}
 
   model.safetensors  weights with PyTorch state_dict names (+ optimiser moments and carried state)
   vocab.json         the characters, by token id
-  train.py           rebuilds the model in PyTorch (nn.Embedding → nn.${m.cell === 'lstm' ? 'LSTM' : m.cell === 'gru' ? 'GRU' : 'RNN'} → nn.Linear),
+  train.py           rebuilds the model in PyTorch (nn.Embedding → nn.${moduleName(m.cell)} → nn.Linear),
                      evaluates it and continues training; needs only Python 3.8+ and PyTorch
 
   python train.py --corpus YOUR_TEXT.txt --eval-only     # the validation loss, as Unroll reported it
@@ -49,7 +60,39 @@ train.py writes trained.safetensors in Unroll's format: open it in Unroll or run
   return [
     { name: 'model.safetensors', data: encodeCheckpoint(ck) },
     { name: 'vocab.json', data: JSON.stringify(ck.vocab) },
-    { name: 'train.py', data: script },
+    { name: 'train.py', data: script(trainPy, config, summary) },
+    { name: 'README.txt', data: readme },
+  ];
+}
+
+/**
+ * A classifier or tagger: predict.py rebuilds it (nn.Embedding → nn.LSTM/GRU/RNN, bidirectional when it is →
+ * nn.Linear) and predicts or evaluates example files. Encoder–decoders (seq2seq, generate) are refused.
+ */
+function taskFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): ExportFile[] {
+  if (task.kind !== 'classify' && task.kind !== 'tag')
+    throw new Error(
+      `This is a ${task.kind} model (an encoder–decoder); the PyTorch export rebuilds language models, classifiers and taggers. Its model.safetensors already uses PyTorch's state_dict names (encoder.*, decoder.*).`,
+    );
+  const m = ck.model;
+  const summary = `${task.kind} ${m.cell} ${m.layers}×${m.hiddenSize}${m.bidirectional ? ' bidirectional' : ''}, ${task.classes.length} classes, step ${ck.step}`;
+  const readme = `Unroll export: ${summary}
+
+  model.safetensors  weights with PyTorch state_dict names
+  vocab.json         the input characters by token id ("\u0000" pads)
+  predict.py         rebuilds the model in PyTorch (nn.Embedding → nn.${moduleName(m.cell)}${m.bidirectional ? '(bidirectional=True)' : ''} → nn.Linear)
+                     and runs it; needs only Python 3.8+ and PyTorch
+
+  python predict.py --predict inputs.txt     # one input per line → JSON lines with the ${task.kind === 'classify' ? 'label' : 'tags'} and probabilities
+  python predict.py --eval examples.txt      # input<TAB>${task.kind === 'classify' ? 'label' : 'tags'} lines → loss and accuracy
+`;
+  return [
+    { name: 'model.safetensors', data: encodeCheckpoint(ck) },
+    { name: 'vocab.json', data: JSON.stringify(ck.vocab) },
+    {
+      name: 'predict.py',
+      data: script(taskPy, { model: m, task: task.kind, classes: task.classes }, summary),
+    },
     { name: 'README.txt', data: readme },
   ];
 }

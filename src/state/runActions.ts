@@ -336,7 +336,7 @@ export const runActions = {
   async exportTorch(): Promise<{ zip: Uint8Array; name: string }> {
     const { bytes } = await runActions.download(true);
     const ck = decodeCheckpoint(new Uint8Array(bytes));
-    const folder = `unroll-${ck.model.cell}-${ck.model.layers}x${ck.model.hiddenSize}-step${ck.step}`;
+    const folder = `unroll-${ck.task ? `${ck.task.kind}-` : ''}${ck.model.cell}-${ck.model.layers}x${ck.model.hiddenSize}-step${ck.step}`;
     const files = exportFiles(ck).map((f) => ({ name: `${folder}/${f.name}`, data: f.data }));
     return { zip: zipStore(files), name: `${folder}.zip` };
   },

@@ -8,7 +8,9 @@ import { downloadBlob } from '../download';
 export function ModelFiles() {
   const ready = useRunStore((s) => s.run.status === 'ready');
   const peephole = useRunStore((s) => s.run.info?.model.cell === 'lstm-peephole');
-  const task = useRunStore((s) => !!s.run.info?.task);
+  const task = useRunStore((s) => s.run.info?.task?.kind);
+  // Encoder–decoders have no export; classifiers and taggers get predict.py, language models train.py.
+  const encDec = task === 'seq2seq' || task === 'generate';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const exportTorch = async () => {
@@ -43,13 +45,15 @@ export function ModelFiles() {
         type="button"
         className="small"
         data-testid="export-torch"
-        disabled={!ready || busy || peephole || task}
+        disabled={!ready || busy || peephole || encDec}
         title={
-          task
-            ? 'Task models do not export to PyTorch yet (the generated train.py trains language models)'
+          encDec
+            ? 'Encoder–decoder models do not export to PyTorch yet (their model.safetensors has PyTorch names)'
             : peephole
               ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
-              : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
+              : task
+                ? 'A folder for PyTorch: model.safetensors, vocab.json and a predict.py that rebuilds the model and predicts or evaluates examples'
+                : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
         }
         onClick={() => void exportTorch()}
       >
