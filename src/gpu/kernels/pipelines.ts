@@ -24,42 +24,34 @@ export interface Entry {
   label: string;
 }
 
-export function createEntry(
+/** What a compute entry point is made from: its module, label, entry point, bindings and override constants. */
+export type EntryArgs = [
   device: GPUDevice,
   module: GPUShaderModule,
   label: string,
   entryPoint: string,
   bindings: BindingList,
-  constants: Record<string, number> = {},
-): Entry {
-  const { layout, descriptor } = entryDescriptor(device, module, label, entryPoint, bindings, constants);
-  return { pipeline: device.createComputePipeline(descriptor), layout, bindings, label };
+  constants?: Record<string, number>,
+];
+
+export function createEntry(...a: EntryArgs): Entry {
+  const { descriptor, entry } = entryParts(...a);
+  return { pipeline: a[0].createComputePipeline(descriptor), ...entry };
 }
 
 /**
  * createEntry, compiled without blocking the caller: many variants (the tile tuner's candidates) compile in
  * parallel where the implementation can.
  */
-export async function createEntryAsync(
-  device: GPUDevice,
-  module: GPUShaderModule,
-  label: string,
-  entryPoint: string,
-  bindings: BindingList,
-  constants: Record<string, number> = {},
-): Promise<Entry> {
-  const { layout, descriptor } = entryDescriptor(device, module, label, entryPoint, bindings, constants);
-  return { pipeline: await device.createComputePipelineAsync(descriptor), layout, bindings, label };
+export async function createEntryAsync(...a: EntryArgs): Promise<Entry> {
+  const { descriptor, entry } = entryParts(...a);
+  return { pipeline: await a[0].createComputePipelineAsync(descriptor), ...entry };
 }
 
-function entryDescriptor(
-  device: GPUDevice,
-  module: GPUShaderModule,
-  label: string,
-  entryPoint: string,
-  bindings: BindingList,
-  constants: Record<string, number>,
-): { layout: GPUBindGroupLayout; descriptor: GPUComputePipelineDescriptor } {
+function entryParts(...[device, module, label, entryPoint, bindings, constants = {}]: EntryArgs): {
+  descriptor: GPUComputePipelineDescriptor;
+  entry: Omit<Entry, 'pipeline'>;
+} {
   const layout = device.createBindGroupLayout({
     label: `${label}.layout`,
     entries: Object.entries(bindings).map(([b, kind]) => ({
@@ -69,12 +61,12 @@ function entryDescriptor(
     })),
   });
   return {
-    layout,
     descriptor: {
       label: `${label}.pipeline`,
       layout: device.createPipelineLayout({ label: `${label}.pipelineLayout`, bindGroupLayouts: [layout] }),
       compute: { module, entryPoint, constants },
     },
+    entry: { layout, bindings, label },
   };
 }
 

@@ -4,7 +4,9 @@ import type { CellType } from '../../core/config';
 import { createShaderModule } from '../shaders';
 import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from '../../core/tiles';
 import {
+  type BindingList,
   type Entry,
+  type EntryArgs,
   bindGroup,
   createEntry,
   createEntryAsync,
@@ -100,6 +102,31 @@ export interface CellLayer {
   groups: { init: GPUBindGroup; forward: GPUBindGroup; backward: GPUBindGroup; backwardInit: GPUBindGroup };
 }
 
+/** recurrent_cell.wgsl's entry points and the bindings each uses. */
+const ENTRY_POINTS = {
+  init: ['cell_init', { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' }],
+  forward: ['cell_forward', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' }],
+  backward: [
+    'cell_backward',
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+  ],
+  backwardInit: ['cell_backward_init', { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' }],
+} as const satisfies Record<string, [string, BindingList]>;
+
+const entryArgs = (
+  device: GPUDevice,
+  module: GPUShaderModule,
+  name: keyof typeof ENTRY_POINTS,
+  constants: Record<string, number>,
+): EntryArgs => [
+  device,
+  module,
+  `RecurrentCellKernel.${name}`,
+  ENTRY_POINTS[name][0],
+  ENTRY_POINTS[name][1],
+  constants,
+];
+
 /** The module and the entry points no tile shape touches, compiled once per device and cell type. */
 interface SharedEntries {
   module: GPUShaderModule;
@@ -115,25 +142,10 @@ function sharedEntries(device: GPUDevice, cell: CellType): SharedEntries {
   if (!e) {
     const module = createShaderModule(device, 'recurrent_cell.wgsl');
     const c = { CELL: CELL_CODE[cell], WG };
-    const L = 'RecurrentCellKernel';
     e = {
       module,
-      init: createEntry(
-        device,
-        module,
-        `${L}.init`,
-        'cell_init',
-        { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' },
-        c,
-      ),
-      backwardInit: createEntry(
-        device,
-        module,
-        `${L}.backwardInit`,
-        'cell_backward_init',
-        { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' },
-        c,
-      ),
+      init: createEntry(...entryArgs(device, module, 'init', c)),
+      backwardInit: createEntry(...entryArgs(device, module, 'backwardInit', c)),
     };
     byCell.set(cell, e);
   }
@@ -145,30 +157,15 @@ function stepEntries<E>(
   device: GPUDevice,
   cell: CellType,
   tiles: CellTiles,
-  make: (...a: Parameters<typeof createEntry>) => E,
+  make: (...a: EntryArgs) => E,
 ): { forward: E; backward: E } {
   const problem = tileProblem(cell, tiles);
   if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
   const { module } = sharedEntries(device, cell);
   const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
-  const L = 'RecurrentCellKernel';
   return {
-    forward: make(
-      device,
-      module,
-      `${L}.forward`,
-      'cell_forward',
-      { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
-      c,
-    ),
-    backward: make(
-      device,
-      module,
-      `${L}.backward`,
-      'cell_backward',
-      { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
-      c,
-    ),
+    forward: make(...entryArgs(device, module, 'forward', c)),
+    backward: make(...entryArgs(device, module, 'backward', c)),
   };
 }
 
