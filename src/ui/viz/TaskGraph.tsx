@@ -3,7 +3,8 @@
 // left to right — and, when bidirectional, a second reading right to left with both feeding the head;
 // seq2seq and generate show the encoder handing its final state to the decoder, which reads START and its own
 // previous outputs; with attention, lines from each decoder step to the encoder states it weighed (darker =
-// more weight). Long examples are cut to their first 14 steps.
+// more weight). Long examples are cut to 14 steps: a classifier's last ones, the others' first.
+import { useEffect, useRef } from 'react';
 import { isEncoderDecoder } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
 import { showChar } from '../format';
@@ -20,10 +21,18 @@ export function TaskGraph() {
   const info = useRunStore((s) => s.run.info);
   const kind = info?.task?.kind;
   const ex = e?.predictions[0];
+  // A classifier's label comes out of the last step: keep that end in view when the graph scrolls.
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (kind === 'classify' && ref.current) ref.current.scrollLeft = ref.current.scrollWidth;
+  });
   if (!kind || !info || !ex) return null;
   const model = info.model;
   const seq = isEncoderDecoder(kind);
-  const inputs = (kind === 'generate' ? [ex.input] : [...ex.input]).slice(0, MAX);
+  const all = kind === 'generate' ? [ex.input] : [...ex.input];
+  // Long examples: a classifier shows its last steps (where the label is read), the others their first.
+  const fromEnd = kind === 'classify' && all.length > MAX;
+  const inputs = fromEnd ? all.slice(-MAX) : all.slice(0, MAX);
   const outputs = [...[...ex.predicted].slice(0, MAX), 'END'];
   const bi = !!model.bidirectional;
   const enc = inputs.length;
@@ -72,93 +81,95 @@ export function TaskGraph() {
               : kind === 'classify'
                 ? 'one label from the last step'
                 : 'a tag from every step'}
-          {' · '}first validation example
+          {' · '}first validation example{fromEnd ? `, its last ${MAX} of ${all.length} characters` : ''}
         </span>
       </figcaption>
-      <svg width={width} height={height} role="img" aria-label="The network unrolled over one example">
-        <defs>
-          <ArrowMarker id="tg-arrow" size={6} className="graph-arrowhead" />
-        </defs>
-        {seq && (
-          <>
-            <text x={x(0)} y={height - 6} className="graph-small muted-fill">
-              encoder
-            </text>
-            <text x={x(enc)} y={height - 6} className="graph-small muted-fill">
-              decoder
-            </text>
-          </>
-        )}
-        {aligned &&
-          aligned.weights.map((row, k) =>
-            row.map((w, i) =>
-              enc + k < cols && w > 0.02 ? (
-                <path
-                  key={`att${k}:${i}`}
-                  d={`M${x(enc + k) + BOX / 2},${y0} C${x(enc + k) + BOX / 2},${y0 - 60} ${x(i) + BOX / 2},${y0 - 60} ${x(i) + BOX / 2},${y0}`}
-                  className="graph-attention"
-                  strokeOpacity={Math.min(1, w)}
-                  data-weight={w.toFixed(3)}
-                />
-              ) : null,
-            ),
+      <div className="task-graph-scroll" ref={ref}>
+        <svg width={width} height={height} role="img" aria-label="The network unrolled over one example">
+          <defs>
+            <ArrowMarker id="tg-arrow" size={6} className="graph-arrowhead" />
+          </defs>
+          {seq && (
+            <>
+              <text x={x(0)} y={height - 6} className="graph-small muted-fill">
+                encoder
+              </text>
+              <text x={x(enc)} y={height - 6} className="graph-small muted-fill">
+                decoder
+              </text>
+            </>
           )}
-        {Array.from({ length: cols }, (_, i) => {
-          const out = outAt(i);
-          const parts = [
-            <text
-              key={`in${i}`}
-              x={x(i) + BOX / 2}
-              y={height - 26}
-              textAnchor="middle"
-              className="mono graph-char"
-            >
-              {label(inAt(i))}
-            </text>,
-            arrow(x(i) + BOX / 2, height - 40, x(i) + BOX / 2, rowY[rowY.length - 1]! + BOX + 2, `up${i}`),
-          ];
-          rowY.forEach((y, r) => {
-            parts.push(
-              cell(
-                i,
-                y,
-                seq && i >= enc ? 'graph-cell decoder' : r === 1 ? 'graph-cell reverse' : 'graph-cell',
-                `c${r}:${i}`,
+          {aligned &&
+            aligned.weights.map((row, k) =>
+              row.map((w, i) =>
+                enc + k < cols && w > 0.02 ? (
+                  <path
+                    key={`att${k}:${i}`}
+                    d={`M${x(enc + k) + BOX / 2},${y0} C${x(enc + k) + BOX / 2},${y0 - 60} ${x(i) + BOX / 2},${y0 - 60} ${x(i) + BOX / 2},${y0}`}
+                    className="graph-attention"
+                    strokeOpacity={Math.min(1, w)}
+                    data-weight={w.toFixed(3)}
+                  />
+                ) : null,
               ),
-            );
-            if (i + 1 < cols) {
-              const handoff = seq && i === enc - 1;
+            )}
+          {Array.from({ length: cols }, (_, i) => {
+            const out = outAt(i);
+            const parts = [
+              <text
+                key={`in${i}`}
+                x={x(i) + BOX / 2}
+                y={height - 26}
+                textAnchor="middle"
+                className="mono graph-char"
+              >
+                {label(inAt(i))}
+              </text>,
+              arrow(x(i) + BOX / 2, height - 40, x(i) + BOX / 2, rowY[rowY.length - 1]! + BOX + 2, `up${i}`),
+            ];
+            rowY.forEach((y, r) => {
               parts.push(
-                r === 1
-                  ? arrow(x(i + 1) - 2, y + BOX / 2, x(i) + BOX + 2, y + BOX / 2, `h${r}:${i}`)
-                  : arrow(
-                      x(i) + BOX + 2,
-                      y + BOX / 2,
-                      x(i + 1) - 2,
-                      y + BOX / 2,
-                      `h${r}:${i}`,
-                      handoff ? 'graph-edge handoff' : 'graph-edge',
-                    ),
+                cell(
+                  i,
+                  y,
+                  seq && i >= enc ? 'graph-cell decoder' : r === 1 ? 'graph-cell reverse' : 'graph-cell',
+                  `c${r}:${i}`,
+                ),
+              );
+              if (i + 1 < cols) {
+                const handoff = seq && i === enc - 1;
+                parts.push(
+                  r === 1
+                    ? arrow(x(i + 1) - 2, y + BOX / 2, x(i) + BOX + 2, y + BOX / 2, `h${r}:${i}`)
+                    : arrow(
+                        x(i) + BOX + 2,
+                        y + BOX / 2,
+                        x(i + 1) - 2,
+                        y + BOX / 2,
+                        `h${r}:${i}`,
+                        handoff ? 'graph-edge handoff' : 'graph-edge',
+                      ),
+                );
+              }
+            });
+            if (out !== null) {
+              parts.push(
+                arrow(x(i) + BOX / 2, y0 - 2, x(i) + BOX / 2, 46, `o${i}`),
+                <text
+                  key={`out${i}`}
+                  x={x(i) + BOX / 2}
+                  y={34}
+                  textAnchor="middle"
+                  className="mono graph-char out"
+                >
+                  {out.length > 4 ? `${out.slice(0, 4)}…` : label(out)}
+                </text>,
               );
             }
-          });
-          if (out !== null) {
-            parts.push(
-              arrow(x(i) + BOX / 2, y0 - 2, x(i) + BOX / 2, 46, `o${i}`),
-              <text
-                key={`out${i}`}
-                x={x(i) + BOX / 2}
-                y={34}
-                textAnchor="middle"
-                className="mono graph-char out"
-              >
-                {out.length > 4 ? `${out.slice(0, 4)}…` : label(out)}
-              </text>,
-            );
-          }
-          return <g key={i}>{parts}</g>;
-        })}
-      </svg>
+            return <g key={i}>{parts}</g>;
+          })}
+        </svg>
+      </div>
     </figure>
   );
 }
