@@ -1,11 +1,12 @@
 // The size of every buffer of one training iteration, computed before anything is allocated. The plan
 // allocates exactly these sizes (engine/plan.ts), the engine refuses configurations whose largest buffer
 // the adapter cannot bind, and the total is the memory estimate a UI can show before training.
-import { type ModelConfig, type TrainConfig, actCount, gateCount, outputsOf } from '../core/config';
+import { type ModelConfig, type TrainConfig, gateCount, outputsOf } from '../core/config';
 import { type MatmulSpec, matmulSpec as spec, splitFloats } from '../core/matmul';
 import { paramLayout } from '../core/params';
 import { columnSumScratch } from '../gpu/kernels/columnSum';
 import { STATS } from '../gpu/kernels/gradNorm';
+import { cellBufferFloats } from '../gpu/kernels/recurrentCell';
 
 /** Floats of each activation buffer for one (T, B); per-layer buffers have one entry per layer. */
 export interface PlanSizes {
@@ -57,19 +58,20 @@ export function planSizes(m: ModelConfig, T: number, B: number, forwardOnly = fa
   const H = m.hiddenSize;
   const G = gateCount(m.cell);
   const perLayer = (n: number): number[] => Array.from({ length: m.layers }, () => n);
+  const layer = cellBufferFloats(m.cell, T, B, H);
   return {
     tokens: N,
     targets: N,
     x0: N * m.embedSize,
     gx: N * G * H,
-    states: perLayer(2 * (T + 1) * B * H),
-    act: perLayer(N * actCount(m.cell) * H),
+    states: perLayer(layer.states),
+    act: perLayer(layer.act),
     logits: N * outputsOf(m),
     dlogits: N * outputsOf(m),
     losses: N,
     dabove: forwardOnly ? 1 : N * Math.max(H, m.embedSize),
-    dg: forwardOnly ? 1 : 2 * N * G * H,
-    scratch: forwardOnly ? 1 : 2 * B * H + N * H + (m.cell === 'lstm-peephole' ? 3 * N * H : 0),
+    dg: forwardOnly ? 1 : layer.dg,
+    scratch: forwardOnly ? 1 : layer.scratch,
     colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),
     splitPartials: forwardOnly ? 1 : Math.max(1, ...weightGradSpecs(m, N).map(splitFloats)),
     stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,

@@ -1,16 +1,17 @@
-// The tile tuner: times every candidate tile shape of the fused recurrent steps (gpu/kernels/cellTiles.ts)
+// The tile tuner: times every candidate tile shape of the fused recurrent steps (core/tiles.ts)
 // on the device at hand for one (cell, B, H) and remembers the fastest forward and backward shape per device,
 // as cuDNN's algorithm search does. Engines built afterwards for that shape use the choice (tilesFor); until
 // a shape is tuned, or on a software adapter where timings mean nothing, they use DEFAULT_TILES. Every
 // candidate is a registry case checked against the reference, so tuning changes speed, never results beyond
 // float rounding order.
-import { type CellType, actCount, gateCount } from '../core/config';
+import { type CellType, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import { type CellTiles, DEFAULT_TILES, type Tile, tileCandidates, tileProblem } from '../core/tiles';
 import {
   RESET_ROW,
   type RecurrentCellKernel,
+  cellBufferFloats,
   cellKernelAsync,
   cellLayerInfo,
 } from '../gpu/kernels/recurrentCell';
@@ -137,6 +138,7 @@ class LayerBench {
   ) {
     const G = gateCount(cell);
     const N = T * B;
+    const size = cellBufferFloats(cell, T, B, H);
     const rng = new Rng(7);
     const bound = 1 / Math.sqrt(H);
     const weights = {
@@ -157,11 +159,11 @@ class LayerBench {
     this.bufs = {
       params: buf('params', rng.uniformArray(nParams, -bound, bound)),
       gx: buf('gx', rng.uniformArray(N * G * H)),
-      states: buf('states', 2 * (T + 1) * B * H),
-      act: buf('act', N * actCount(cell) * H),
+      states: buf('states', size.states),
+      act: buf('act', size.act),
       dabove: buf('dabove', rng.uniformArray(N * H, -0.1, 0.1)),
-      dg: buf('dg', 2 * N * G * H),
-      scratch: buf('scratch', 2 * B * H + N * H + 3 * N * H),
+      dg: buf('dg', size.dg),
+      scratch: buf('scratch', size.scratch),
       grads: buf('grads', nParams),
       rows: buf('rows', new Uint32Array(B).fill(RESET_ROW)),
     };

@@ -2,24 +2,13 @@
 // backward steps and the initial-state gradient of one layer, against reference/model.ts layerForward and
 // layerBackward (which compose reference/cells.ts), with half the sequences carrying a permuted state from
 // slot T. H = 70 spans several unit tiles; B = 9 and 17 several sequence tiles.
-import { CELL_TYPES, type CellType, actCount, gateCount, isLstm } from '../../core/config';
+import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config';
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
-import { CaseBuffers, perDevice } from './caseUtil';
-import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
-import { RESET_ROW, RecurrentCellKernel } from './recurrentCell';
+import { CaseBuffers } from './caseUtil';
+import { DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
+import { RESET_ROW, cellBufferFloats, cellKernel, cellLayerInfo } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
-
-const kernels = new Map<string, (d: GPUDevice) => RecurrentCellKernel>();
-const kernelFor = (d: GPUDevice, cell: CellType, tiles: CellTiles): RecurrentCellKernel => {
-  const key = `${cell} ${JSON.stringify(tiles)}`;
-  if (!kernels.has(key))
-    kernels.set(
-      key,
-      perDevice((dev) => new RecurrentCellKernel(dev, cell, tiles)),
-    );
-  return kernels.get(key)!(d);
-};
 
 /**
  * Every tile shape the tuner may pick for any batch (the candidates depend on B only through the sequences
@@ -54,7 +43,6 @@ function cellCase(
     async run(device) {
       const rng = new Rng(seed);
       const G = gateCount(cell);
-      const A = actCount(cell);
       const N = T * B;
       const bound = 1 / Math.sqrt(H);
       const whh = rng.uniformArray(G * H * H, -bound, bound);
@@ -77,35 +65,35 @@ function cellCase(
       // odd, and starts from h0/c0 when even: both paths of cell_init and cell_backward_init in one case.
       const carried = rng.uniformArray(2 * B * H, -0.5, 0.5);
       const rows = Uint32Array.from({ length: B }, (_, b) => (b % 2 ? (b + 1) % B : RESET_ROW));
-      const initStates = new Float32Array(2 * (T + 1) * B * H);
+      const size = cellBufferFloats(cell, T, B, H);
+      const initStates = new Float32Array(size.states);
       initStates.set(carried.subarray(0, B * H), T * B * H);
       initStates.set(carried.subarray(B * H), (2 * T + 1) * B * H);
       const bufs = new CaseBuffers(device);
       const states = bufs.from('states', initStates);
-      const act = bufs.zeros('act', N * A * H);
-      const dg = bufs.zeros('dg', 2 * N * G * H);
-      const scratch = bufs.zeros('scratch', 2 * B * H + N * H + 3 * N * H);
+      const act = bufs.zeros('act', size.act);
+      const dg = bufs.zeros('dg', size.dg);
+      const scratch = bufs.zeros('scratch', size.scratch);
       const grads = bufs.zeros('grads', params.length);
-      const k = kernelFor(device, cell, tiles);
+      const k = cellKernel(device, cell, tiles);
       const steps = k.createStepUniform(T);
-      const dhFullOff = 2 * B * H;
-      const layer = k.prepare(
+      const at = (offset: number) => ({ offset });
+      const info = cellLayerInfo(
+        T,
+        B,
+        H,
+        G,
         {
-          B,
-          H,
-          T,
-          offWhh: off.whh,
-          offBhh: off.bhh,
-          offPeep: off.peep,
-          offH0: off.h0,
-          offC0: off.c0,
-          cOff: (T + 1) * B * H,
-          dghOff: N * G * H,
-          carryCOff: B * H,
-          dhFullOff,
-          dpeepOff: dhFullOff + N * H,
-          learnedInit: true,
+          weightHh: at(off.whh),
+          biasHh: at(off.bhh),
+          peephole: at(off.peep),
+          h0: at(off.h0),
+          c0: at(off.c0),
         },
+        true,
+      );
+      const layer = k.prepare(
+        info,
         {
           params: bufs.from('params', params),
           gx: bufs.from('gx', gx),
@@ -140,10 +128,10 @@ function cellCase(
       const sts = await bufs.read(states, 2 * (T + 1) * B * H);
       const outputs: CaseOutput[] = [
         { name: 'h', actual: sts.subarray(0, (T + 1) * B * H), expected: fwd.h },
-        { name: 'act', actual: await bufs.read(act, N * A * H), expected: fwd.act },
+        { name: 'act', actual: await bufs.read(act, size.act), expected: fwd.act },
         { name: 'dgx', actual: await bufs.read(dg, N * G * H), expected: back.dgx },
         { name: 'dgh', actual: await bufs.read(dg, N * G * H, N * G * H), expected: back.dgh },
-        { name: 'dh_t', actual: await bufs.read(scratch, N * H, dhFullOff), expected: back.dhFull },
+        { name: 'dh_t', actual: await bufs.read(scratch, N * H, info.dhFullOff), expected: back.dhFull },
         {
           name: 'grad h0',
           actual: await bufs.read(grads, H, off.h0),
@@ -159,7 +147,7 @@ function cellCase(
         });
       }
       if (cell === 'lstm-peephole') {
-        const perSample = await bufs.read(scratch, N * 3 * H, dhFullOff + N * H);
+        const perSample = await bufs.read(scratch, N * 3 * H, info.dpeepOff);
         outputs.push({ name: 'dpeep (summed)', actual: colSum(N, 3 * H, perSample), expected: back.dpeep });
       }
       bufs.destroy();

@@ -1,6 +1,7 @@
-// RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and encodes
-// them per layer and time step with the given tile shapes (cellTiles.ts); the time step arrives as a dynamic offset into a uniform array written once.
-import type { CellType } from '../../core/config';
+// RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and tile shape
+// (core/tiles.ts) and encodes them per layer and time step; the time step arrives as a dynamic offset into a
+// uniform array written once.
+import { type CellType, actCount, gateCount } from '../../core/config';
 import { createShaderModule } from '../shaders';
 import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from '../../core/tiles';
 import {
@@ -34,6 +35,25 @@ export interface CellLayerInfo {
   dhFullOff: number;
   dpeepOff: number;
   learnedInit: boolean;
+}
+
+/**
+ * Floats of one layer's buffers for a (T, B, H) window: states [h; c] (2, T+1, B, H), gate activations,
+ * [dgx; dgh] and scratch (dpeep only for peepholes) — the plan, the tuner and the registry cases allocate these.
+ */
+export function cellBufferFloats(
+  cell: CellType,
+  T: number,
+  B: number,
+  H: number,
+): { states: number; act: number; dg: number; scratch: number } {
+  const N = T * B;
+  return {
+    states: 2 * (T + 1) * B * H,
+    act: N * actCount(cell) * H,
+    dg: 2 * N * gateCount(cell) * H,
+    scratch: 2 * B * H + N * H + (cell === 'lstm-peephole' ? 3 * N * H : 0),
+  };
 }
 
 /** Element offsets inside `scratch` for a (T, B, H) layer: carry_h | carry_c | dh_full (T, B, H) | dpeep. */
