@@ -4,10 +4,9 @@
 // stops while validating (validation is how we look, not part of training), so the figure compares with a
 // training loop that evaluates off the clock. `--corpus synthetic:ID[:CHARS]` takes a generated corpus.
 import { type CellType, DEFAULT_TRAIN } from '../core/config';
-import { syntheticTask } from '../core/synthetic';
 import { CharLM } from '../engine/lm';
 import type { Args } from './args';
-import { readCorpusFile } from './io';
+import { readCorpus } from './io';
 import { applyTiles, describeTiles, tilesMode } from './tiles';
 import { type GpuContext, adapterName } from '../gpu/device';
 
@@ -17,9 +16,7 @@ export const QUALITY_TARGETS = [2.0, 1.8, 1.7, 1.6, 1.55, 1.5];
 export async function benchQuality(ctx: GpuContext, args: Args): Promise<void> {
   const source = args.value('corpus', true);
   const seed = args.int('seed', 1, 0);
-  const text = source.startsWith('synthetic:')
-    ? syntheticTask(source.split(':')[1] ?? '').generate(seed, Number(source.split(':')[2] ?? 100_000))
-    : readCorpusFile(source);
+  const text = readCorpus(source, seed);
   const hidden = args.int('hidden', 512);
   const cell = args.str('cell', 'lstm') as CellType;
   const [B, T] = [args.int('batch', 32), args.int('seq', 128)];

@@ -1,11 +1,13 @@
-// Input helpers shared by the CLI commands: reading a corpus or model file with clear errors, and opening
+// Input helpers shared by the CLI commands: reading a corpus (a file or a generated one) or a model file with
+// clear errors, and opening
 // the backend (Dawn's WebGPU, or none for the CPU reference).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checkCorpusText } from '../core/corpus';
 import { adapterName } from '../gpu/device';
 import { InputError } from './command';
+import { syntheticTask } from '../core/synthetic';
 import { acquireNodeDevice } from './dawn';
-import type { Args } from './args';
+import { type Args, UsageError } from './args';
 import type { CellType } from '../core/config';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { applyTiles, describeTiles, tilesMode } from './tiles';
@@ -23,6 +25,26 @@ export function readCorpusFile(path: string): string {
   const problems = checkCorpusText(text);
   if (problems.length) throw new InputError(`${path}: ${problems[0]}`);
   return text;
+}
+
+/** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */
+function synthetic(spec: string, seed: number): string {
+  const [, id = '', chars = '100000'] = spec.split(':');
+  const n = Number(chars);
+  if (!Number.isInteger(n) || n < 100 || n > 10_000_000)
+    throw new UsageError(
+      `--corpus ${spec}: the length must be a whole number of characters from 100 to 10000000`,
+    );
+  try {
+    return syntheticTask(id).generate(seed, n);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** The text `--corpus` names: a file, or `synthetic:ID[:CHARS]`, a generated teaching corpus. */
+export function readCorpus(spec: string, seed: number): string {
+  return spec.startsWith('synthetic:') ? synthetic(spec, seed) : readCorpusFile(spec);
 }
 
 /** A model file's bytes; a missing file is an InputError. */

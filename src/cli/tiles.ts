@@ -1,5 +1,5 @@
 // `--tiles auto|default|F/B` for the commands that train: which tile shapes the fused recurrent steps use
-// (gpu/kernels/cellTiles.ts). auto (the default on a hardware adapter) times the candidates first
+// (core/tiles.ts). auto (the default on a hardware adapter) times the candidates first
 // (engine/tuner.ts, well under a second on a GPU); default keeps the shapes measured on the H100 (the
 // default on a software adapter, where timings mean nothing); F/B names both, e.g. 8,8,32,1/32,8,32,1
 // (units, sequences, K chunk, K split — forward / backward).

@@ -14,7 +14,6 @@ import {
   validateModel,
   validateTrain,
 } from '../core/config';
-import { syntheticTask } from '../core/synthetic';
 import { TASK_KINDS, isEncoderDecoder } from '../core/tasks';
 import { trainTask } from './trainTask';
 import { MAX_VOCAB } from '../core/vocab';
@@ -23,7 +22,7 @@ import { CharLM, type ModelShape } from '../engine/lm';
 import type { EvalResult } from '../engine/sampling';
 import { Args, UsageError } from './args';
 import { InputError, runCommand } from './command';
-import { type TileRequest, openBackend, readCorpusFile, readModelBytes } from './io';
+import { type TileRequest, openBackend, readCorpus, readModelBytes } from './io';
 import { TILES_FLAG, tilesMode } from './tiles';
 import { Progress } from './progress';
 import { runSteps } from './stepLoop';
@@ -80,9 +79,7 @@ async function main(): Promise<void> {
   );
   if (task !== 'lm') return trainTask({ kind: task, source: corpusArg, seed: o.train.seed, ...o });
   const { model, train, steps, valEvery, valFraction, backend, json, resume, out } = o;
-  const text = corpusArg.startsWith('synthetic:')
-    ? synthetic(corpusArg, train.seed)
-    : readCorpusFile(corpusArg);
+  const text = readCorpus(corpusArg, train.seed);
 
   const device = await openBackend(backend, json, o.tileRequest);
   let lm: CharLM;
@@ -238,21 +235,6 @@ function runOptions(args: Args, more: string[], encoderDecoder: boolean) {
   if (existsSync(join(o.out, 'model.safetensors')) && !o.resume)
     throw new UsageError(`${o.out}/model.safetensors exists; choose another --out (nothing was overwritten)`);
   return { ...o, tileRequest };
-}
-
-/** `synthetic:ID[:CHARS]`: one of the generated teaching corpora (core/synthetic.ts), seeded by --seed. */
-function synthetic(spec: string, seed: number): string {
-  const [, id = '', chars = '100000'] = spec.split(':');
-  const n = Number(chars);
-  if (!Number.isInteger(n) || n < 100 || n > 10_000_000)
-    throw new UsageError(
-      `--corpus ${spec}: the length must be a whole number of characters from 100 to 10000000`,
-    );
-  try {
-    return syntheticTask(id).generate(seed, n);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
 }
 
 runCommand('train', main);

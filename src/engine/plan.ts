@@ -4,7 +4,7 @@
 // embedding → per layer [input GEMM, T fused steps] → head GEMM → fused softmax-xent → head grads → per
 // layer [T fused backward steps, weight GEMMs, bias sums] → embedding grad → norms → clip-and-update.
 import { type ModelConfig, gateCount, outputsOf } from '../core/config';
-import { type MatmulSpec, matmulSpec as spec, splitOf } from '../core/matmul';
+import { type MatmulSpec, matmulSpec as spec, splitFloats, splitOf } from '../core/matmul';
 import { type ParamLayout, type Segment, segmentsOf } from '../core/params';
 import { ReadbackRing, createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
 import type { CellTiles } from '../core/tiles';
@@ -169,7 +169,7 @@ export function buildPlan(
   let splitPart: GPUBuffer | null = null;
   const mm = (sp: MatmulSpec, b: MatmulBuffers, label: string): MatmulCall => {
     const split = splitOf(sp);
-    const fits = split > 1 && split * sp.m * sp.n <= size.splitPartials;
+    const fits = split > 1 && splitFloats(sp) <= size.splitPartials;
     if (fits) splitPart ??= buf('splitPartials', size.splitPartials);
     const call = k.matmul.prepare(
       sp,
