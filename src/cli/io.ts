@@ -1,6 +1,5 @@
 // Input helpers shared by the CLI commands: reading a corpus (a file or a generated one) or a model file with
-// clear errors, and opening
-// the backend (Dawn's WebGPU, or none for the CPU reference).
+// clear errors, and opening the backend (Dawn's WebGPU, or none for the CPU reference).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checkCorpusText } from '../core/corpus';
 import { adapterName } from '../gpu/device';
