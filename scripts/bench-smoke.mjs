@@ -1,6 +1,7 @@
-// `npm test`'s bench stage: proves `npm run bench` works end to end — the bundle builds, a training-step
-// configuration (its recurrent tiles tuned first, every candidate's time printed), the matmul kernel and the time-to-quality mode each print well-formed JSON lines. It runs
-// tiny shapes on whatever adapter is here (SwiftShader in CI) and asserts nothing about time.
+// `npm test`'s bench stage: proves `npm run bench` works end to end — the bundle builds, and a training-step
+// configuration (its recurrent tiles tuned first, every candidate's time printed), the matmul kernel and the
+// time-to-quality mode each print well-formed JSON lines. It runs tiny shapes on whatever adapter is here
+// (SwiftShader in CI) and asserts nothing about time.
 import { execFileSync } from 'node:child_process';
 import { ensureChromium, gpuEnv } from './gpu-env.mjs';
 

@@ -99,8 +99,8 @@ async function main(): Promise<void> {
             batch: B,
             forward_tile: describeTile(t.tiles.forward),
             backward_tile: describeTile(t.tiles.backward),
-            forward_ms_per_step: +(t.forwardMs / Math.min(T, 64)).toFixed(5),
-            backward_ms_per_step: +(t.backwardMs / Math.min(T, 64)).toFixed(5),
+            forward_ms_per_step: +(t.forwardMs / tuned.steps).toFixed(5),
+            backward_ms_per_step: +(t.backwardMs / tuned.steps).toFixed(5),
             timing: tuned.timing,
           }),
         );

@@ -69,6 +69,8 @@ export interface TuneResult {
   timings: TileTiming[];
   /** How the candidates were timed: the GPU's timestamps, or wall clock around each submit. */
   timing: 'gpu-timestamp' | 'wall';
+  /** Steps each timing covers (the window, capped at 64). */
+  steps: number;
   ms: number;
 }
 
@@ -117,6 +119,7 @@ export async function tuneTiles(
     tiles,
     timings,
     timing: bench.timer.enabled ? 'gpu-timestamp' : 'wall',
+    steps,
     ms: performance.now() - t0,
   };
 }
