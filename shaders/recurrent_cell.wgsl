@@ -101,7 +101,7 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   states[layer.c_off + b * H + j] = c0;
 }
 
-// Tiles of the fused steps, chosen per adapter and shape (gpu/kernels/cellTiles.ts): a forward workgroup
+// Tiles of the fused steps, chosen per adapter and shape (core/tiles.ts): a forward workgroup
 // owns FWD_TJ units (all G gates of each: G·FWD_TJ rows of W_hh) × FWD_TB sequences and runs the recurrent
 // GEMM through workgroup memory in K chunks of FWD_TK; FWD_SK invocations share each output, each summing
 // every FWD_SK-th term of a chunk, so the dependent chain per invocation is H / FWD_SK long and a small
@@ -116,11 +116,11 @@ override BWD_TJ: u32 = 32u;
 override BWD_TB: u32 = 8u;
 override BWD_TK: u32 = 32u;
 override BWD_SK: u32 = 1u;
-// Invocations per workgroup: at least G·FWD_TJ·FWD_TB·FWD_SK forward (a GRU or RNN gets an LSTM tile's count, the
-// spare ones only stage tiles), BWD_TJ·BWD_TB·BWD_SK backward.
+// Invocations per workgroup: at least G·FWD_TJ·FWD_TB·FWD_SK forward (a GRU or RNN gets an LSTM tile's
+// count, the spare ones only stage tiles), BWD_TJ·BWD_TB·BWD_SK backward.
 override FWD_THREADS: u32 = 256u;
 override BWD_THREADS: u32 = 256u;
-// Workgroup array sizes (the larger of the two entry points' needs; cellTiles.ts computes them).
+// Workgroup array sizes (the larger of the two entry points' needs; core/tiles.ts computes them).
 override W_TILE: u32 = 1056u; // (G·FWD_TJ, FWD_TK + 1) forward; (BWD_TK, BWD_TJ) backward
 override V_TILE: u32 = 264u; // (FWD_TB, FWD_TK + 1) h_{t−1} rows forward; (BWD_TB, BWD_TK + 1) dgh_{t+1} rows
 override R_TILE: u32 = 256u; // partial sums: (FWD_SK, G·FWD_TJ, FWD_TB) forward; (BWD_SK, BWD_TB, BWD_TJ)
@@ -177,14 +177,17 @@ fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
     part[(s * rows + r) * FWD_TB + bb] = acc;
   }
   workgroupBarrier();
-  if (s == 0u && FWD_SK > 1u) {
-    var sum = acc;
-    for (var q = 1u; q < FWD_SK; q++) {
-      sum += part[(q * rows + r) * FWD_TB + bb];
+  // Without a split the partials are the sums already: no second pass, no second barrier.
+  if (FWD_SK > 1u) {
+    if (s == 0u) {
+      var sum = acc;
+      for (var q = 1u; q < FWD_SK; q++) {
+        sum += part[(q * rows + r) * FWD_TB + bb];
+      }
+      part[r * FWD_TB + bb] = sum;
     }
-    part[r * FWD_TB + bb] = sum;
+    workgroupBarrier();
   }
-  workgroupBarrier();
   // One invocation per (unit, sequence) of the tile applies the gates and the state update.
   if (lid >= FWD_TJ * FWD_TB) {
     return;
