@@ -1,25 +1,18 @@
 // The train, sample and export commands as a user runs them (bundled by scripts/bundle.mjs, as npm run does):
 // bad input is one line on stderr, exit code 2 and nothing written; a small CPU run produces the documented
 // JSON lines, a model file that samples, and an export folder whose train.py is valid Python.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { commandHarness } from './commandHarness';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'unroll-cli-'));
-// Inside the project, so the bundles resolve the external `webgpu` package from node_modules.
-const bundle = (name: string) => join('dist-node', 'cli-test', `${name}.mjs`);
+const cli = commandHarness('cli-test');
+const run = cli.run;
 
-beforeAll(() => {
-  for (const name of ['train', 'sample', 'export'])
-    execFileSync('node', ['scripts/bundle.mjs', `src/cli/${name}.ts`, bundle(name)]);
-}, 60_000);
-
-function run(name: string, args: string[]) {
-  const r = spawnSync('node', [bundle(name), ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+beforeAll(() => cli.build(['train', 'sample', 'export']), 60_000);
 
 const file = (name: string, content: string | Uint8Array) => {
   const p = join(dir, name);

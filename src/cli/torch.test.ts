@@ -3,12 +3,13 @@
 // its next training steps — same windows, carried state and Adam moments — give the losses Unroll's resume
 // gives. Then the file train.py saves loads back into Unroll. This is the proof that names, shapes and gate
 // order are PyTorch's. Needs a Python with torch (`npm test` installs Debian's python3-torch).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findTorchPython } from '../../scripts/gpu-env.mjs';
+import { commandHarness } from './commandHarness';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { DEFAULT_TRAIN } from '../core/config';
 import { Rng } from '../core/rng';
@@ -17,17 +18,22 @@ import { exportFiles } from '../core/torchExport';
 import { TaskModel } from '../engine/taskModel';
 
 const dir = mkdtempSync(join(tmpdir(), 'unroll-torch-'));
-const bundle = (name: string) => join('dist-node', 'torch-test', `${name}.mjs`);
+const cli = commandHarness('torch-test');
 const python = findTorchPython();
 
-beforeAll(() => {
-  for (const name of ['train', 'export'])
-    execFileSync('node', ['scripts/bundle.mjs', `src/cli/${name}.ts`, bundle(name)]);
-}, 60_000);
+beforeAll(() => cli.build(['train', 'export']), 60_000);
 
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+/** stdout of a bundled command, failing the test on a non-zero exit. */
+function run(name: string, args: string[]): string {
+  const { code, out, err } = cli.run(name, args);
+  if (code !== 0) throw new Error(`${name} ${args.join(' ')}: exit ${code}\n${err}`);
+  return out;
+}
+
+/** stdout of an exported script run by the Python that has torch. */
+function py(args: string[]): string {
+  const r = spawnSync(python!, args, { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`${args[0]}: exit ${r.status}\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -66,18 +72,10 @@ describe('PyTorch export parity', () => {
         '6',
       ];
       const sizes = ['--layers', '2', '--seq', '16', '--batch', '4', '--lr', '0.01', '--seed', '5'];
-      const trained = jsonLines(
-        run('node', [bundle('train'), ...common, ...sizes, '--steps', '5', '--json', '--out', out]),
-      );
+      const trained = jsonLines(run('train', [...common, ...sizes, '--steps', '5', '--json', '--out', out]));
       const val = trained.at(-1)!.val_loss!;
-      run('node', [
-        bundle('export'),
-        '--model',
-        join(out, 'model.safetensors'),
-        '--out',
-        join(out, 'export'),
-      ]);
-      const torchOut = run(python!, [
+      run('export', ['--model', join(out, 'model.safetensors'), '--out', join(out, 'export')]);
+      const torchOut = py([
         join(out, 'export', 'train.py'),
         ...['--corpus', corpus, '--steps', '3', '--eval-every', '1000'],
         ...['--out', join(out, 'trained.safetensors')],
@@ -88,8 +86,7 @@ describe('PyTorch export parity', () => {
         Number(new RegExp(`step ${s}: loss ([\\d.]+)\\n`).exec(torchOut)?.[1]),
       );
       const resumed = jsonLines(
-        run('node', [
-          bundle('train'),
+        run('train', [
           ...common,
           '--resume',
           join(out, 'model.safetensors'),
@@ -104,8 +101,7 @@ describe('PyTorch export parity', () => {
       resumed.forEach((l, i) => expect(Math.abs(l.loss! - torchLosses[i]!), torchOut).toBeLessThan(2e-6));
       // What PyTorch saved continues in Unroll from step 8.
       const back = jsonLines(
-        run('node', [
-          bundle('train'),
+        run('train', [
           ...common,
           '--resume',
           join(out, 'trained.safetensors'),
@@ -154,7 +150,7 @@ describe('PyTorch export parity: classifiers and taggers', () => {
       for (const f of exportFiles(decodeCheckpoint(await m.save()))) writeFileSync(join(out, f.name), f.data);
       m.dispose();
       writeFileSync(join(out, 'inputs.txt'), inputs.join('\n') + '\n');
-      const got = run(python!, [join(out, 'predict.py'), '--predict', join(out, 'inputs.txt')])
+      const got = py([join(out, 'predict.py'), '--predict', join(out, 'inputs.txt')])
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as { input: string; predicted: string; probs: number[][] });
