@@ -9,7 +9,7 @@ import {
   GpuUnavailableError,
   acquireDevice,
 } from '../gpu/device';
-import { type CheckResult, KERNELS, runSelfTest } from '../gpu/kernels/index';
+import { type CheckResult, runSelfTest } from '../gpu/kernels/index';
 import { ENGINE_CHECKS } from './selfChecks';
 
 /** Events a session emits. */
@@ -86,12 +86,11 @@ export class GpuSession {
     const t0 = globalThis.performance.now();
     const extra = ENGINE_CHECKS.length;
     const tuned = !this.adapter?.isSoftware;
-    const results = await runSelfTest(
+    const { results, skipped } = await runSelfTest(
       device,
       (result, done, total) => this.events.emit('selfTestResult', { result, done, total: total + extra }),
       tuned,
     );
-    const skipped = tuned ? 0 : KERNELS.flatMap((e) => e.cases()).filter((k) => k.tuning).length;
     const kernelCount = results.length;
     for (const check of ENGINE_CHECKS) {
       const result = await check.run(device);

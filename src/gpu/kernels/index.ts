@@ -69,25 +69,21 @@ export async function runCheck(
 }
 
 /**
- * Runs every case of every registered kernel (without the tuner's shapes when `tuningCases` is false),
- * reporting each result as it completes.
+ * Runs every case of every registered kernel (without the tuner's shapes when `tuningCases` is false: they
+ * are counted as skipped), reporting each result as it completes.
  */
 export async function runSelfTest(
   device: GPUDevice,
   onResult?: (r: CheckResult, done: number, total: number) => void,
   tuningCases = true,
-): Promise<CheckResult[]> {
-  const all = KERNELS.flatMap((entry) =>
-    entry
-      .cases()
-      .filter((kase) => tuningCases || !kase.tuning)
-      .map((kase) => ({ entry, kase })),
-  );
+): Promise<{ results: CheckResult[]; skipped: number }> {
+  const cases = KERNELS.flatMap((entry) => entry.cases().map((kase) => ({ entry, kase })));
+  const all = cases.filter(({ kase }) => tuningCases || !kase.tuning);
   const results: CheckResult[] = [];
   for (const { entry, kase } of all) {
     const r = await runCheck(device, entry, kase);
     results.push(r);
     onResult?.(r, results.length, all.length);
   }
-  return results;
+  return { results, skipped: cases.length - all.length };
 }
