@@ -160,8 +160,7 @@ export function estimate(
 }
 
 /** No run yet, a failed one, or settings changed since it was built ('starting' is already on its way). */
-function needsSetup(): boolean {
-  const { run } = get();
+export function needsSetup(run: RunView = get().run): boolean {
   return run.status === 'none' || run.status === 'error' || run.stale;
 }
 

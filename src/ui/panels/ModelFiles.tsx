@@ -1,6 +1,7 @@
 // Model files: download a checkpoint (safetensors with PyTorch names), load one to continue training on the
 // same corpus (button or drop), with errors for damaged or mismatched files.
 import { useState } from 'react';
+import { isEncoderDecoder } from '../../core/tasks';
 import { runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
 import { downloadBlob } from '../download';
@@ -10,7 +11,7 @@ export function ModelFiles() {
   const peephole = useRunStore((s) => s.run.info?.model.cell === 'lstm-peephole');
   const task = useRunStore((s) => s.run.info?.task?.kind);
   // Encoder–decoders have no export; classifiers and taggers get predict.py, language models train.py.
-  const encDec = task === 'seq2seq' || task === 'generate';
+  const encDec = task !== undefined && isEncoderDecoder(task);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const exportTorch = async () => {

@@ -2,7 +2,7 @@
 // a help popover with the shortcuts, and "copy link" for the experiment in the URL.
 import { useEffect, useRef, useState } from 'react';
 import { live } from '../../state/live';
-import { runActions } from '../../state/runActions';
+import { needsSetup, runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
 import { useEstimate } from '../hooks/useEstimate';
 import { useLive } from '../hooks/useLive';
@@ -32,8 +32,7 @@ export function RunBar() {
   // A new run would be built (none yet, a failed one, or settings changed): refuse while the settings have
   // problems, saying which, instead of failing after the click.
   const problems = useEstimate().problems;
-  const blocked =
-    !training && problems.length > 0 && (run.status === 'none' || run.status === 'error' || run.stale);
+  const blocked = !training && problems.length > 0 && needsSetup(run);
   // The shortcuts obey the same rule as the buttons (the listener is registered once, so it reads a ref).
   const blockedRef = useRef(blocked);
   blockedRef.current = blocked;
