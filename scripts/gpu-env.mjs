@@ -44,18 +44,7 @@ export function ensureChromium() {
     );
     process.exit(1);
   }
-  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isDebian) {
-    const sudo = isRoot ? [] : ['sudo'];
-    console.log('Chromium (with its SwiftShader WebGPU driver) is missing: installing it with apt-get …');
-    const run = (args) =>
-      execFileSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), {
-        stdio: 'inherit',
-        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      });
-    run(['apt-get', 'update', '-qq']);
-    run(['apt-get', 'install', '-y', '-qq', 'chromium']);
+  if (aptInstall('chromium', 'Chromium (with its SwiftShader WebGPU driver)')) {
     found = findChromium();
     if (found && findSwiftShader()) return found;
   }
@@ -86,19 +75,23 @@ export function findTorchPython() {
  * python3-torch (CPU, ~30 s with apt) when missing; elsewhere the test names what to install.
  */
 export function ensureTorch() {
-  if (findTorchPython()) return;
-  const isDebian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
-  if (!isDebian) return;
+  if (!findTorchPython()) aptInstall('python3-torch', 'PyTorch (for the export parity test)');
+}
+
+/** On Debian, installs `pkg` with apt-get (through sudo unless root); false elsewhere. */
+function aptInstall(pkg, what) {
+  if (!existsSync('/etc/debian_version') || !existsSync('/usr/bin/apt-get')) return false;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  console.log('PyTorch (for the export parity test) is missing: installing python3-torch with apt-get …');
+  console.log(`${what} is missing: installing ${pkg} with apt-get …`);
   for (const args of [
     ['apt-get', 'update', '-qq'],
-    ['apt-get', 'install', '-y', '-qq', 'python3-torch'],
+    ['apt-get', 'install', '-y', '-qq', pkg],
   ])
     execFileSync(isRoot ? args[0] : 'sudo', isRoot ? args.slice(1) : args, {
       stdio: 'inherit',
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
+  return true;
 }
 
 /** process.env plus what Dawn and Chromium need here. */

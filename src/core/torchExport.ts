@@ -3,6 +3,7 @@
 // the same model from nn.Embedding / nn.LSTM|GRU|RNN / nn.Linear, evaluates it and keeps training, on one
 // GPU or several with torchrun. Peephole LSTMs have no PyTorch module and are refused with a plain reason.
 import { type Checkpoint, encodeCheckpoint } from './checkpoint';
+import { isEncoderDecoder } from './tasks';
 import commonPy from './torch_common.py?raw';
 import taskPy from './torch_task.py?raw';
 import trainPy from './torch_train.py?raw';
@@ -70,7 +71,7 @@ train.py writes trained.safetensors in Unroll's format: open it in Unroll or run
  * nn.Linear) and predicts or evaluates example files. Encoder–decoders (seq2seq, generate) are refused.
  */
 function taskFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): ExportFile[] {
-  if (task.kind !== 'classify' && task.kind !== 'tag')
+  if (isEncoderDecoder(task.kind))
     throw new Error(
       `This is a ${task.kind} model (an encoder–decoder); the PyTorch export rebuilds language models, classifiers and taggers. Its model.safetensors already uses PyTorch's state_dict names (encoder.*, decoder.*).`,
     );
