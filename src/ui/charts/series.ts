@@ -117,7 +117,8 @@ export function gradSeries(pts: readonly StepPoint[], clip: number): Series[] {
 export function gradThroughTimeSeries(pts: readonly StepPoint[]): Series[] {
   const last = pts[pts.length - 1];
   if (!last) return [];
-  const colors = [PALETTE.blue, PALETTE.orange, PALETTE.green, PALETTE.purple];
+  // The same colour per layer as the gradient-norm chart's per-layer lines.
+  const colors = LAYER_COLORS;
   const earlier = [0.25, 0.5, 0.75]
     .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
     .filter((p) => p !== last && p.dhNorms.length > 0);
