@@ -159,6 +159,7 @@ test('absurd hyperparameters are refused before allocation, naming the limit', a
   await expect(page.getByTestId('train-toggle')).toBeDisabled();
   await expect(page.getByTestId('step-button')).toBeDisabled();
   await expect(page.getByTestId('train-toggle')).toHaveAttribute('title', /Batch size/);
+  await expect(page.getByTestId('run-blocked')).toContainText('Fix the settings to train: Batch size');
   // So do the shortcuts (space outside any field would otherwise start a run the worker refuses).
   await page.getByRole('heading', { name: /Model/ }).first().click();
   await page.keyboard.press(' ');

@@ -88,8 +88,18 @@ export function RunBar() {
       >
         Reset
       </button>
+      {blocked && (
+        <span
+          className="error small run-note"
+          data-testid="run-blocked"
+          role="status"
+          title={problems.join(' ')}
+        >
+          Fix the settings to train: {problems[0]}
+        </span>
+      )}
       {run.status === 'starting' && (
-        <span className="muted small" data-testid="run-starting" role="status">
+        <span className="muted small run-note" data-testid="run-starting" role="status">
           {run.tuning
             ? 'Timing the recurrent kernel shapes on this GPU (once per model shape)…'
             : 'Building the model…'}
