@@ -26,8 +26,11 @@ struct Layer {
   _pad1: u32,
 }
 
+// Record t of the step array is (t, 1): one step. The loop entry points run n steps from t (forward: t, t+1, …;
+// backward: t, t−1, …); records T and T+1 are (0, T) and (T−1, T), the whole window each way.
 struct Step {
   t: u32,
+  n: u32,
 }
 
 @group(0) @binding(0) var<uniform> layer: Layer;
@@ -131,12 +134,33 @@ var<workgroup> part: array<f32, R_TILE>;
 
 @compute @workgroup_size(FWD_THREADS)
 fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  forward_tile(wg.x, wg.y, step.t, lid);
+}
+
+// Loop tiles (core/tiles.ts `loop`): one dispatch runs step.n steps; each workgroup owns FWD_TB sequences and
+// walks every unit tile of a step before the next. Sequences are independent, so no workgroup ever waits for
+// another (WGSL has no grid-wide barrier); h_t reaches the next step's staging through storageBarrier. This
+// trades the per-step dispatches for fewer, longer-lived workgroups: worth it when B and H are small.
+@compute @workgroup_size(FWD_THREADS)
+fn cell_forward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tiles = (layer.H + FWD_TJ - 1u) / FWD_TJ;
+  for (var i = 0u; i < step.n; i++) {
+    for (var jt = 0u; jt < tiles; jt++) {
+      forward_tile(jt, wg.y, step.t + i, lid);
+    }
+    storageBarrier();
+  }
+}
+
+// Unit tile jt × sequence tile bt of forward step t: the recurrent GEMM through workgroup memory, then the
+// gates and the state update. Called in uniform control flow (it holds barriers); `part` is reused by the
+// next tile only after that tile's first barrier, which every invocation reaches after this tile's update.
+fn forward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
   let H = layer.H;
   let B = layer.B;
-  let t = step.t;
   let G = gates();
-  let j0 = wg.x * FWD_TJ;
-  let b0 = wg.y * FWD_TB;
+  let j0 = jt * FWD_TJ;
+  let b0 = bt * FWD_TB;
   let rows = G * FWD_TJ;
   let pad = FWD_TK + 1u;
   // This invocation's share of the GEMM: gate row r (gate r / FWD_TJ of unit j0 + r % FWD_TJ), sequence bb,
@@ -189,11 +213,16 @@ fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
     workgroupBarrier();
   }
   // One invocation per (unit, sequence) of the tile applies the gates and the state update.
-  if (lid >= FWD_TJ * FWD_TB) {
-    return;
+  if (lid < FWD_TJ * FWD_TB) {
+    forward_update(j0 + lid / FWD_TB, b0 + lid % FWD_TB, t, lid);
   }
-  let j = j0 + lid / FWD_TB;
-  let b = b0 + lid % FWD_TB;
+}
+
+// The gates and state update of unit j, sequence b at step t from the tile's recurrent sums in `part`.
+fn forward_update(j: u32, b: u32, t: u32, lid: u32) {
+  let H = layer.H;
+  let B = layer.B;
+  let G = gates();
   if (j >= H || b >= B) {
     return;
   }
@@ -245,9 +274,26 @@ fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_inde
 // elementwise from t+1 (carry), and through W_hh from dgh_{t+1} — then produces dgx_t, dgh_t and the carry.
 @compute @workgroup_size(BWD_THREADS)
 fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  backward_tile(wg.x, wg.y, step.t, lid);
+}
+
+// Loop tiles: step.n backward steps from step.t down, every unit tile of a step before the next (see
+// cell_forward_loop); dgh_{t+1} and the carries reach step t through storageBarrier.
+@compute @workgroup_size(BWD_THREADS)
+fn cell_backward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tiles = (layer.H + BWD_TJ - 1u) / BWD_TJ;
+  for (var i = 0u; i < step.n; i++) {
+    for (var jt = 0u; jt < tiles; jt++) {
+      backward_tile(jt, wg.y, step.t - i, lid);
+    }
+    storageBarrier();
+  }
+}
+
+// Unit tile jt × sequence tile bt of backward step t. Called in uniform control flow (it holds barriers).
+fn backward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
   let H = layer.H;
   let B = layer.B;
-  let t = step.t;
   let G = gates();
   let GH = G * H;
   let last = t + 1u == layer.T;
@@ -255,15 +301,15 @@ fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_ind
   let jj = lid % BWD_TJ;
   let bb = (lid / BWD_TJ) % BWD_TB;
   let s = lid / (BWD_TJ * BWD_TB);
-  let j = wg.x * BWD_TJ + jj;
-  let b = wg.y * BWD_TB + bb;
+  let j = jt * BWD_TJ + jj;
+  let b = bt * BWD_TB + bb;
   // dgh_{t+1} · W_hh for this tile: (BWD_TB, G·H) · (G·H, BWD_TJ), K chunks staged in workgroup memory.
   var rec = 0.0;
   if (!last) {
     let row0 = layer.dgh_off + (t + 1u) * B * GH;
     for (var i0 = 0u; i0 < GH; i0 += BWD_TK) {
       for (var e = lid; e < BWD_TB * BWD_TK; e += BWD_THREADS) {
-        let b2 = wg.y * BWD_TB + e / BWD_TK;
+        let b2 = bt * BWD_TB + e / BWD_TK;
         let kk = e % BWD_TK;
         var v = 0.0;
         if (b2 < B && i0 + kk < GH) {
@@ -273,7 +319,7 @@ fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_ind
       }
       for (var e = lid; e < BWD_TK * BWD_TJ; e += BWD_THREADS) {
         let ii = i0 + e / BWD_TJ;
-        let j2 = wg.x * BWD_TJ + e % BWD_TJ;
+        let j2 = jt * BWD_TJ + e % BWD_TJ;
         var w = 0.0;
         if (ii < GH && j2 < H) {
           w = params[layer.off_whh + ii * H + j2];

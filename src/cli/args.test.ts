@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TILES } from '../core/tiles';
 import { Args } from './args';
+import { TILES_FLAG, tilesMode } from './tiles';
 
 describe('Args', () => {
   it('parses flags, values and defaults', () => {
@@ -13,5 +15,19 @@ describe('Args', () => {
   it('rejects unknown options and bad numbers', () => {
     expect(() => new Args(['--nope'], ['steps'])).toThrow(/unknown option --nope/);
     expect(() => new Args(['--steps', '-3'], ['steps']).int('steps', 1)).toThrow(/positive integer/);
+  });
+});
+
+describe('--tiles', () => {
+  const mode = (v: string) => tilesMode(new Args(['--tiles', v], [TILES_FLAG]), true, 'lstm');
+  it('names plain and loop tiles, and refuses shapes the limits forbid', () => {
+    expect(mode('8,8,32,1/32,8,32,1')).toEqual(DEFAULT_TILES);
+    expect(mode('64,1,8,1,loop/32,8,32,1')).toEqual({
+      forward: { tj: 64, tb: 1, tk: 8, sk: 1, loop: true },
+      backward: DEFAULT_TILES.backward,
+    });
+    expect(mode('default')).toBe('default');
+    expect(() => mode('64,1,8,1,lop/32,8,32,1')).toThrow(/then ,loop/);
+    expect(() => mode('64,1,32,1,loop/32,8,32,1')).toThrow(/16 KiB/);
   });
 });

@@ -339,4 +339,19 @@ describe('CLI: a small run on the CPU backend', () => {
     expect(twice.code).toBe(2);
     expect(run('train', ['--corpus', corpus, '--out', out, '--backend', 'cpu']).err).toMatch(/exists/);
   }, 120_000);
+
+  it('--val-every 0 trains and saves without any validation pass', () => {
+    const r = run('train', [
+      ...['--corpus', file('corpus.txt', text), '--resume', join(out, 'model.safetensors')],
+      ...['--backend', 'cpu', '--steps', '3', '--val-every', '0', '--json', '--out', join(dir, 'noval')],
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => 'val_loss' in l && !l.done)).toEqual([]);
+    expect(lines.at(-1)).toMatchObject({ done: true, step: 23, val_loss: null });
+    expect(existsSync(join(dir, 'noval', 'model.safetensors'))).toBe(true);
+  }, 60_000);
 });

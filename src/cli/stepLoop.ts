@@ -8,7 +8,10 @@ export interface StepLoop {
   valEvery: number;
   step(): void;
   flush(): Promise<void>;
-  /** Called after step s when s is a multiple of valEvery (not for the last step: the caller's final pass). */
+  /**
+   * Called after step s when s is a multiple of valEvery (not for the last step: the caller's final pass);
+   * never when valEvery is 0.
+   */
   validate(s: number): Promise<void> | void;
   /** Stop early (a diverged run). */
   stopped(): boolean;
@@ -22,7 +25,7 @@ export async function runSteps(o: StepLoop): Promise<void> {
   let s0 = o.first;
   for (let s = o.first + 1; s <= last && !o.stopped(); s++) {
     o.step();
-    const validating = s % o.valEvery === 0 && s !== last;
+    const validating = o.valEvery > 0 && s % o.valEvery === 0 && s !== last;
     if (s % 16 === 0 || s === last || validating) {
       await o.flush();
       const now = performance.now();

@@ -150,8 +150,8 @@ async function main(): Promise<void> {
     stopped: () => diverged,
     speed: (ms) => (msPerStep = ms),
   });
-  const val = await lm.validate();
-  lastVal = val;
+  await lm.flush();
+  if (valEvery > 0) lastVal = await lm.validate();
   progress.done();
   mkdirSync(out, { recursive: true });
   const file = join(out, 'model.safetensors');
@@ -159,15 +159,15 @@ async function main(): Promise<void> {
   const done = {
     done: true,
     step: lm.step,
-    val_loss: lastVal.nats,
-    val_bits: lastVal.bits,
+    val_loss: lastVal?.nats ?? null,
+    val_bits: lastVal?.bits ?? null,
     checkpoint: file,
     diverged,
   };
   if (json) process.stdout.write(JSON.stringify(done) + '\n');
   else
     process.stderr.write(
-      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${lm.step}: validation ${val.nats.toFixed(4)} nats/char (${val.bits.toFixed(4)} bits/char); saved ${file}\n`,
+      `${diverged ? 'stopped: the loss diverged (non-finite gradient); ' : ''}step ${lm.step}: ${lastVal ? `validation ${lastVal.nats.toFixed(4)} nats/char (${lastVal.bits.toFixed(4)} bits/char)` : 'not validated (--val-every 0)'}; saved ${file}\n`,
     );
   lm.dispose();
   device?.destroy();
@@ -215,7 +215,8 @@ function runOptions(args: Args, more: string[], encoderDecoder: boolean) {
     model,
     train,
     steps: args.int('steps', 1000, 1, 1e9),
-    valEvery: args.int('val-every', 100, 1, 1e9),
+    // 0: no validation at all, not even the final pass (a big model on a slow adapter, a timing run).
+    valEvery: args.int('val-every', 100, 0, 1e9),
     valFraction: args.num('val-fraction', 0.1, 0.001, 0.5),
     backend: args.choice('backend', 'webgpu', ['webgpu', 'cpu'] as const),
     json: args.flag('json'),

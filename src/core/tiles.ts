@@ -15,6 +15,12 @@ export interface Tile {
   tk: number;
   /** Invocations sharing one output, each summing every sk-th term (split K). */
   sk: number;
+  /**
+   * One dispatch runs the whole window: each workgroup owns tb sequences and every unit (tj at a time) and
+   * loops over t (recurrent_cell.wgsl cell_forward_loop). Removes T − 1 dispatches per layer and keeps a
+   * sequence's state in one workgroup; costs parallelism (B / tb workgroups), so it pays at small B and H.
+   */
+  loop?: boolean;
 }
 
 export interface CellTiles {
@@ -69,6 +75,8 @@ export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
   for (const [name, t] of Object.entries(tiles) as [string, Tile][])
     if (![t.tj, t.tb, t.tk, t.sk].every((v) => Number.isInteger(v) && v >= 1))
       return `${name} tile sizes must be whole numbers ≥ 1`;
+    else if (t.loop !== undefined && typeof t.loop !== 'boolean')
+      return `${name} tile: loop must be true or false`;
   if (forwardWork(cell, tiles.forward) > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
     return `more than ${MAX_THREADS} invocations per workgroup`;
   if (c.W_TILE! + c.V_TILE! + c.R_TILE! > MAX_WORKGROUP_FLOATS) return 'more than 16 KiB of workgroup memory';
@@ -106,7 +114,43 @@ export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[
   const all: CellTiles[] = [DEFAULT_TILES];
   const n = Math.max(fwd.length, bwd.length);
   for (let i = 0; i < n; i++) all.push({ forward: fwd[i % fwd.length]!, backward: bwd[i % bwd.length]! });
-  return all.filter((t) => tileProblem(cell, t) === null);
+  return [...all.filter((t) => tileProblem(cell, t) === null), ...loopCandidates(cell, B, H)];
 }
 
-export const describeTile = (t: Tile): string => `${t.tj}u×${t.tb}b k${t.tk}/${t.sk}`;
+/**
+ * Loop tiles worth timing (Tile.loop): one or a few sequences per workgroup, as many units as the
+ * invocations allow, with and without a K split; the K chunk is the largest that fits workgroup memory.
+ */
+function loopCandidates(cell: CellType, B: number, H: number): CellTiles[] {
+  const G = gateCount(cell);
+  const units = (n: number) => Math.max(1, Math.min(pow2AtMost(n), 2 * pow2AtMost(H)));
+  const out: CellTiles[] = [];
+  for (const tb of new Set([1, pow2AtMost(Math.min(B, 4))]))
+    for (const sk of [1, 4]) {
+      const tjF = units(MAX_THREADS / (G * tb * sk));
+      const tjB = units(MAX_THREADS / (tb * sk));
+      for (const tk of [64, 32, 16, 8, 4]) {
+        const tiles: CellTiles = {
+          forward: { tj: tjF, tb, tk, sk, loop: true },
+          backward: { tj: tjB, tb, tk, sk, loop: true },
+        };
+        if (tk >= sk && tileProblem(cell, tiles) === null) {
+          out.push(tiles);
+          break;
+        }
+      }
+    }
+  return out;
+}
+
+/**
+ * The tiles with loop shapes replaced by the defaults: for models whose windows are cut into segments (an
+ * encoder–decoder's two stacks, attention between decoder steps), where a loop tile would run one step
+ * per dispatch on B / tb workgroups.
+ */
+export const withoutLoops = (t: CellTiles): CellTiles => ({
+  forward: t.forward.loop ? DEFAULT_TILES.forward : t.forward,
+  backward: t.backward.loop ? DEFAULT_TILES.backward : t.backward,
+});
+
+export const describeTile = (t: Tile): string => `${t.tj}u×${t.tb}b k${t.tk}/${t.sk}${t.loop ? ' loop' : ''}`;

@@ -18,14 +18,14 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     const at = p.attention;
     for (const [si, sg] of p.segments.entries()) {
       // The decoder's steps attend to the encoder's (keys once, then context before each step).
-      if (at && si === 1) k.matmul.encode(pass, at.keysGemm);
-      for (let t = sg.start; t < sg.end; t++) {
-        if (at && si === 1) {
+      if (at && si === 1) {
+        k.matmul.encode(pass, at.keysGemm);
+        for (let t = sg.start; t < sg.end; t++) {
           k.attention!.encodeForward(pass, at.call, t);
           k.matmul.encode(pass, at.ctxGemm[t - at.split]!);
+          k.cell.encodeForward(pass, cells[si]!, t);
         }
-        k.cell.encodeForward(pass, cells[si]!, t);
-      }
+      } else k.cell.encodeForwardSteps(pass, cells[si]!, sg.start, sg.end);
     }
   }
   const rev = p.reverse;
@@ -33,7 +33,7 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     k.embed.encodeForward(pass, rev.embedding);
     k.cell.encodeInit(pass, rev.cell);
     k.matmul.encode(pass, rev.inputGemm);
-    for (let t = 0; t < p.T; t++) k.cell.encodeForward(pass, rev.cell, t);
+    k.cell.encodeForwardSteps(pass, rev.cell, 0, p.T);
     k.concat!.encodeForward(pass, rev.concat);
   }
   k.matmul.encode(pass, p.headGemm);
@@ -66,16 +66,16 @@ export function encodeIteration(
     for (let si = p.segments.length - 1; si >= 0; si--) {
       const sg = p.segments[si]!;
       const last = p.handoff[l]![si] ?? cells[si]!;
-      for (let t = sg.end - 1; t >= sg.start; t--) {
-        k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
-        if (at && si === 1) {
+      if (at && si === 1) {
+        for (let t = sg.end - 1; t >= sg.start; t--) {
+          k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
           const i = t - at.split;
           k.matmul.encode(pass, at.dctxGemm[i]!);
           k.attention!.encodeBackward(pass, at.call, t);
           k.matmul.encode(pass, at.dqGemm[i]!);
         }
-      }
-      if (at && si === 1) k.matmul.encode(pass, at.dkGemm!);
+        k.matmul.encode(pass, at.dkGemm!);
+      } else k.cell.encodeBackwardSteps(pass, cells[si]!, sg.start, sg.end, last);
     }
     if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
     k.norm.encodeSegments(pass, p.dhNorms[l]!);
@@ -94,7 +94,7 @@ export function encodeIteration(
   const rev = p.reverse;
   if (rev) {
     pass = beginPass('Engine.backwardReverse', 'backward');
-    for (let t = p.T - 1; t >= 0; t--) k.cell.encodeBackward(pass, rev.cell, t);
+    k.cell.encodeBackwardSteps(pass, rev.cell, 0, p.T);
     pass.end();
     pass = beginPass('Engine.weightGradsReverse', 'weight_grads');
     for (const call of rev.grads) k.matmul.encode(pass, call);

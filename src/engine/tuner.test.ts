@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
-import { DEFAULT_TILES, tileCandidates } from '../core/tiles';
+import { DEFAULT_TILES, tileCandidates, withoutLoops } from '../core/tiles';
 import { Engine } from './engine';
 import { CharLM } from './lm';
-import { checkModel, checkTrain, fullIterationCheck } from './selfChecks';
+import { ENGINE_CHECKS, checkModel, checkTrain, fullIterationCheck } from './selfChecks';
 import { chooseTiles, tilesFor, tuneTiles } from './tuner';
 
 let device: GPUDevice;
@@ -32,6 +32,36 @@ describe('tile tuner', () => {
     expect(splitK).toBeDefined();
     chooseTiles(device, 'lstm', 3, 6, splitK!);
     const r = await fullIterationCheck(device, checkModel('lstm'), checkTrain(), 'lstm with split-K tiles');
+    expect(r.ok, r.message).toBe(true);
+  });
+
+  it('whole iterations with loop tiles (one dispatch per layer and direction) equal the float64 reference', async () => {
+    // B 3 with two sequences per workgroup leaves a partial sequence tile; H 6 fits one unit tile.
+    const loops = (cell: 'lstm-peephole' | 'gru') =>
+      tileCandidates(cell, 3, 6).find((t) => t.forward.loop && t.forward.tb === 2 && t.forward.sk > 1)!;
+    for (const [cell, label] of [
+      ['lstm-peephole', 'train step lstm-peephole 2×6, T 5, B 3, Adam'],
+      ['gru', 'bidirectional step gru 1×6: a tag per step (mirrored rows)'],
+    ] as const) {
+      const tiles = loops(cell);
+      expect(tiles.backward.loop).toBe(true);
+      chooseTiles(device, cell, 3, 6, tiles);
+      const check = ENGINE_CHECKS.find((c) => c.label === label)!;
+      const r = await check.run(device);
+      expect(r.ok, r.message).toBe(true);
+    }
+  });
+
+  it('an encoder–decoder steps its segments with per-step tiles where loop tiles were chosen', async () => {
+    const tiles = tileCandidates('gru', 3, 6).find((t) => t.forward.loop)!;
+    chooseTiles(device, 'gru', 3, 6, tiles);
+    const model = checkModel('gru', { encoder: { vocabSize: 4 }, learnedInit: false });
+    const engine = Engine.create(device, model, checkTrain());
+    expect(engine.cellTiles).toEqual(withoutLoops(tiles));
+    expect(engine.cellTiles.forward.loop).toBeUndefined();
+    engine.dispose();
+    const check = ENGINE_CHECKS.find((c) => c.label.startsWith('seq2seq step gru'))!;
+    const r = await check.run(device);
     expect(r.ok, r.message).toBe(true);
   });
 

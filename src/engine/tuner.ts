@@ -189,11 +189,9 @@ class LayerBench {
         const [f, b] = await this.round(
           (pass) => {
             k.encodeInit(pass, layer);
-            for (let t = 0; t < this.T; t++) k.encodeForward(pass, layer, t);
+            k.encodeForwardSteps(pass, layer, 0, this.T);
           },
-          (pass) => {
-            for (let t = this.T - 1; t >= 0; t--) k.encodeBackward(pass, layer, t);
-          },
+          (pass) => k.encodeBackwardSteps(pass, layer, 0, this.T),
         );
         if (r === 0) continue;
         fwd.push(f);

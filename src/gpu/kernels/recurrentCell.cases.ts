@@ -25,6 +25,11 @@ function tileCases(): KernelCase[] {
         if (tiles === DEFAULT_TILES || seen.has(key)) continue;
         seen.add(key);
         cases.push({ ...cellCase(cell, 3, B, 37, 30 + c, tiles), tuning: true });
+        // A loop tile can also run one step per dispatch (records (t, 1)): once per cell.
+        if (tiles.forward.loop && !seen.has(`${cell} stepwise`)) {
+          seen.add(`${cell} stepwise`);
+          cases.push({ ...cellCase(cell, 3, B, 37, 40 + c, tiles, true), tuning: true });
+        }
       }
   });
   return cases;
@@ -37,9 +42,10 @@ function cellCase(
   H: number,
   seed: number,
   tiles = DEFAULT_TILES,
+  stepwise = false,
 ): KernelCase {
   return {
-    label: `${cell}, T ${T}, B ${B}, H ${H}${tiles === DEFAULT_TILES ? '' : `, tiles ${describeTile(tiles.forward)} / ${describeTile(tiles.backward)}`}`,
+    label: `${cell}, T ${T}, B ${B}, H ${H}${tiles === DEFAULT_TILES ? '' : `, tiles ${describeTile(tiles.forward)} / ${describeTile(tiles.backward)}`}${stepwise ? ', step by step' : ''}`,
     async run(device) {
       const rng = new Rng(seed);
       const G = gateCount(cell);
@@ -111,8 +117,13 @@ function cellCase(
       bufs.own(steps, layer.uniform);
       bufs.run((pass) => {
         k.encodeInit(pass, layer);
-        for (let t = 0; t < T; t++) k.encodeForward(pass, layer, t);
-        for (let t = T - 1; t >= 0; t--) k.encodeBackward(pass, layer, t);
+        if (stepwise) {
+          for (let t = 0; t < T; t++) k.encodeForward(pass, layer, t);
+          for (let t = T - 1; t >= 0; t--) k.encodeBackward(pass, layer, t);
+        } else {
+          k.encodeForwardSteps(pass, layer, 0, T);
+          k.encodeBackwardSteps(pass, layer, 0, T);
+        }
         k.encodeBackwardInit(pass, layer);
       });
       const weights = { whh, bhh, ...(cell === 'lstm-peephole' ? { peep } : {}) };
@@ -159,7 +170,14 @@ function cellCase(
 export const recurrentCellEntry: KernelEntry = {
   name: 'recurrent_cell',
   shader: 'recurrent_cell.wgsl',
-  entryPoints: ['cell_init', 'cell_forward', 'cell_backward', 'cell_backward_init'],
+  entryPoints: [
+    'cell_init',
+    'cell_forward',
+    'cell_backward',
+    'cell_forward_loop',
+    'cell_backward_loop',
+    'cell_backward_init',
+  ],
   reference: 'reference/model.ts: layerForward, layerBackward (reference/cells.ts)',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
   cases: () => [

@@ -1,9 +1,9 @@
-// RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's four entry points for one cell type and tile shape
-// (core/tiles.ts) and encodes them per layer and time step; the time step arrives as a dynamic offset into a
-// uniform array written once.
+// RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's entry points for one cell type and tile shape
+// (core/tiles.ts) and encodes them per layer, per time step or (loop tiles) per window; the step range
+// arrives as a dynamic offset into a uniform array written once.
 import { type CellType, actCount, gateCount } from '../../core/config';
 import { createShaderModule } from '../shaders';
-import { type CellTiles, DEFAULT_TILES, tileConstants, tileProblem } from '../../core/tiles';
+import { type CellTiles, DEFAULT_TILES, type Tile, tileConstants, tileProblem } from '../../core/tiles';
 import {
   type BindingList,
   type Entry,
@@ -12,7 +12,6 @@ import {
   createEntry,
   createEntryAsync,
   dispatch,
-  stepUniform,
   uniformWords,
 } from './pipelines';
 
@@ -130,6 +129,11 @@ const ENTRY_POINTS = {
     'cell_backward',
     { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
   ],
+  forwardLoop: ['cell_forward_loop', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' }],
+  backwardLoop: [
+    'cell_backward_loop',
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+  ],
   backwardInit: ['cell_backward_init', { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' }],
 } as const satisfies Record<string, [string, BindingList]>;
 
@@ -172,7 +176,10 @@ function sharedEntries(device: GPUDevice, cell: CellType): SharedEntries {
   return e;
 }
 
-/** The tile-dependent entry points (forward and backward steps), made with `make` (sync or async). */
+/**
+ * The tile-dependent entry points (forward and backward steps, the loop variants for loop tiles), made with
+ * `make` (sync or async).
+ */
 function stepEntries<E>(
   device: GPUDevice,
   cell: CellType,
@@ -184,8 +191,8 @@ function stepEntries<E>(
   const { module } = sharedEntries(device, cell);
   const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
   return {
-    forward: make(...entryArgs(device, module, 'forward', c)),
-    backward: make(...entryArgs(device, module, 'backward', c)),
+    forward: make(...entryArgs(device, module, tiles.forward.loop ? 'forwardLoop' : 'forward', c)),
+    backward: make(...entryArgs(device, module, tiles.backward.loop ? 'backwardLoop' : 'backward', c)),
   };
 }
 
@@ -254,9 +261,23 @@ export class RecurrentCellKernel {
     this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   }
 
-  /** A uniform array with t = 0 … T−1, one record per `stepStride` bytes; shared by every layer. */
+  /**
+   * The step records (t, n), one per `stepStride` bytes, shared by every layer: (t, 1) for t = 0 … T−1, then
+   * the whole window forward (0, T) and backward (T−1, T) for loop tiles.
+   */
   createStepUniform(T: number): GPUBuffer {
-    return stepUniform(this.device, 'RecurrentCellKernel.steps', T).buffer;
+    const words = this.stepStride / 4;
+    const data = new Uint32Array((T + 2) * words);
+    for (let t = 0; t < T; t++) data.set([t, 1], t * words);
+    data.set([0, T], T * words);
+    data.set([Math.max(0, T - 1), T], (T + 1) * words);
+    const buffer = this.device.createBuffer({
+      label: 'RecurrentCellKernel.steps',
+      size: data.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
   }
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {
@@ -311,24 +332,53 @@ export class RecurrentCellKernel {
     dispatch(pass, this.init, layer.groups.init, [Math.ceil(layer.info.H / WG), layer.info.B]);
   }
 
+  /** Forward step t (record t); a loop tile runs it as a one-step loop. */
   encodeForward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
-    dispatch(
-      pass,
-      this.forward,
-      layer.groups.forward,
-      [Math.ceil(layer.info.H / this.tiles.forward.tj), Math.ceil(layer.info.B / this.tiles.forward.tb)],
-      [t * this.stepStride],
-    );
+    dispatch(pass, this.forward, layer.groups.forward, this.grid(this.tiles.forward, layer), [
+      t * this.stepStride,
+    ]);
   }
 
+  /** Backward step t (record t). */
   encodeBackward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
-    dispatch(
-      pass,
-      this.backward,
-      layer.groups.backward,
-      [Math.ceil(layer.info.H / this.tiles.backward.tj), Math.ceil(layer.info.B / this.tiles.backward.tb)],
-      [t * this.stepStride],
-    );
+    dispatch(pass, this.backward, layer.groups.backward, this.grid(this.tiles.backward, layer), [
+      t * this.stepStride,
+    ]);
+  }
+
+  /** Forward steps start … end−1: one dispatch for a loop tile over the whole window, else one per step. */
+  encodeForwardSteps(pass: GPUComputePassEncoder, layer: CellLayer, start: number, end: number): void {
+    const T = layer.info.T;
+    if (this.tiles.forward.loop && start === 0 && end === T)
+      dispatch(pass, this.forward, layer.groups.forward, this.grid(this.tiles.forward, layer), [
+        T * this.stepStride,
+      ]);
+    else for (let t = start; t < end; t++) this.encodeForward(pass, layer, t);
+  }
+
+  /**
+   * Backward steps end−1 … start, the first of them (t = end−1) with `first`'s bindings (a stack handing its
+   * gradient to another: engine/plan.ts handoff). One dispatch for a loop tile over the whole window.
+   */
+  encodeBackwardSteps(
+    pass: GPUComputePassEncoder,
+    layer: CellLayer,
+    start: number,
+    end: number,
+    first: CellLayer = layer,
+  ): void {
+    const T = layer.info.T;
+    if (this.tiles.backward.loop && start === 0 && end === T && first === layer)
+      dispatch(pass, this.backward, layer.groups.backward, this.grid(this.tiles.backward, layer), [
+        (T + 1) * this.stepStride,
+      ]);
+    else for (let t = end - 1; t >= start; t--) this.encodeBackward(pass, t === end - 1 ? first : layer, t);
+  }
+
+  /** Workgroups: unit tiles × sequence tiles per step, or sequence tiles only for a loop tile. */
+  private grid(tile: Tile, layer: CellLayer): [number, number] {
+    const seqs = Math.ceil(layer.info.B / tile.tb);
+    return [tile.loop ? 1 : Math.ceil(layer.info.H / tile.tj), seqs];
   }
 
   /** After the t = 0 backward step: gradient of the learned initial state (only when learnedInit). */
