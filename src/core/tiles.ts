@@ -146,7 +146,7 @@ function loopCandidates(cell: CellType, B: number, H: number): CellTiles[] {
 /**
  * The tiles with loop shapes replaced by the defaults: for models whose windows are cut into segments (an
  * encoder–decoder's two stacks, attention between decoder steps), where a loop tile would run one step
- * per dispatch on B / tb workgroups.
+ * per dispatch on B / tb workgroups. (The tuner records its best non-loop pair instead: engine/tuner.ts.)
  */
 export const withoutLoops = (t: CellTiles): CellTiles => ({
   forward: t.forward.loop ? DEFAULT_TILES.forward : t.forward,

@@ -20,7 +20,7 @@ import { GpuInference } from './inference';
 import { limitProblems } from './memory';
 import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
-import { type CellTiles, withoutLoops } from '../core/tiles';
+import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
 
@@ -67,9 +67,7 @@ export class Engine implements Trainer {
     this.kernels = new EngineKernels(
       device,
       model,
-      model.encoder
-        ? withoutLoops(tilesFor(device, model.cell, train.batchSize, model.hiddenSize))
-        : tilesFor(device, model.cell, train.batchSize, model.hiddenSize),
+      tilesFor(device, model.cell, train.batchSize, model.hiddenSize, model.encoder !== undefined),
     );
     this.optKernel = new OptimizerKernel(device, train.optimizer);
     const n = this.layout.totalSize;

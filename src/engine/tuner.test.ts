@@ -22,6 +22,10 @@ describe('tile tuner', () => {
     expect(candidates.map((c) => c.backward)).toContainEqual(r.tiles.backward);
     expect(tilesFor(device, 'gru', 3, 6)).toEqual(r.tiles);
     expect(tilesFor(device, 'gru', 4, 6)).toEqual(DEFAULT_TILES);
+    // Segmented windows (encoder–decoders) get the fastest pair without loop tiles.
+    const segmented = tilesFor(device, 'gru', 3, 6, true);
+    expect(segmented.forward.loop || segmented.backward.loop).toBeFalsy();
+    expect(candidates.map((c) => c.forward)).toContainEqual(segmented.forward);
     const engine = Engine.create(device, checkModel('gru'), checkTrain());
     expect(engine.cellTiles).toEqual(r.tiles);
     engine.dispose();

@@ -7,7 +7,14 @@
 import { type CellType, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { createStorageBuffer, createStorageBufferFrom } from '../gpu/buffers';
-import { type CellTiles, DEFAULT_TILES, type Tile, tileCandidates, tileProblem } from '../core/tiles';
+import {
+  type CellTiles,
+  DEFAULT_TILES,
+  type Tile,
+  tileCandidates,
+  tileProblem,
+  withoutLoops,
+} from '../core/tiles';
 import {
   RESET_ROW,
   type RecurrentCellKernel,
@@ -18,21 +25,45 @@ import {
 import { GpuTimer } from '../gpu/timing';
 import { median } from '../core/stats';
 
-const chosen = new WeakMap<GPUDevice, Map<string, CellTiles>>();
+/** Per (cell, B, H): the tiles for whole windows, and for windows cut into segments (no loop tiles). */
+const chosen = new WeakMap<GPUDevice, Map<string, { tiles: CellTiles; segmented: CellTiles }>>();
 const keyOf = (cell: CellType, B: number, H: number): string => `${cell} B${B} H${H}`;
 
-/** The tiles engines on this device use for (cell, B, H): the tuned choice, else DEFAULT_TILES. */
-export function tilesFor(device: GPUDevice, cell: CellType, B: number, H: number): CellTiles {
-  return chosen.get(device)?.get(keyOf(cell, B, H)) ?? DEFAULT_TILES;
+/**
+ * The tiles engines on this device use for (cell, B, H): the tuned choice, else DEFAULT_TILES. `segmented`:
+ * for a model whose windows are cut into segments (an encoder–decoder), which never gets loop tiles
+ * (core/tiles.ts withoutLoops).
+ */
+export function tilesFor(
+  device: GPUDevice,
+  cell: CellType,
+  B: number,
+  H: number,
+  segmented = false,
+): CellTiles {
+  const c = chosen.get(device)?.get(keyOf(cell, B, H));
+  return c ? (segmented ? c.segmented : c.tiles) : DEFAULT_TILES;
 }
 
-/** Sets the tiles for (cell, B, H) on this device (the tuner's choice, or a benchmark's explicit one). */
-export function chooseTiles(device: GPUDevice, cell: CellType, B: number, H: number, tiles: CellTiles): void {
-  const problem = tileProblem(cell, tiles);
-  if (problem) throw new Error(`tiles ${JSON.stringify(tiles)}: ${problem}`);
+/**
+ * Sets the tiles for (cell, B, H) on this device (the tuner's choice, or a benchmark's or a checkpoint's
+ * explicit one), and those for segmented windows (by default the same with loop tiles replaced).
+ */
+export function chooseTiles(
+  device: GPUDevice,
+  cell: CellType,
+  B: number,
+  H: number,
+  tiles: CellTiles,
+  segmented = withoutLoops(tiles),
+): void {
+  for (const t of [tiles, segmented]) {
+    const problem = tileProblem(cell, t);
+    if (problem) throw new Error(`tiles ${JSON.stringify(t)}: ${problem}`);
+  }
   let m = chosen.get(device);
   if (!m) chosen.set(device, (m = new Map()));
-  m.set(keyOf(cell, B, H), tiles);
+  m.set(keyOf(cell, B, H), { tiles, segmented });
 }
 
 /**
@@ -107,14 +138,15 @@ export async function tuneTiles(
       .sort((a, b) => ms(a, phase) - ms(b, phase))
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
   // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
-  let tiles = DEFAULT_TILES;
-  search: for (const forward of fastest('forwardMs'))
-    for (const backward of fastest('backwardMs'))
-      if (!tileProblem(cell, { forward, backward })) {
-        tiles = { forward, backward };
-        break search;
-      }
-  chooseTiles(device, cell, B, H, tiles);
+  const best = (allowLoops: boolean): CellTiles => {
+    const usable = (t: Tile) => allowLoops || !t.loop;
+    for (const forward of fastest('forwardMs').filter(usable))
+      for (const backward of fastest('backwardMs').filter(usable))
+        if (!tileProblem(cell, { forward, backward })) return { forward, backward };
+    return DEFAULT_TILES;
+  };
+  const tiles = best(true);
+  chooseTiles(device, cell, B, H, tiles, best(false));
   return {
     tiles,
     timings,
