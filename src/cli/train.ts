@@ -150,7 +150,6 @@ async function main(): Promise<void> {
     stopped: () => diverged,
     speed: (ms) => (msPerStep = ms),
   });
-  await lm.flush();
   if (valEvery > 0) lastVal = await lm.validate();
   progress.done();
   mkdirSync(out, { recursive: true });

@@ -72,11 +72,12 @@ export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, 
 /** Why these tiles cannot run (thread or workgroup-memory limits, zero sizes), or null. */
 export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
   const c = tileConstants(cell, tiles);
-  for (const [name, t] of Object.entries(tiles) as [string, Tile][])
+  for (const [name, t] of Object.entries(tiles) as [string, Tile][]) {
     if (![t.tj, t.tb, t.tk, t.sk].every((v) => Number.isInteger(v) && v >= 1))
       return `${name} tile sizes must be whole numbers ≥ 1`;
-    else if (t.loop !== undefined && typeof t.loop !== 'boolean')
+    if (t.loop !== undefined && typeof t.loop !== 'boolean')
       return `${name} tile: loop must be true or false`;
+  }
   if (forwardWork(cell, tiles.forward) > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
     return `more than ${MAX_THREADS} invocations per workgroup`;
   if (c.W_TILE! + c.V_TILE! + c.R_TILE! > MAX_WORKGROUP_FLOATS) return 'more than 16 KiB of workgroup memory';

@@ -50,13 +50,17 @@ export class MatmulKernel {
    * split reduction, compiled once.
    */
   variant(spec: MatmulSpec, split = 1, entryPoint: 'main' | 'reduce_split' = 'main'): Entry {
-    const key = `${entryPoint}${+spec.transA}${+spec.transB}${+spec.accumulate}${+spec.bias}/${split}`;
+    // The reduction reads only part, C and bias: the transposes do not make it another pipeline.
+    const reduce = entryPoint === 'reduce_split';
+    const transA = +(spec.transA && !reduce);
+    const transB = +(spec.transB && !reduce);
+    const key = `${entryPoint}${transA}${transB}${+spec.accumulate}${+spec.bias}/${split}`;
     let e = this.variants.get(key);
     if (!e) {
       const bindings = entryPoint === 'main' ? MAIN_BINDINGS : REDUCE_BINDINGS;
       e = createEntry(this.device, this.module, `MatmulKernel[${key}]`, entryPoint, bindings, {
-        TRANS_A: +spec.transA,
-        TRANS_B: +spec.transB,
+        TRANS_A: transA,
+        TRANS_B: transB,
         ACCUMULATE: +spec.accumulate,
         HAS_BIAS: +spec.bias,
         SPLIT: split,

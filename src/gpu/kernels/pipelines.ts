@@ -139,13 +139,15 @@ export function dispatch(
 }
 
 /**
- * A uniform array of step records `{ s }` for s = 0 … n−1, one per `stride` bytes, written once: kernels that
- * run once per step read theirs through a dynamic offset, so one submit can hold many steps.
+ * A uniform array of n step records, one per `stride` bytes, written once: kernels that run once per step read
+ * theirs through a dynamic offset, so one submit can hold many steps. Record s holds the words `record(s)`
+ * (by default `{ s }`).
  */
 export function stepUniform(
   device: GPUDevice,
   label: string,
   n: number,
+  record: (s: number) => number[] = (s) => [s],
 ): { buffer: GPUBuffer; stride: number } {
   const stride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   const buffer = device.createBuffer({
@@ -154,7 +156,7 @@ export function stepUniform(
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
   const words = new Uint32Array((n * stride) / 4);
-  for (let s = 0; s < n; s++) words[(s * stride) / 4] = s;
+  for (let s = 0; s < n; s++) words.set(record(s), (s * stride) / 4);
   device.queue.writeBuffer(buffer, 0, words);
   return { buffer, stride };
 }

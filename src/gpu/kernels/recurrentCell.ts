@@ -12,6 +12,7 @@ import {
   createEntry,
   createEntryAsync,
   dispatch,
+  stepUniform,
   uniformWords,
 } from './pipelines';
 
@@ -266,18 +267,8 @@ export class RecurrentCellKernel {
    * the whole window forward (0, T) and backward (T−1, T) for loop tiles.
    */
   createStepUniform(T: number): GPUBuffer {
-    const words = this.stepStride / 4;
-    const data = new Uint32Array((T + 2) * words);
-    for (let t = 0; t < T; t++) data.set([t, 1], t * words);
-    data.set([0, T], T * words);
-    data.set([Math.max(0, T - 1), T], (T + 1) * words);
-    const buffer = this.device.createBuffer({
-      label: 'RecurrentCellKernel.steps',
-      size: data.byteLength,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    this.device.queue.writeBuffer(buffer, 0, data);
-    return buffer;
+    const record = (s: number) => (s < T ? [s, 1] : s === T ? [0, T] : [Math.max(0, T - 1), T]);
+    return stepUniform(this.device, 'RecurrentCellKernel.steps', T + 2, record).buffer;
   }
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {

@@ -115,23 +115,22 @@ export function gradSeries(pts: readonly StepPoint[], clip: number): Series[] {
  * windows at a quarter, half and three quarters of training so far: the vanishing gradient as a slope.
  */
 export function gradThroughTimeSeries(pts: readonly StepPoint[]): Series[] {
+  // Colours per layer as the gradient-norm chart's per-layer lines.
   const last = pts[pts.length - 1];
   if (!last) return [];
-  // The same colour per layer as the gradient-norm chart's per-layer lines.
-  const colors = LAYER_COLORS;
   const earlier = [0.25, 0.5, 0.75]
     .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
     .filter((p) => p !== last && p.dhNorms.length > 0);
   return last.dhNorms.flatMap((_, l) => [
     ...earlier.map((p) => ({
       name: `layer ${l + 1} at step ${p.step}`,
-      color: colors[l % colors.length]!,
+      color: LAYER_COLORS[l % LAYER_COLORS.length]!,
       points: (p.dhNorms[l] ?? []).map((v, t) => [t, v] as [number, number]),
       faint: true,
     })),
     {
       name: `layer ${l + 1} (step ${last.step})`,
-      color: colors[l % colors.length]!,
+      color: LAYER_COLORS[l % LAYER_COLORS.length]!,
       points: last.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
     },
   ]);
