@@ -115,15 +115,31 @@ async function main(): Promise<void> {
       targets: Uint32Array.from({ length: T * B }, () => rng.int(V)),
     };
     const wall: number[] = [];
+    const host: number[] = [];
+    const toSubmit: number[] = [];
+    // When each step's commands reach the queue: the host time before it is time the GPU sits idle.
+    const queue = device.queue;
+    const submit = queue.submit.bind(queue);
+    let submittedAt = 0;
+    queue.submit = (buffers) => {
+      submittedAt = performance.now();
+      submit(buffers);
+    };
     const gpu: StepMetrics['gpuMs'][] = [];
     engine.events.on('metrics', (m) => gpu.push(m.gpuMs));
     for (let i = 0; i < warmup + steps; i++) {
       const t0 = performance.now();
       engine.step(batch);
+      const t1 = performance.now();
       await device.queue.onSubmittedWorkDone();
-      if (i >= warmup) wall.push(performance.now() - t0);
+      if (i >= warmup) {
+        wall.push(performance.now() - t0);
+        host.push(t1 - t0);
+        toSubmit.push(submittedAt - t0);
+      }
     }
     await engine.flush();
+    queue.submit = submit;
     const timed = gpu.slice(warmup).filter((g): g is Record<string, number> => g !== undefined);
     const phases: Record<string, number> = {};
     for (const name of Object.keys(timed[0] ?? {}))
@@ -141,6 +157,9 @@ async function main(): Promise<void> {
         seq: T,
         vocab: V,
         ms_per_step: +ms.toFixed(3),
+        host_ms_per_step: +median(host).toFixed(3),
+        host_ms_to_submit: +median(toSubmit).toFixed(3),
+        recorded_ahead: engine.aheadCounts.used,
         chars_per_s: Math.round(((B * T) / ms) * 1e3),
         model_gflop: +modelGflop(cell, H, L, B, T, V).toFixed(3),
         device: deviceName,

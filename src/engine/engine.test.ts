@@ -139,3 +139,42 @@ describe('Engine: trajectory, determinism, validation', () => {
     e.dispose();
   });
 });
+
+describe('Engine: iterations recorded ahead of their step', () => {
+  it('train bitwise as recorded at step time, through clip, window and optimiser changes and a state reset', async () => {
+    const m = model('lstm', { layers: 2 });
+    const run = async (ahead: boolean) => {
+      const e = Engine.create(device, m, train());
+      e.encodeAhead = ahead;
+      const losses: number[] = [];
+      e.events.on('metrics', (x) => losses.push(x.loss));
+      let seed = 0;
+      const steps = (n: number) => {
+        for (let i = 0; i < n; i++)
+          e.step(randomBatch(m.vocabSize, e.train.seqLen, e.train.batchSize, ++seed));
+      };
+      steps(3);
+      e.setConfig({ clipNorm: 0.05 });
+      steps(2);
+      e.setConfig({ seqLen: 4, batchSize: 2 });
+      steps(2);
+      e.setConfig({ optimizer: 'sgd', learningRate: 0.1 });
+      steps(2);
+      e.resetState();
+      steps(1);
+      await e.flush();
+      const params = await e.readParams();
+      const counts = { ...e.aheadCounts };
+      e.dispose();
+      return { losses, params, counts };
+    };
+    const ahead = await run(true);
+    const atStep = await run(false);
+    expect(atStep.counts).toEqual({ used: 0, dropped: 0 });
+    // Recorded ahead for every step after the first but the two after a reshape or a new optimiser.
+    expect(ahead.counts).toEqual({ used: 7, dropped: 2 });
+    expect(ahead.losses).toHaveLength(10);
+    expect(ahead.losses).toEqual(atStep.losses);
+    expect(Buffer.from(ahead.params.buffer).equals(Buffer.from(atStep.params.buffer))).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { NO_TARGET } from '../core/batches';
 import { type ModelConfig, type TrainConfig, outputsOf, validateModel, validateTrain } from '../core/config';
 import { type ParamLayout, initParams, paramLayout, segmentsOf } from '../core/params';
 import {
+  type ReadbackSlot,
   type Region,
   createStorageBuffer,
   createStorageBufferFrom,
@@ -23,6 +24,16 @@ import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
+
+/** One iteration recorded into a command buffer for a plan, with its metrics slot (null: no metrics). */
+interface RecordedStep {
+  plan: Plan;
+  optKernel: OptimizerKernel;
+  optCall: OptimizerCall;
+  commands: GPUCommandBuffer;
+  slot: ReadbackSlot | null;
+  phases: string[];
+}
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */
 export class Engine implements Trainer {
@@ -55,6 +66,20 @@ export class Engine implements Trainer {
   private lossCount = 0;
   private rowsReset!: Uint32Array;
   private rowsCarry!: Uint32Array;
+  /**
+   * The next iteration, recorded right after the previous submit while the GPU runs it (`encodeAhead`).
+   * Recording an iteration costs the host milliseconds (hundreds of dispatches through the WebGPU API) and a
+   * command buffer cannot be replayed, so recording it ahead takes that time off the path between a batch's
+   * arrival and its submit. Everything that changes per step reaches the GPU through queue writes, which are
+   * ordered before the next submit, so the recorded commands are those step() would record — as long as
+   * the plan and the optimiser they were recorded for are still current (takeAhead checks).
+   */
+  private ahead: RecordedStep | null = null;
+  /** Record each iteration ahead of its step (tests switch it off to compare). */
+  encodeAhead = true;
+  /** Steps submitted with commands recorded ahead, and recordings dropped because the plan changed. */
+  readonly aheadCounts = { used: 0, dropped: 0 };
+  private lastSplit = 0;
   train: TrainConfig;
 
   private constructor(
@@ -204,17 +229,52 @@ export class Engine implements Trainer {
     d.queue.writeBuffer(p.rows, 0, reset ? this.rowsReset : this.rowsCarry);
     this.fresh = false;
     this.optKernel.setStep(this.optCall, this.train, this.steps);
+    const recorded = this.takeAhead() ?? this.record(p.ring.acquire());
+    d.queue.submit([recorded.commands]);
+    if (recorded.slot) this.commitMetrics(recorded.slot, recorded.phases);
+    // Record the next iteration now, unless the window's split keeps changing (encoder–decoder batches of
+    // varied lengths), where it would mostly be recorded for the wrong plan. It takes a free metrics slot
+    // only: when every slot is in flight the next step asks again rather than go without metrics.
+    const split = batch.split ?? 0;
+    if (this.encodeAhead && split === this.lastSplit) {
+      const slot = p.ring.acquire(true);
+      if (slot) this.ahead = this.record(slot);
+    }
+    this.lastSplit = split;
+  }
+
+  /** Records one iteration of the current plan (everything but the per-step queue writes). */
+  private record(slot: ReadbackSlot | null): RecordedStep {
+    const p = this.plan;
     this.timer.begin();
-    const enc = d.createCommandEncoder({ label: `Engine.step${this.steps}` });
+    const enc = this.device.createCommandEncoder({ label: 'Engine.step' });
     enc.clearBuffer(this.grads);
     encodeIteration(p, this.kernels, this.model.learnedInit, this.optimizer(), (label, phase) =>
       enc.beginComputePass({ label, ...this.timer.passTimestamps(phase) }),
     );
-    const slot = p.ring.acquire();
     const phases = slot ? this.timer.resolve(enc, slot.buffer, p.timingOffset) : [];
     if (slot) p.ring.copy(enc, slot, p.stats, 0, 0, p.statsFloats * 4);
-    d.queue.submit([enc.finish()]);
-    if (!slot) return;
+    const commands = enc.finish();
+    return { plan: p, optKernel: this.optKernel, optCall: this.optCall, commands, slot, phases };
+  }
+
+  /** The iteration recorded ahead, if it was recorded for the current plan and optimiser; else drops it. */
+  private takeAhead(): RecordedStep | null {
+    const a = this.ahead;
+    this.ahead = null;
+    if (!a) return null;
+    if (a.plan === this.plan && a.optKernel === this.optKernel && a.optCall === this.optCall) {
+      this.aheadCounts.used++;
+      return a;
+    }
+    if (a.slot) a.plan.ring.release(a.slot);
+    this.aheadCounts.dropped++;
+    return null;
+  }
+
+  /** Delivers this step's loss, norms and GPU times once its metrics slot has been read back. */
+  private commitMetrics(slot: ReadbackSlot, phases: string[]): void {
+    const p = this.plan;
     const stepNo = this.steps;
     this.pending.push(
       new Promise<void>((resolve) => {
@@ -446,6 +506,7 @@ export class Engine implements Trainer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.ahead = null;
     this.inferenceRunner?.dispose();
     this.snapshotRunner?.dispose();
     this.snapshotParams?.destroy();

@@ -137,12 +137,15 @@ export class ReadbackRing {
     return entry;
   }
 
-  /** A free slot to copy into (growing the ring if allowed), or null when all are in flight. */
-  acquire(): ReadbackSlot | null {
+  /**
+   * A free slot to copy into (growing the ring if allowed), or null when all are in flight: a readback
+   * `dropped`, unless the caller only asked whether one is free (`optional`) and will ask again.
+   */
+  acquire(optional = false): ReadbackSlot | null {
     const free =
       this.slots.find((s) => !s.busy) ?? (this.slots.length < this.maxSlots ? this.addSlot() : undefined);
     if (!free) {
-      this.dropped++;
+      if (!optional) this.dropped++;
       return null;
     }
     free.busy = true;
