@@ -35,6 +35,9 @@ const RUNS = [
     ],
     fields: [
       'ms_per_step',
+      'host_ms_per_step',
+      'host_ms_to_submit',
+      'recorded_ahead',
       'chars_per_s',
       'model_gflop',
       'dispatches_per_step',
@@ -85,6 +88,11 @@ for (const { args, fields } of RUNS) {
   const missing = fields.filter((f) => !(f in last));
   if (missing.length) {
     console.error(`bench ${args.join(' ')}: the last line lacks ${missing.join(', ')}:\n${out}`);
+    process.exit(1);
+  }
+  // Every timed step after the first submits commands recorded ahead (Engine.encodeAhead).
+  if ('recorded_ahead' in last && !(last.recorded_ahead > 0)) {
+    console.error(`bench ${args.join(' ')}: no step used commands recorded ahead:\n${out}`);
     process.exit(1);
   }
   console.log(`bench ${args.join(' ')}\n  ${JSON.stringify(last)}`);

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     'stop-at',
     TILES_FLAG,
     'sweep',
+    'record-ahead',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
         ],
       ];
   const mode = tilesMode(args, adapter.isSoftware);
+  // off: each step records its iteration when it is called, as before Engine.encodeAhead (for A/B runs).
+  const ahead = args.str('record-ahead', 'on');
+  if (ahead !== 'on' && ahead !== 'off') throw new Error(`--record-ahead must be on or off, not ${ahead}`);
   for (const [cell, H, L, B, T] of configs) {
     const { tiles, tuned } = await applyTiles(device, mode, cell, B, H, T);
     if (tuned && args.flag('sweep'))
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
       { cell, vocabSize: V, embedSize: H, hiddenSize: H, layers: L, learnedInit: false },
       { ...DEFAULT_TRAIN, seqLen: T, batchSize: B, optimizer: 'adam', learningRate: 2e-3, clipNorm: 5 },
     );
+    engine.encodeAhead = ahead === 'on';
     const rng = new Rng(0);
     const batch = {
       inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)),

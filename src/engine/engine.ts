@@ -238,7 +238,13 @@ export class Engine implements Trainer {
     const split = batch.split ?? 0;
     if (this.encodeAhead && split === this.lastSplit) {
       const slot = p.ring.acquire(true);
-      if (slot) this.ahead = this.record(slot);
+      // This step is submitted: a failure to record the next belongs to the next step, which records again.
+      if (slot)
+        try {
+          this.ahead = this.record(slot);
+        } catch {
+          p.ring.release(slot);
+        }
     }
     this.lastSplit = split;
   }
