@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
+import type { CellType } from '../core/config';
 import { DEFAULT_TILES, tileCandidates, withoutLoops } from '../core/tiles';
 import { Engine } from './engine';
 import { CharLM } from './lm';
 import { ENGINE_CHECKS, checkModel, checkTrain, fullIterationCheck } from './selfChecks';
-import { chooseTiles, tilesFor, tuneTiles } from './tuner';
+import { type TileStore, chooseTiles, ensureTuned, storedChoice, tilesFor, tuneTiles } from './tuner';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -89,5 +90,110 @@ describe('tile tuner', () => {
     expect(() => chooseTiles(device, 'rnn', 3, 6, { forward: big, backward: big })).toThrow(
       /256 invocations/,
     );
+  });
+});
+
+describe('tile tuner: choices kept across reloads', () => {
+  // Tuning for real takes SwiftShader ~13 s of compiles (the first test above does it); these test what is
+  // stored and read around it, so a stand-in "tunes" by choosing the last candidate.
+  const tune = async (d: GPUDevice, cell: CellType, B: number, H: number) => {
+    const tiles = tileCandidates(cell, B, H).at(-1)!;
+    chooseTiles(d, cell, B, H, tiles);
+    return { tiles, timings: [], timing: 'wall' as const, steps: 1, ms: 0 };
+  };
+  const mapStore = () => {
+    const m = new Map<string, unknown>();
+    const store: TileStore = { get: async (k) => m.get(k), set: async (k, v) => void m.set(k, v) };
+    return { m, store };
+  };
+
+  it('a choice stored on one device is used by the next (a reload) without timing anything', async () => {
+    const { m, store } = mapStore();
+    const cache = { store, adapter: 'test adapter' };
+    let tunings = 0;
+    await ensureTuned(device, false, 'lstm', 2, 5, 3, { onStart: () => tunings++, cache, tune });
+    expect(tunings).toBe(1);
+    const stored = [...m.values()];
+    expect(stored).toEqual([
+      { tiles: tilesFor(device, 'lstm', 2, 5), segmented: tilesFor(device, 'lstm', 2, 5, true) },
+    ]);
+    const reloaded = (await acquireNodeDevice()).device;
+    try {
+      await ensureTuned(reloaded, false, 'lstm', 2, 5, 3, { onStart: () => tunings++, cache, tune });
+      expect(tunings).toBe(1);
+      expect(tilesFor(reloaded, 'lstm', 2, 5)).toEqual(tilesFor(device, 'lstm', 2, 5));
+      expect(tilesFor(reloaded, 'lstm', 2, 5, true)).toEqual(tilesFor(device, 'lstm', 2, 5, true));
+    } finally {
+      reloaded.destroy();
+    }
+    // Another adapter's choice is not this one's.
+    const other = (await acquireNodeDevice()).device;
+    try {
+      const cacheB = { store, adapter: 'another adapter' };
+      await ensureTuned(other, false, 'lstm', 2, 5, 3, { onStart: () => tunings++, cache: cacheB, tune });
+      expect(tunings).toBe(2);
+      expect(m.size).toBe(2);
+    } finally {
+      other.destroy();
+    }
+  });
+
+  it('an unusable stored choice, or a store that fails, costs a tuning and nothing else', async () => {
+    const { m, store } = mapStore();
+    let tunings = 0;
+    const key = (k: string) => [...m.keys()].find((x) => x.includes(k));
+    await ensureTuned(device, false, 'gru', 1, 3, 2, {
+      onStart: () => tunings++,
+      cache: { store, adapter: 'a' },
+      tune,
+    });
+    const good = m.get(key('gru B1 H3')!);
+    expect(storedChoice(good, 'gru')).not.toBeNull();
+    const broken = (await acquireNodeDevice()).device;
+    try {
+      m.set(key('gru B1 H3')!, { tiles: { forward: { tj: 999, tb: 1, tk: 1, sk: 1 } }, segmented: 'x' });
+      await ensureTuned(broken, false, 'gru', 1, 3, 2, {
+        onStart: () => tunings++,
+        cache: { store, adapter: 'a' },
+        tune,
+      });
+      expect(tunings).toBe(2);
+      expect(storedChoice(m.get(key('gru B1 H3')!), 'gru')).not.toBeNull(); // replaced by the new choice
+      const failing: TileStore = {
+        get: () => Promise.reject(new Error('no IndexedDB')),
+        set: () => Promise.reject(new Error('quota')),
+      };
+      await ensureTuned(broken, false, 'gru', 2, 3, 2, {
+        onStart: () => tunings++,
+        cache: { store: failing, adapter: 'a' },
+        tune,
+      });
+      expect(tunings).toBe(3);
+      expect(tilesFor(broken, 'gru', 2, 3)).not.toBe(DEFAULT_TILES);
+    } finally {
+      broken.destroy();
+    }
+  });
+
+  it('storedChoice accepts only runnable pairs, and no loop tile for segmented windows', () => {
+    const loop = tileCandidates('lstm', 1, 8).find((t) => t.forward.loop)!;
+    expect(storedChoice({ tiles: loop, segmented: DEFAULT_TILES }, 'lstm')).toEqual({
+      tiles: loop,
+      segmented: DEFAULT_TILES,
+    });
+    for (const bad of [
+      undefined,
+      null,
+      'tiles',
+      { tiles: DEFAULT_TILES },
+      { tiles: DEFAULT_TILES, segmented: loop },
+      { tiles: { forward: DEFAULT_TILES.forward, backward: null }, segmented: DEFAULT_TILES },
+      { tiles: { ...DEFAULT_TILES, forward: { tj: '8', tb: 8, tk: 32, sk: 1 } }, segmented: DEFAULT_TILES },
+      {
+        tiles: { forward: { tj: 64, tb: 8, tk: 32, sk: 1 }, backward: DEFAULT_TILES.backward },
+        segmented: DEFAULT_TILES,
+      },
+    ])
+      expect(storedChoice(bad, 'lstm'), JSON.stringify(bad)).toBeNull();
   });
 });

@@ -66,9 +66,24 @@ export function chooseTiles(
   m.set(keyOf(cell, B, H), { tiles, segmented });
 }
 
+/** Where tuned choices outlive the page (the playground's worker keeps them in IndexedDB). */
+export interface TileStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+/**
+ * Part of every stored key: bump it when the candidates or the kernels change, so choices timed against
+ * older ones are tuned again rather than trusted.
+ */
+export const TUNER_VERSION = 1;
+
 /**
  * Tunes (cell, B, H) once per device on a hardware adapter; later calls and software adapters return at once.
- * A failure leaves the default tiles: tuning is an optimisation, never a reason a run cannot start.
+ * With a `cache` (a store and the adapter's name), a choice stored for this adapter and shape is used without
+ * timing anything, and a new choice is stored: a reload does not tune again. A failure leaves the default
+ * tiles, and a store that cannot be read or written only costs a tuning: tuning is an optimisation, never a
+ * reason a run cannot start.
  */
 export async function ensureTuned(
   device: GPUDevice,
@@ -77,15 +92,47 @@ export async function ensureTuned(
   B: number,
   H: number,
   T: number,
-  onStart?: () => void,
+  opts: {
+    onStart?: () => void;
+    cache?: { store: TileStore; adapter: string };
+    /** The tuning itself (tests pass a stand-in): it must chooseTiles for the shape. */
+    tune?: typeof tuneTiles;
+  } = {},
 ): Promise<void> {
+  const { onStart, cache, tune = tuneTiles } = opts;
   if (software || chosen.get(device)?.has(keyOf(cell, B, H))) return;
+  const key = `v${TUNER_VERSION} ${cache?.adapter ?? ''} ${keyOf(cell, B, H)}`;
+  if (cache) {
+    const saved = storedChoice(await cache.store.get(key).catch(() => undefined), cell);
+    if (saved) return chooseTiles(device, cell, B, H, saved.tiles, saved.segmented);
+  }
   onStart?.();
   try {
-    await tuneTiles(device, cell, B, H, T);
+    await tune(device, cell, B, H, T);
   } catch {
     chooseTiles(device, cell, B, H, DEFAULT_TILES);
+    return;
   }
+  const choice = { tiles: tilesFor(device, cell, B, H), segmented: tilesFor(device, cell, B, H, true) };
+  await cache?.store.set(key, choice).catch(() => undefined);
+}
+
+/** A stored choice when both pairs are tiles this cell can run (and segmented has no loop tile), else null. */
+export function storedChoice(
+  raw: unknown,
+  cell: CellType,
+): { tiles: CellTiles; segmented: CellTiles } | null {
+  const pair = (v: unknown): CellTiles | null => {
+    const t = v as CellTiles | null;
+    const tile = (x: unknown) => typeof x === 'object' && x !== null;
+    return t && tile(t) && tile(t.forward) && tile(t.backward) && tileProblem(cell, t) === null ? t : null;
+  };
+  if (typeof raw !== 'object' || raw === null) return null;
+  const { tiles, segmented } = raw as Record<string, unknown>;
+  const t = pair(tiles);
+  const s = pair(segmented);
+  if (!t || !s || s.forward.loop || s.backward.loop) return null;
+  return { tiles: t, segmented: s };
 }
 
 export interface TileTiming {

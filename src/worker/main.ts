@@ -7,6 +7,8 @@ import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
 import { ensureTuned } from '../engine/tuner';
+import { indexedDbTileStore } from './tileStore';
+import { adapterName } from '../gpu/device';
 import { compareRun } from './compare';
 import { attend } from '../engine/taskProbe';
 import { type TaskSource, examplesFor } from '../core/tasks';
@@ -26,6 +28,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
 
 const session = new GpuSession(scope.navigator.gpu);
+const tileStore = indexedDbTileStore();
 session.events.on('ready', (adapter) => post({ type: 'ready', adapter }));
 session.events.on('unavailable', (u) => post({ type: 'unavailable', reason: u.reason, message: u.message }));
 session.events.on('lost', (l) => {
@@ -274,7 +277,8 @@ async function handle(msg: ToWorker): Promise<void> {
       const { setup } = msg;
       try {
         const device = await deviceFor(setup.backend);
-        // The first run of a shape on a GPU times the recurrent tile candidates (well under a second).
+        // The first run of a shape on a GPU times the recurrent tile candidates (well under a second); the
+        // choice is kept per adapter across reloads.
         if (device)
           await ensureTuned(
             device,
@@ -283,7 +287,12 @@ async function handle(msg: ToWorker): Promise<void> {
             setup.train.batchSize,
             setup.model.hiddenSize,
             setup.train.seqLen,
-            () => post({ type: 'runTuning', run: msg.run }),
+            {
+              onStart: () => post({ type: 'runTuning', run: msg.run }),
+              ...(tileStore && session.adapter
+                ? { cache: { store: tileStore, adapter: adapterName(session.adapter) } }
+                : {}),
+            },
           );
         if (setup.task) setupTask(setup, setup.task, device, msg.run);
         else {
