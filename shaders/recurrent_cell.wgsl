@@ -230,6 +230,15 @@ fn forward_update(j: u32, b: u32, t: u32, lid: u32) {
   for (var g = 0u; g < G; g++) {
     a[g] = part[(g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB] + params[layer.off_bhh + g * H + j];
   }
+  cell_update(a, j, b, t);
+}
+
+// The gates and state update of unit j (< H), sequence b (< B) at step t, given its recurrent
+// pre-activations h_{t−1}·W_hhᵀ + b_hh per gate.
+fn cell_update(a: array<f32, 4>, j: u32, b: u32, t: u32) {
+  let H = layer.H;
+  let B = layer.B;
+  let G = gates();
   let h_prev = (t * B + b) * H; // row of h_{t−1} in states
   let x = (t * B + b) * G * H + j;
   let out = (t * B + b) * acts() * H + j;

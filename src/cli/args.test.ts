@@ -20,12 +20,18 @@ describe('Args', () => {
 
 describe('--tiles', () => {
   const mode = (v: string) => tilesMode(new Args(['--tiles', v], [TILES_FLAG]), true, 'lstm');
-  it('names plain and loop tiles, and refuses shapes the limits forbid', () => {
+  it('names plain, loop and subgroup tiles, and refuses shapes the limits forbid', () => {
     expect(mode('8,8,32,1/32,8,32,1')).toEqual(DEFAULT_TILES);
     expect(mode('64,1,8,1,loop/32,8,32,1')).toEqual({
       forward: { tj: 64, tb: 1, tk: 8, sk: 1, loop: true },
       backward: DEFAULT_TILES.backward,
     });
+    expect(mode('8,2,1,32,subgroups/32,8,32,1')).toEqual({
+      forward: { tj: 8, tb: 2, tk: 1, sk: 32, subgroups: true },
+      backward: DEFAULT_TILES.backward,
+    });
+    expect(() => mode('8,8,1,32,subgroups/32,8,32,1')).toThrow(/1–4 sequences/);
+    expect(() => mode('8,8,32,1/32,8,32,1,subgroups')).toThrow(/forward only/);
     expect(mode('default')).toBe('default');
     expect(() => mode('64,1,8,1,lop/32,8,32,1')).toThrow(/then ,loop/);
     expect(() => mode('64,1,32,1,loop/32,8,32,1')).toThrow(/16 KiB/);

@@ -2,7 +2,8 @@
 // (core/tiles.ts). auto (the default on a hardware adapter) times the candidates first
 // (engine/tuner.ts, well under a second on a GPU); default keeps the shapes measured on the H100 (the
 // default on a software adapter, where timings mean nothing); F/B names both, e.g. 8,8,32,1/32,8,32,1
-// (units, sequences, K chunk, K split — forward / backward), with `,loop` for a loop tile (64,1,8,1,loop).
+// (units, sequences, K chunk, K split — forward / backward), with `,loop` for a loop tile (64,1,8,1,loop)
+// and `,subgroups` for a subgroup forward tile (8,1,1,32,subgroups: invocations per unit in place of split).
 import type { CellType } from '../core/config';
 import { type CellTiles, DEFAULT_TILES, type Tile, describeTile, tileProblem } from '../core/tiles';
 import { type TuneResult, chooseTiles, tuneTiles } from '../engine/tuner';
@@ -16,13 +17,13 @@ export function tilesMode(args: Args, software: boolean, cell?: CellType): 'auto
   if (v === 'auto' || v === 'default') return v;
   const tile = (s: string | undefined): Tile => {
     const parts = (s ?? '').split(',');
-    const loop = parts.at(-1) === 'loop';
-    const n = (loop ? parts.slice(0, -1) : parts).map(Number);
+    const kind = parts.at(-1) === 'loop' ? 'loop' : parts.at(-1) === 'subgroups' ? 'subgroups' : null;
+    const n = (kind ? parts.slice(0, -1) : parts).map(Number);
     if (n.length !== 4 || !n.every((x) => Number.isInteger(x) && x >= 1))
       throw new UsageError(
-        `--tiles ${v}: expected auto, default, or F/B with F and B four whole numbers each (then ,loop for a loop tile)`,
+        `--tiles ${v}: expected auto, default, or F/B with F and B four whole numbers each (then ,loop for a loop tile or ,subgroups for a subgroup forward tile)`,
       );
-    return { tj: n[0]!, tb: n[1]!, tk: n[2]!, sk: n[3]!, ...(loop ? { loop } : {}) };
+    return { tj: n[0]!, tb: n[1]!, tk: n[2]!, sk: n[3]!, ...(kind ? { [kind]: true } : {}) };
   };
   const [f, b] = v.split('/');
   const tiles = { forward: tile(f), backward: tile(b) };

@@ -21,6 +21,14 @@ export interface Tile {
    * sequence's state in one workgroup; costs parallelism (B / tb workgroups), so it pays at small B and H.
    */
   loop?: boolean;
+  /**
+   * Forward only, on devices with subgroups: one subgroup per unit and tb (≤ 4) sequences, its lanes
+   * striding over K and subgroupAdd summing them (recurrent_cell_subgroups.wgsl); no workgroup memory and
+   * no barrier, for small batches. sk is the invocations provisioned per unit (the workgroup has sk·tj;
+   * the subgroup's width is the actual split, and subgroups walk the units when there are fewer of them);
+   * tk is unused (1).
+   */
+  subgroups?: boolean;
 }
 
 export interface CellTiles {
@@ -45,13 +53,16 @@ const forwardWork = (cell: CellType, f: Tile): number => gateCount(cell) * f.tj 
  * tile has spare invocations that only help stage the weights — the shapes measured on the H100.
  */
 const forwardThreads = (cell: CellType, f: Tile): number =>
-  Math.max(forwardWork(cell, f), Math.min(MAX_THREADS, 4 * f.tj * f.tb * f.sk));
+  f.subgroups ? f.sk * f.tj : Math.max(forwardWork(cell, f), Math.min(MAX_THREADS, 4 * f.tj * f.tb * f.sk));
+/** Invocations per unit the subgroup candidates provision: a common subgroup width (any width works). */
+const SUBGROUP_LANES = 32;
 const backwardThreads = (b: Tile): number => b.tj * b.tb * b.sk;
 
 /** The override constants of recurrent_cell.wgsl for these tiles. */
 export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, number> {
   const { forward: f, backward: b } = tiles;
   const G = gateCount(cell);
+  const fwd = f.subgroups ? 0 : 1;
   return {
     FWD_TJ: f.tj,
     FWD_TB: f.tb,
@@ -63,9 +74,10 @@ export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, 
     BWD_SK: b.sk,
     FWD_THREADS: forwardThreads(cell, f),
     BWD_THREADS: backwardThreads(b),
-    W_TILE: Math.max(G * f.tj * (f.tk + 1), b.tk * b.tj),
-    V_TILE: Math.max(f.tb * (f.tk + 1), b.tb * (b.tk + 1)),
-    R_TILE: Math.max(G * f.tj * f.tb * f.sk, b.tj * b.tb * b.sk),
+    // A subgroup forward tile uses no workgroup memory: the arrays are the backward's alone.
+    W_TILE: Math.max(fwd * G * f.tj * (f.tk + 1), b.tk * b.tj),
+    V_TILE: Math.max(fwd * f.tb * (f.tk + 1), b.tb * (b.tk + 1)),
+    R_TILE: Math.max(fwd * G * f.tj * f.tb * f.sk, b.tj * b.tb * b.sk),
   };
 }
 
@@ -77,8 +89,15 @@ export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
       return `${name} tile sizes must be whole numbers ≥ 1`;
     if (t.loop !== undefined && typeof t.loop !== 'boolean')
       return `${name} tile: loop must be true or false`;
+    if (t.subgroups !== undefined && typeof t.subgroups !== 'boolean')
+      return `${name} tile: subgroups must be true or false`;
   }
-  if (forwardWork(cell, tiles.forward) > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
+  const sg = tiles.forward.subgroups;
+  if (tiles.backward.subgroups) return 'subgroup tiles are forward only';
+  if (sg && (tiles.forward.loop || tiles.forward.tb > 4 || tiles.forward.tk !== 1))
+    return 'a subgroup tile runs one step per dispatch with 1–4 sequences and K chunk 1';
+  const fwdThreads = sg ? c.FWD_THREADS! : forwardWork(cell, tiles.forward);
+  if (fwdThreads > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
     return `more than ${MAX_THREADS} invocations per workgroup`;
   if (c.W_TILE! + c.V_TILE! + c.R_TILE! > MAX_WORKGROUP_FLOATS) return 'more than 16 KiB of workgroup memory';
   return null;
@@ -92,7 +111,7 @@ const pow2AtMost = (n: number): number => 2 ** Math.floor(Math.log2(Math.max(1, 
  * four terms per invocation so the barriers stay amortised. Forward and backward shapes are timed
  * independently, so the list pairs them up only to keep its length the larger of the two.
  */
-export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[] {
+export function tileCandidates(cell: CellType, B: number, H: number, subgroups = false): CellTiles[] {
   const G = gateCount(cell);
   const tbs = [...new Set([pow2AtMost(Math.min(B, 8)), pow2AtMost(Math.min(B, 2))])];
   const fwd: Tile[] = [];
@@ -115,7 +134,24 @@ export function tileCandidates(cell: CellType, B: number, H: number): CellTiles[
   const all: CellTiles[] = [DEFAULT_TILES];
   const n = Math.max(fwd.length, bwd.length);
   for (let i = 0; i < n; i++) all.push({ forward: fwd[i % fwd.length]!, backward: bwd[i % bwd.length]! });
-  return [...all.filter((t) => tileProblem(cell, t) === null), ...loopCandidates(cell, B, H)];
+  return [
+    ...all.filter((t) => tileProblem(cell, t) === null),
+    ...loopCandidates(cell, B, H),
+    ...(subgroups ? subgroupCandidates(B, bwd).filter((t) => tileProblem(cell, t) === null) : []),
+  ];
+}
+
+/**
+ * Subgroup forward tiles worth timing where the device has subgroups (Tile.subgroups): up to 4 sequences
+ * per subgroup (the batch's, as a power of two), 2–8 units per workgroup of 32 invocations each; paired with backward shapes only
+ * to keep the list short (the tuner times forward and backward apart).
+ */
+function subgroupCandidates(B: number, bwd: Tile[]): CellTiles[] {
+  const tb = pow2AtMost(Math.min(B, 4));
+  return [2, 4, 8].map((tj, i) => ({
+    forward: { tj, tb, tk: 1, sk: SUBGROUP_LANES, subgroups: true },
+    backward: bwd[i % bwd.length] ?? DEFAULT_TILES.backward,
+  }));
 }
 
 /**
@@ -154,4 +190,7 @@ export const withoutLoops = (t: CellTiles): CellTiles => ({
   backward: t.backward.loop ? DEFAULT_TILES.backward : t.backward,
 });
 
-export const describeTile = (t: Tile): string => `${t.tj}u×${t.tb}b k${t.tk}/${t.sk}${t.loop ? ' loop' : ''}`;
+export const describeTile = (t: Tile): string =>
+  t.subgroups
+    ? `${t.tj}u×${t.tb}b subgroups ×${t.sk}`
+    : `${t.tj}u×${t.tb}b k${t.tk}/${t.sk}${t.loop ? ' loop' : ''}`;

@@ -16,7 +16,10 @@ afterAll(() => device?.destroy());
 describe('tile tuner', () => {
   it('times every candidate, records the fastest, and engines for that shape use it', async () => {
     const r = await tuneTiles(device, 'gru', 3, 6, 4, 1);
-    const candidates = tileCandidates('gru', 3, 6);
+    // The test device has subgroups (SwiftShader does), so the subgroup tiles are among the candidates.
+    expect(device.features.has('subgroups')).toBe(true);
+    const candidates = tileCandidates('gru', 3, 6, true);
+    expect(candidates.some((c) => c.forward.subgroups)).toBe(true);
     expect(r.timings.map((t) => t.tiles)).toEqual(candidates);
     for (const t of r.timings) expect(t.forwardMs > 0 && t.backwardMs > 0, JSON.stringify(t)).toBe(true);
     expect(candidates.map((c) => c.forward)).toContainEqual(r.tiles.forward);
@@ -37,6 +40,14 @@ describe('tile tuner', () => {
     expect(splitK).toBeDefined();
     chooseTiles(device, 'lstm', 3, 6, splitK!);
     const r = await fullIterationCheck(device, checkModel('lstm'), checkTrain(), 'lstm with split-K tiles');
+    expect(r.ok, r.message).toBe(true);
+  });
+
+  it('a whole iteration with a subgroup forward tile equals the float64 reference', async () => {
+    const sg = tileCandidates('gru', 3, 6, true).find((t) => t.forward.subgroups);
+    expect(sg).toBeDefined();
+    chooseTiles(device, 'gru', 3, 6, sg!);
+    const r = await fullIterationCheck(device, checkModel('gru'), checkTrain(), 'gru with subgroup tiles');
     expect(r.ok, r.message).toBe(true);
   });
 

@@ -169,11 +169,15 @@ export async function tuneTiles(
   const bench = new LayerBench(device, cell, B, H, steps);
   const timings: TileTiming[] = [];
   try {
-    // Compile every candidate at once (in parallel where the implementation can), then time one by one.
-    const kernels = await Promise.all(
-      tileCandidates(cell, B, H).map((t) => cellKernelAsync(device, cell, t)),
+    // Compile every candidate at once (in parallel where the implementation can), then time one by one. A
+    // candidate this device cannot compile (a subgroup tile where the WGSL compiler lacks subgroup_id, say)
+    // is left out; the default always compiles.
+    const compiled = await Promise.allSettled(
+      tileCandidates(cell, B, H, device.features.has('subgroups')).map((t) =>
+        cellKernelAsync(device, cell, t),
+      ),
     );
-    for (const k of kernels) timings.push(await bench.time(k, reps));
+    for (const k of compiled) if (k.status === 'fulfilled') timings.push(await bench.time(k.value, reps));
   } finally {
     bench.destroy();
   }

@@ -123,6 +123,8 @@ export async function acquireDevice(gpu: GPU | undefined, opts: AcquireOptions =
   }
   const wanted: string[] = [];
   if (opts.timestamps !== false && adapter.features.has('timestamp-query')) wanted.push('timestamp-query');
+  // Subgroup tiles of the recurrent step are tuner candidates only where the device has the feature.
+  if (adapter.features.has('subgroups')) wanted.push('subgroups');
   const report = describeAdapter(adapter, wanted);
   const missing = missingLimits(report.limits);
   if (missing.length > 0) {

@@ -9,6 +9,7 @@ import gradNormWgsl from '../../shaders/grad_norm.wgsl?raw';
 import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import recurrentCellWgsl from '../../shaders/recurrent_cell.wgsl?raw';
+import recurrentCellSubgroupsWgsl from '../../shaders/recurrent_cell_subgroups.wgsl?raw';
 import sampleWgsl from '../../shaders/sample.wgsl?raw';
 import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
 
@@ -23,6 +24,7 @@ export const SHADER_SOURCES = {
   'matmul.wgsl': matmulWgsl,
   'optimizer.wgsl': optimizerWgsl,
   'recurrent_cell.wgsl': recurrentCellWgsl,
+  'recurrent_cell_subgroups.wgsl': recurrentCellSubgroupsWgsl,
   'sample.wgsl': sampleWgsl,
   'softmax_xent.wgsl': softmaxXentWgsl,
 } as const satisfies Record<string, string>;
@@ -42,7 +44,19 @@ export function composedSource(file: ShaderFile): string {
     : `${SHADER_SOURCES['common.wgsl']}\n${SHADER_SOURCES[file]}`;
 }
 
+/**
+ * Files compiled after another, with the directives they need in front of everything: they use that
+ * file's bindings and functions, and features only some devices have.
+ */
+const EXTENSIONS: Partial<Record<ShaderFile, { base: ShaderFile; enable: string }>> = {
+  'recurrent_cell_subgroups.wgsl': { base: 'recurrent_cell.wgsl', enable: 'subgroups' },
+};
+
 /** Creates a labelled shader module for one WGSL file (with common.wgsl prepended). */
 export function createShaderModule(device: GPUDevice, file: ShaderFile): GPUShaderModule {
-  return device.createShaderModule({ label: `shader:${file}`, code: composedSource(file) });
+  const ext = EXTENSIONS[file];
+  const code = ext
+    ? `enable ${ext.enable};\n${composedSource(ext.base)}\n${SHADER_SOURCES[file]}`
+    : composedSource(file);
+  return device.createShaderModule({ label: `shader:${file}`, code });
 }

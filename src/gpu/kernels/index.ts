@@ -8,7 +8,7 @@ import { embeddingEntry } from './embedding.cases';
 import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
 import { optimizerEntry } from './optimizer.cases';
-import { recurrentCellEntry } from './recurrentCell.cases';
+import { recurrentCellEntry, recurrentCellSubgroupsEntry } from './recurrentCell.cases';
 import { sampleEntry } from './sample.cases';
 import { softmaxXentEntry } from './softmaxXent.cases';
 import type { CheckResult, KernelCase, KernelEntry } from './registry';
@@ -20,6 +20,7 @@ export const KERNELS: readonly KernelEntry[] = [
   matmulEntry,
   embeddingEntry,
   recurrentCellEntry,
+  recurrentCellSubgroupsEntry,
   softmaxXentEntry,
   gradNormEntry,
   optimizerEntry,
@@ -69,8 +70,9 @@ export async function runCheck(
 }
 
 /**
- * Runs every case of every registered kernel (without the tuner's shapes when `tuningCases` is false: they
- * are counted as skipped), reporting each result as it completes.
+ * Runs every case of every registered kernel (without the tuner's shapes when `tuningCases` is false, and
+ * without the subgroup shapes on a device that lacks the feature: they are counted as skipped), reporting
+ * each result as it completes.
  */
 export async function runSelfTest(
   device: GPUDevice,
@@ -78,7 +80,9 @@ export async function runSelfTest(
   tuningCases = true,
 ): Promise<{ results: CheckResult[]; skipped: number }> {
   const cases = KERNELS.flatMap((entry) => entry.cases().map((kase) => ({ entry, kase })));
-  const all = cases.filter(({ kase }) => tuningCases || !kase.tuning);
+  const all = cases.filter(
+    ({ kase }) => (tuningCases || !kase.tuning) && (!kase.subgroups || device.features.has('subgroups')),
+  );
   const results: CheckResult[] = [];
   for (const { entry, kase } of all) {
     const r = await runCheck(device, entry, kase);

@@ -6,7 +6,7 @@ import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config'
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers } from './caseUtil';
-import { DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
+import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
 import { RESET_ROW, cellBufferFloats, cellKernel, cellLayerInfo } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
@@ -166,6 +166,39 @@ function cellCase(
     },
   };
 }
+
+/**
+ * Subgroup forward tiles for every cell (the peephole cell too: cell_update's peephole path), with a batch
+ * that leaves a partial sequence tile (9) and a batch of 1, the fewest and most units per workgroup, and a
+ * width below every subgroup size (H 3: lanes past H add nothing), and fewer subgroups than units.
+ */
+function subgroupCases(): KernelCase[] {
+  const cases: KernelCase[] = [];
+  CELL_TYPES.forEach((cell, c) => {
+    for (const B of [9, 1]) {
+      const sg = tileCandidates(cell, B, 37, true).filter((t) => t.forward.subgroups);
+      for (const tiles of [sg[0]!, sg.at(-1)!]) cases.push(cellCase(cell, 3, B, 37, 50 + c, tiles));
+    }
+  });
+  cases.push(cellCase('lstm', 2, 3, 3, 55, tileCandidates('lstm', 3, 3, true).at(-1)!));
+  // Two invocations per unit: fewer subgroups than units for any width ≥ 4, so subgroups walk several.
+  const few: CellTiles = {
+    forward: { tj: 16, tb: 2, tk: 1, sk: 2, subgroups: true },
+    backward: DEFAULT_TILES.backward,
+  };
+  cases.push(cellCase('gru', 3, 5, 37, 56, few));
+  return cases.map((k) => ({ ...k, tuning: true, subgroups: true }));
+}
+
+/** recurrent_cell_subgroups.wgsl: the subgroup forward step, checked in whole layers like the other tiles. */
+export const recurrentCellSubgroupsEntry: KernelEntry = {
+  name: 'recurrent_cell_subgroups',
+  shader: 'recurrent_cell_subgroups.wgsl',
+  entryPoints: ['cell_forward_sg'],
+  reference: 'reference/model.ts: layerForward (reference/cells.ts)',
+  tolerance: { atol: 1e-5, rtol: 1e-4 },
+  cases: subgroupCases,
+};
 
 export const recurrentCellEntry: KernelEntry = {
   name: 'recurrent_cell',

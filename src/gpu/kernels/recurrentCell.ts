@@ -131,6 +131,10 @@ const ENTRY_POINTS = {
     { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
   ],
   forwardLoop: ['cell_forward_loop', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' }],
+  forwardSubgroups: [
+    'cell_forward_sg',
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
+  ],
   backwardLoop: [
     'cell_backward_loop',
     { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
@@ -155,6 +159,8 @@ const entryArgs = (
 /** The module and the entry points no tile shape touches, compiled once per device and cell type. */
 interface SharedEntries {
   module: GPUShaderModule;
+  /** recurrent_cell.wgsl with recurrent_cell_subgroups.wgsl, made for the first subgroup tile. */
+  subgroupModule?: GPUShaderModule;
   init: Entry;
   backwardInit: Entry;
 }
@@ -189,10 +195,17 @@ function stepEntries<E>(
 ): { forward: E; backward: E } {
   const problem = tileProblem(cell, tiles);
   if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
-  const { module } = sharedEntries(device, cell);
+  const e = sharedEntries(device, cell);
+  const sg = tiles.forward.subgroups === true;
+  if (sg && !device.features.has('subgroups'))
+    throw new Error('RecurrentCellKernel: subgroup tiles need a device with the subgroups feature');
+  const module = sg
+    ? (e.subgroupModule ??= createShaderModule(device, 'recurrent_cell_subgroups.wgsl'))
+    : e.module;
   const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
+  const forward = sg ? 'forwardSubgroups' : tiles.forward.loop ? 'forwardLoop' : 'forward';
   return {
-    forward: make(...entryArgs(device, module, tiles.forward.loop ? 'forwardLoop' : 'forward', c)),
+    forward: make(...entryArgs(device, module, forward, c)),
     backward: make(...entryArgs(device, module, tiles.backward.loop ? 'backwardLoop' : 'backward', c)),
   };
 }

@@ -20,6 +20,8 @@ export interface KernelCase {
    * self-test may leave these out; tests and the GPU self-test run them all.
    */
   tuning?: boolean;
+  /** Needs the device's subgroups feature: the self-test leaves it out (as skipped) on devices without it. */
+  subgroups?: boolean;
 }
 
 /** A registered kernel family: one WGSL file, its entry points, its reference and how close it must be. */
