@@ -123,8 +123,10 @@ export async function acquireDevice(gpu: GPU | undefined, opts: AcquireOptions =
   }
   const wanted: string[] = [];
   if (opts.timestamps !== false && adapter.features.has('timestamp-query')) wanted.push('timestamp-query');
-  // Subgroup tiles of the recurrent step are tuner candidates only where the device has the feature.
-  if (adapter.features.has('subgroups')) wanted.push('subgroups');
+  // Subgroup tiles of the recurrent step are tuner candidates only where the device has the feature; their
+  // shader also needs WGSL's subgroup_id (newer than the feature), so without it the feature is not asked for.
+  if (adapter.features.has('subgroups') && gpu.wgslLanguageFeatures?.has('subgroup_id'))
+    wanted.push('subgroups');
   const report = describeAdapter(adapter, wanted);
   const missing = missingLimits(report.limits);
   if (missing.length > 0) {
