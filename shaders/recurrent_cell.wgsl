@@ -22,7 +22,7 @@ struct Layer {
   dh_full_off: u32,
   dpeep_off: u32,
   learned_init: u32,
-  _pad0: u32,
+  whh_t_off: u32, // W_hhᵀ (H, G·H) in scratch, for subgroup backward tiles (recurrent_cell_subgroups.wgsl)
   _pad1: u32,
 }
 
@@ -356,6 +356,16 @@ fn backward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
   if (s != 0u || j >= H || b >= B) {
     return;
   }
+  backward_update(j, b, t, rec);
+}
+
+// The backward of unit j (< H), sequence b (< B) at step t, given its recurrent gradient dgh_{t+1}·W_hh
+// (0 on the window's last step): the total gradient on h_t, then dgx_t, dgh_t and the carries.
+fn backward_update(j: u32, b: u32, t: u32, rec: f32) {
+  let H = layer.H;
+  let B = layer.B;
+  let GH = gates() * H;
+  let last = t + 1u == layer.T;
   let bj = b * H + j;
   var dh = dabove[(t * B + b) * H + j] + rec;
   var dc_next = 0.0;

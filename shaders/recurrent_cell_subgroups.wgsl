@@ -1,9 +1,10 @@
-// Subgroup tiles (core/tiles.ts `subgroups`): a forward step for small batches without workgroup memory or
-// barriers. src/gpu/shaders.ts compiles this after recurrent_cell.wgsl (its bindings, `layer`, `step` and
-// cell_update) behind `enable subgroups;`, only on devices with the subgroups feature. One subgroup computes
-// the G gate rows of a unit for FWD_TB (≤ 4) sequences: its lanes stride over K reading W_hh's rows
-// coalesced and h_{t−1} from cache, and subgroupAdd sums the lanes in the hardware's fixed order. Subgroups
-// walk the workgroup's FWD_TJ units, so any subgroup size and count covers them all.
+// Subgroup tiles (core/tiles.ts `subgroups`): forward and backward steps for small batches without
+// workgroup memory or barriers. src/gpu/shaders.ts compiles this after recurrent_cell.wgsl (its bindings,
+// `layer`, `step`, cell_update and backward_update) behind `enable subgroups;`, only on devices with the
+// subgroups feature. One subgroup computes a unit for up to 4 sequences: its lanes stride over K reading a
+// weight row coalesced (W_hh's gate rows forward; W_hhᵀ's row, transposed once per window, backward) and
+// the state or gradient rows from cache, and subgroupAdd sums the lanes in the hardware's fixed order.
+// Subgroups walk the workgroup's units, so any subgroup size and count covers them all.
 
 @compute @workgroup_size(FWD_THREADS)
 fn cell_forward_sg(
@@ -47,6 +48,66 @@ fn cell_forward_sg(
         pre[g] = a[g][lane];
       }
       cell_update(pre, j, b0 + lane, t);
+    }
+  }
+}
+
+// W_hh (G·H, H) → W_hhᵀ (H, G·H) in scratch at whh_t_off, before a window's subgroup backward steps: there
+// the unit j's column of W_hh is a contiguous row.
+@compute @workgroup_size(WG)
+fn cell_transpose_whh(
+  @builtin(workgroup_id) wg: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_id) lid: vec3u,
+) {
+  let H = layer.H;
+  let GH = gates() * H;
+  let i = flat_index(wg, nwg, lid, WG);
+  if (i >= GH * H) {
+    return;
+  }
+  scratch[layer.whh_t_off + (i % H) * GH + i / H] = params[layer.off_whh + i];
+}
+
+// Backward step t: one subgroup per unit j, lanes striding over the G·H terms of dgh_{t+1}·W_hh[:, j] (a
+// row of W_hhᵀ), subgroupAdd, then lane bb runs sequence bb's backward_update.
+@compute @workgroup_size(BWD_THREADS)
+fn cell_backward_sg(
+  @builtin(workgroup_id) wg: vec3u,
+  @builtin(subgroup_id) sid: u32,
+  @builtin(num_subgroups) nsg: u32,
+  @builtin(subgroup_invocation_id) lane: u32,
+  @builtin(subgroup_size) width: u32,
+) {
+  let H = layer.H;
+  let B = layer.B;
+  let GH = gates() * H;
+  let t = step.t;
+  let last = t + 1u == layer.T;
+  let b0 = wg.y * BWD_TB;
+  // Rows of dgh_{t+1} for the tile's sequences (none on the last step); a sequence past B reads the last one.
+  var rows: array<u32, 4>;
+  for (var bb = 0u; bb < BWD_TB; bb++) {
+    rows[bb] = layer.dgh_off + ((t + 1u) * B + min(b0 + bb, B - 1u)) * GH;
+  }
+  for (var u = sid; u < BWD_TJ; u += nsg) {
+    let j = wg.x * BWD_TJ + u;
+    if (j >= H) {
+      break;
+    }
+    var acc = vec4f(0.0);
+    if (!last) {
+      let w0 = layer.whh_t_off + j * GH;
+      for (var k = lane; k < GH; k += width) {
+        let w = scratch[w0 + k];
+        for (var bb = 0u; bb < BWD_TB; bb++) {
+          acc[bb] = fma(w, dg[rows[bb] + k], acc[bb]);
+        }
+      }
+    }
+    let rec = subgroupAdd(acc);
+    if (lane < BWD_TB && b0 + lane < B) {
+      backward_update(j, b0 + lane, t, rec[lane]);
     }
   }
 }

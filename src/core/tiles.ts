@@ -22,11 +22,11 @@ export interface Tile {
    */
   loop?: boolean;
   /**
-   * Forward only, on devices with subgroups: one subgroup per unit and tb (≤ 4) sequences, its lanes
-   * striding over K and subgroupAdd summing them (recurrent_cell_subgroups.wgsl); no workgroup memory and
-   * no barrier, for small batches. sk is the invocations provisioned per unit (the workgroup has sk·tj;
-   * the subgroup's width is the actual split, and subgroups walk the units when there are fewer of them);
-   * tk is unused (1).
+   * On devices with subgroups: one subgroup per unit and tb (≤ 4) sequences, its lanes striding over K and
+   * subgroupAdd summing them (recurrent_cell_subgroups.wgsl); no workgroup memory and no barrier, for small
+   * batches. The backward reads W_hhᵀ, transposed into scratch once per window. sk is the invocations
+   * provisioned per unit (the workgroup has sk·tj; the subgroup's width is the actual split, and subgroups
+   * walk the units when there are fewer of them); tk is unused (1).
    */
   subgroups?: boolean;
 }
@@ -56,13 +56,14 @@ const forwardThreads = (cell: CellType, f: Tile): number =>
   f.subgroups ? f.sk * f.tj : Math.max(forwardWork(cell, f), Math.min(MAX_THREADS, 4 * f.tj * f.tb * f.sk));
 /** Invocations per unit the subgroup candidates provision: a common subgroup width (any width works). */
 const SUBGROUP_LANES = 32;
-const backwardThreads = (b: Tile): number => b.tj * b.tb * b.sk;
+const backwardThreads = (b: Tile): number => (b.subgroups ? b.sk * b.tj : b.tj * b.tb * b.sk);
 
 /** The override constants of recurrent_cell.wgsl for these tiles. */
 export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, number> {
   const { forward: f, backward: b } = tiles;
   const G = gateCount(cell);
   const fwd = f.subgroups ? 0 : 1;
+  const bwd = b.subgroups ? 0 : 1;
   return {
     FWD_TJ: f.tj,
     FWD_TB: f.tb,
@@ -74,10 +75,10 @@ export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, 
     BWD_SK: b.sk,
     FWD_THREADS: forwardThreads(cell, f),
     BWD_THREADS: backwardThreads(b),
-    // A subgroup forward tile uses no workgroup memory: the arrays are the backward's alone.
-    W_TILE: Math.max(fwd * G * f.tj * (f.tk + 1), b.tk * b.tj),
-    V_TILE: Math.max(fwd * f.tb * (f.tk + 1), b.tb * (b.tk + 1)),
-    R_TILE: Math.max(fwd * G * f.tj * f.tb * f.sk, b.tj * b.tb * b.sk),
+    // Subgroup tiles use no workgroup memory (an array still needs one element).
+    W_TILE: Math.max(fwd * G * f.tj * (f.tk + 1), bwd * b.tk * b.tj, 1),
+    V_TILE: Math.max(fwd * f.tb * (f.tk + 1), bwd * b.tb * (b.tk + 1), 1),
+    R_TILE: Math.max(fwd * G * f.tj * f.tb * f.sk, bwd * b.tj * b.tb * b.sk, 1),
   };
 }
 
@@ -92,11 +93,10 @@ export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
     if (t.subgroups !== undefined && typeof t.subgroups !== 'boolean')
       return `${name} tile: subgroups must be true or false`;
   }
-  const sg = tiles.forward.subgroups;
-  if (tiles.backward.subgroups) return 'subgroup tiles are forward only';
-  if (sg && (tiles.forward.loop || tiles.forward.tb > 4 || tiles.forward.tk !== 1))
-    return 'a subgroup tile runs one step per dispatch with 1–4 sequences and K chunk 1';
-  const fwdThreads = sg ? c.FWD_THREADS! : forwardWork(cell, tiles.forward);
+  for (const t of [tiles.forward, tiles.backward])
+    if (t.subgroups && (t.loop || t.tb > 4 || t.tk !== 1))
+      return 'a subgroup tile runs one step per dispatch with 1–4 sequences and K chunk 1';
+  const fwdThreads = tiles.forward.subgroups ? c.FWD_THREADS! : forwardWork(cell, tiles.forward);
   if (fwdThreads > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
     return `more than ${MAX_THREADS} invocations per workgroup`;
   if (c.W_TILE! + c.V_TILE! + c.R_TILE! > MAX_WORKGROUP_FLOATS) return 'more than 16 KiB of workgroup memory';
@@ -137,21 +137,20 @@ export function tileCandidates(cell: CellType, B: number, H: number, subgroups =
   return [
     ...all.filter((t) => tileProblem(cell, t) === null),
     ...loopCandidates(cell, B, H),
-    ...(subgroups ? subgroupCandidates(B, bwd).filter((t) => tileProblem(cell, t) === null) : []),
+    ...(subgroups ? subgroupCandidates(B).filter((t) => tileProblem(cell, t) === null) : []),
   ];
 }
 
 /**
- * Subgroup forward tiles worth timing where the device has subgroups (Tile.subgroups): up to 4 sequences
- * per subgroup (the batch's, as a power of two), 2–8 units per workgroup of 32 invocations each; paired with backward shapes only
- * to keep the list short (the tuner times forward and backward apart).
+ * Subgroup tiles worth timing where the device has subgroups (Tile.subgroups): up to 4 sequences per
+ * subgroup (the batch's, as a power of two), 2–8 units per workgroup of 32 invocations each.
  */
-function subgroupCandidates(B: number, bwd: Tile[]): CellTiles[] {
+function subgroupCandidates(B: number): CellTiles[] {
   const tb = pow2AtMost(Math.min(B, 4));
-  return [2, 4, 8].map((tj, i) => ({
-    forward: { tj, tb, tk: 1, sk: SUBGROUP_LANES, subgroups: true },
-    backward: bwd[i % bwd.length] ?? DEFAULT_TILES.backward,
-  }));
+  return [2, 4, 8].map((tj) => {
+    const tile: Tile = { tj, tb, tk: 1, sk: SUBGROUP_LANES, subgroups: true };
+    return { forward: tile, backward: tile };
+  });
 }
 
 /**
@@ -181,13 +180,14 @@ function loopCandidates(cell: CellType, B: number, H: number): CellTiles[] {
 }
 
 /**
- * The tiles with loop shapes replaced by the defaults: for models whose windows are cut into segments (an
- * encoder–decoder's two stacks, attention between decoder steps), where a loop tile would run one step
- * per dispatch on B / tb workgroups. (The tuner records its best non-loop pair instead: engine/tuner.ts.)
+ * The tiles with loop shapes (and a subgroup backward) replaced by the defaults: for models whose windows
+ * are cut into segments (an encoder–decoder's two stacks, attention between decoder steps), where a loop
+ * tile would run one step per dispatch on B / tb workgroups and a subgroup backward would transpose W_hh
+ * per step. (The tuner records its best such pair instead: engine/tuner.ts.)
  */
 export const withoutLoops = (t: CellTiles): CellTiles => ({
   forward: t.forward.loop ? DEFAULT_TILES.forward : t.forward,
-  backward: t.backward.loop ? DEFAULT_TILES.backward : t.backward,
+  backward: t.backward.loop || t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
 });
 
 export const describeTile = (t: Tile): string =>

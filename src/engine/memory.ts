@@ -52,13 +52,22 @@ function weightGradSpecs(m: ModelConfig, N: number): MatmulSpec[] {
   return [head, ...layers.flat()];
 }
 
-/** With `forwardOnly`, the buffers only backward reads shrink to one-float placeholders. */
-export function planSizes(m: ModelConfig, T: number, B: number, forwardOnly = false): PlanSizes {
+/**
+ * With `forwardOnly`, the buffers only backward reads shrink to one-float placeholders; `transposed`: scratch
+ * holds W_hhᵀ for subgroup backward tiles (G·H² floats more than the estimate before tuning counts).
+ */
+export function planSizes(
+  m: ModelConfig,
+  T: number,
+  B: number,
+  forwardOnly = false,
+  transposed = false,
+): PlanSizes {
   const N = T * B;
   const H = m.hiddenSize;
   const G = gateCount(m.cell);
   const perLayer = (n: number): number[] => Array.from({ length: m.layers }, () => n);
-  const layer = cellBufferFloats(m.cell, T, B, H);
+  const layer = cellBufferFloats(m.cell, T, B, H, transposed);
   return {
     tokens: N,
     targets: N,

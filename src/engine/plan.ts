@@ -153,7 +153,7 @@ export function buildPlan(
   const L = m.layers;
   const N = T * B;
   const segments = segmentsOf(m, lay, T, split);
-  const size = planSizes(m, T, B, forwardOnly);
+  const size = planSizes(m, T, B, forwardOnly, k.cell.tiles.backward.subgroups === true);
   const buffers: GPUBuffer[] = [];
   const buf = (label: string, floats: number): GPUBuffer => {
     const b = createStorageBuffer(d, `Engine.${label}`, floats);

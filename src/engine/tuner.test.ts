@@ -43,12 +43,21 @@ describe('tile tuner', () => {
     expect(r.ok, r.message).toBe(true);
   });
 
-  it('a whole iteration with a subgroup forward tile equals the float64 reference', async () => {
-    const sg = tileCandidates('gru', 3, 6, true).find((t) => t.forward.subgroups);
+  it('whole iterations with subgroup tiles equal the float64 reference (two layers, bidirectional, encoder–decoder)', async () => {
+    const sg = tileCandidates('gru', 3, 6, true).find((t) => t.forward.subgroups && t.backward.subgroups);
     expect(sg).toBeDefined();
     chooseTiles(device, 'gru', 3, 6, sg!);
     const r = await fullIterationCheck(device, checkModel('gru'), checkTrain(), 'gru with subgroup tiles');
     expect(r.ok, r.message).toBe(true);
+    // The reverse direction shares scratch (and its W_hhᵀ region) with the forward layer.
+    const bi = ENGINE_CHECKS.find((c) => c.label.startsWith('bidirectional step gru'))!;
+    expect((await bi.run(device)).ok).toBe(true);
+    // Segmented windows get subgroup tiles here on purpose (withoutLoops keeps them from it in use): the
+    // encoder's last backward step reads the decoder's W_hh (the handoff), transposed for that step alone.
+    chooseTiles(device, 'gru', 3, 6, sg!, sg!);
+    const s2s = ENGINE_CHECKS.find((c) => c.label.startsWith('seq2seq step gru'))!;
+    const r2 = await s2s.run(device);
+    expect(r2.ok, r2.message).toBe(true);
   });
 
   it('whole iterations with loop tiles (one dispatch per layer and direction) equal the float64 reference', async () => {

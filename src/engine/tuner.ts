@@ -117,7 +117,10 @@ export async function ensureTuned(
   await cache?.store.set(key, choice).catch(() => undefined);
 }
 
-/** A stored choice when both pairs are tiles this cell can run (and segmented has no loop tile), else null. */
+/**
+ * A stored choice when both pairs are tiles this cell can run (and segmented has neither a loop tile nor a
+ * subgroup backward: withoutLoops), else null.
+ */
 export function storedChoice(
   raw: unknown,
   cell: CellType,
@@ -131,7 +134,7 @@ export function storedChoice(
   const { tiles, segmented } = raw as Record<string, unknown>;
   const t = pair(tiles);
   const s = pair(segmented);
-  if (!t || !s || s.forward.loop || s.backward.loop) return null;
+  if (!t || !s || s.forward.loop || s.backward.loop || s.backward.subgroups) return null;
   return { tiles: t, segmented: s };
 }
 
@@ -189,10 +192,11 @@ export async function tuneTiles(
       .sort((a, b) => ms(a, phase) - ms(b, phase))
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
   // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
-  const best = (allowLoops: boolean): CellTiles => {
-    const usable = (t: Tile) => allowLoops || !t.loop;
+  // Segmented windows (wholeWindows false) take neither loop tiles nor a subgroup backward (withoutLoops).
+  const best = (wholeWindows: boolean): CellTiles => {
+    const usable = (t: Tile) => wholeWindows || !t.loop;
     for (const forward of fastest('forwardMs').filter(usable))
-      for (const backward of fastest('backwardMs').filter(usable))
+      for (const backward of fastest('backwardMs').filter((t) => usable(t) && (wholeWindows || !t.subgroups)))
         if (!tileProblem(cell, { forward, backward })) return { forward, backward };
     return DEFAULT_TILES;
   };
@@ -224,13 +228,13 @@ class LayerBench {
   ) {
     const G = gateCount(cell);
     const N = T * B;
-    const size = cellBufferFloats(cell, T, B, H);
+    const size = cellBufferFloats(cell, T, B, H, true); // room for W_hhᵀ: any candidate may be a subgroup tile
     const rng = new Rng(7);
     const bound = 1 / Math.sqrt(H);
     const weights = {
       weightHh: { offset: 0 },
       biasHh: { offset: G * H * H },
-      peephole: { offset: G * H * H + G * H },
+      ...(cell === 'lstm-peephole' ? { peephole: { offset: G * H * H + G * H } } : {}),
     };
     this.info = cellLayerInfo(T, B, H, G, weights, false);
     const nParams = G * H * H + G * H + 3 * H;

@@ -6,7 +6,7 @@ import { CELL_TYPES, type CellType, gateCount, isLstm } from '../../core/config'
 import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers } from './caseUtil';
-import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates } from '../../core/tiles';
+import { DEFAULT_TILES, type Tile, describeTile, tileCandidates } from '../../core/tiles';
 import { RESET_ROW, cellBufferFloats, cellKernel, cellLayerInfo } from './recurrentCell';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
@@ -71,7 +71,7 @@ function cellCase(
       // odd, and starts from h0/c0 when even: both paths of cell_init and cell_backward_init in one case.
       const carried = rng.uniformArray(2 * B * H, -0.5, 0.5);
       const rows = Uint32Array.from({ length: B }, (_, b) => (b % 2 ? (b + 1) % B : RESET_ROW));
-      const size = cellBufferFloats(cell, T, B, H);
+      const size = cellBufferFloats(cell, T, B, H, tiles.backward.subgroups === true);
       const initStates = new Float32Array(size.states);
       initStates.set(carried.subarray(0, B * H), T * B * H);
       initStates.set(carried.subarray(B * H), (2 * T + 1) * B * H);
@@ -92,7 +92,7 @@ function cellCase(
         {
           weightHh: at(off.whh),
           biasHh: at(off.bhh),
-          peephole: at(off.peep),
+          ...(cell === 'lstm-peephole' ? { peephole: at(off.peep) } : {}),
           h0: at(off.h0),
           c0: at(off.c0),
         },
@@ -168,9 +168,10 @@ function cellCase(
 }
 
 /**
- * Subgroup forward tiles for every cell (the peephole cell too: cell_update's peephole path), with a batch
- * that leaves a partial sequence tile (9) and a batch of 1, the fewest and most units per workgroup, and a
- * width below every subgroup size (H 3: lanes past H add nothing), and fewer subgroups than units.
+ * Subgroup tiles, forward and backward, for every cell (the peephole cell too: cell_update's and
+ * backward_update's peephole paths), with a batch that leaves a partial sequence tile (9) and a batch of 1,
+ * the fewest and most units per workgroup, a width below every subgroup size (H 3: lanes past H add
+ * nothing), fewer subgroups than units, each half beside a tiled other half, and the backward step by step.
  */
 function subgroupCases(): KernelCase[] {
   const cases: KernelCase[] = [];
@@ -182,20 +183,20 @@ function subgroupCases(): KernelCase[] {
   });
   cases.push(cellCase('lstm', 2, 3, 3, 55, tileCandidates('lstm', 3, 3, true).at(-1)!));
   // Two invocations per unit: fewer subgroups than units for any width ≥ 4, so subgroups walk several.
-  const few: CellTiles = {
-    forward: { tj: 16, tb: 2, tk: 1, sk: 2, subgroups: true },
-    backward: DEFAULT_TILES.backward,
-  };
-  cases.push(cellCase('gru', 3, 5, 37, 56, few));
+  const few: Tile = { tj: 16, tb: 2, tk: 1, sk: 2, subgroups: true };
+  cases.push(cellCase('gru', 3, 5, 37, 56, { forward: few, backward: few }));
+  // Each subgroup half with a tiled other half, and the backward step by step (a transpose before each).
+  cases.push(cellCase('lstm', 3, 5, 37, 57, { forward: few, backward: DEFAULT_TILES.backward }));
+  cases.push(cellCase('rnn', 3, 5, 37, 58, { forward: DEFAULT_TILES.forward, backward: few }, true));
   return cases.map((k) => ({ ...k, tuning: true, subgroups: true }));
 }
 
-/** recurrent_cell_subgroups.wgsl: the subgroup forward step, checked in whole layers like the other tiles. */
+/** recurrent_cell_subgroups.wgsl: the subgroup steps and W_hh's transpose, checked in whole layers. */
 export const recurrentCellSubgroupsEntry: KernelEntry = {
   name: 'recurrent_cell_subgroups',
   shader: 'recurrent_cell_subgroups.wgsl',
-  entryPoints: ['cell_forward_sg'],
-  reference: 'reference/model.ts: layerForward (reference/cells.ts)',
+  entryPoints: ['cell_forward_sg', 'cell_transpose_whh', 'cell_backward_sg'],
+  reference: 'reference/model.ts: layerForward, layerBackward (reference/cells.ts)',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
   cases: subgroupCases,
 };

@@ -12,6 +12,7 @@ import {
   createEntry,
   createEntryAsync,
   dispatch,
+  grid1d,
   stepUniform,
   uniformWords,
 } from './pipelines';
@@ -34,25 +35,33 @@ export interface CellLayerInfo {
   carryCOff: number;
   dhFullOff: number;
   dpeepOff: number;
+  /**
+   * W_hhᵀ (H, G·H) in scratch, after dpeep (present when the layer has peepholes, `lt.peephole`): only
+   * subgroup backward tiles write and read it.
+   */
+  whhTOff: number;
   learnedInit: boolean;
 }
 
 /**
  * Floats of one layer's buffers for a (T, B, H) window: states [h; c] (2, T+1, B, H), gate activations,
- * [dgx; dgh] and scratch (dpeep only for peepholes) — the plan, the tuner and the registry cases allocate these.
+ * [dgx; dgh] and scratch (dpeep only for peepholes, W_hhᵀ only with `transposed`: a subgroup backward
+ * tile) — the plan, the tuner and the registry cases allocate these.
  */
 export function cellBufferFloats(
   cell: CellType,
   T: number,
   B: number,
   H: number,
+  transposed = false,
 ): { states: number; act: number; dg: number; scratch: number } {
   const N = T * B;
+  const G = gateCount(cell);
   return {
     states: 2 * (T + 1) * B * H,
     act: N * actCount(cell) * H,
-    dg: 2 * N * gateCount(cell) * H,
-    scratch: 2 * B * H + N * H + (cell === 'lstm-peephole' ? 3 * N * H : 0),
+    dg: 2 * N * G * H,
+    scratch: 2 * B * H + N * H + (cell === 'lstm-peephole' ? 3 * N * H : 0) + (transposed ? G * H * H : 0),
   };
 }
 
@@ -81,6 +90,7 @@ export function cellLayerInfo(
   learnedInit: boolean,
   whh = lt.weightHh.offset,
 ): CellLayerInfo {
+  const layout = scratchLayout(T, B, H);
   return {
     B,
     H,
@@ -93,7 +103,8 @@ export function cellLayerInfo(
     cOff: (T + 1) * B * H,
     dghOff: T * B * G * H,
     carryCOff: B * H,
-    ...scratchLayout(T, B, H),
+    ...layout,
+    whhTOff: layout.dpeepOff + (lt.peephole ? 3 * T * B * H : 0),
     learnedInit,
   };
 }
@@ -119,7 +130,14 @@ export const RESET_ROW = 0xffffffff;
 export interface CellLayer {
   info: CellLayerInfo;
   uniform: GPUBuffer;
-  groups: { init: GPUBindGroup; forward: GPUBindGroup; backward: GPUBindGroup; backwardInit: GPUBindGroup };
+  groups: {
+    init: GPUBindGroup;
+    forward: GPUBindGroup;
+    backward: GPUBindGroup;
+    backwardInit: GPUBindGroup;
+    /** Subgroup backward tiles: W_hh → W_hhᵀ in scratch. */
+    transpose?: GPUBindGroup;
+  };
 }
 
 /** recurrent_cell.wgsl's entry points and the bindings each uses. */
@@ -140,6 +158,11 @@ const ENTRY_POINTS = {
     { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
   ],
   backwardInit: ['cell_backward_init', { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' }],
+  backwardSubgroups: [
+    'cell_backward_sg',
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+  ],
+  transpose: ['cell_transpose_whh', { 0: 'uniform', 2: 'read', 8: 'rw' }],
 } as const satisfies Record<string, [string, BindingList]>;
 
 const entryArgs = (
@@ -192,21 +215,28 @@ function stepEntries<E>(
   cell: CellType,
   tiles: CellTiles,
   make: (...a: EntryArgs) => E,
-): { forward: E; backward: E } {
+): { forward: E; backward: E; transpose?: E } {
   const problem = tileProblem(cell, tiles);
   if (problem) throw new Error(`RecurrentCellKernel: tiles ${JSON.stringify(tiles)}: ${problem}`);
   const e = sharedEntries(device, cell);
-  const sg = tiles.forward.subgroups === true;
+  const sgBackward = tiles.backward.subgroups === true;
+  const sg = tiles.forward.subgroups === true || sgBackward;
   if (sg && !device.features.has('subgroups'))
     throw new Error('RecurrentCellKernel: subgroup tiles need a device with the subgroups feature');
   const module = sg
     ? (e.subgroupModule ??= createShaderModule(device, 'recurrent_cell_subgroups.wgsl'))
     : e.module;
   const c = { CELL: CELL_CODE[cell], WG, ...tileConstants(cell, tiles) };
-  const forward = sg ? 'forwardSubgroups' : tiles.forward.loop ? 'forwardLoop' : 'forward';
+  const forward = tiles.forward.subgroups
+    ? 'forwardSubgroups'
+    : tiles.forward.loop
+      ? 'forwardLoop'
+      : 'forward';
+  const backward = sgBackward ? 'backwardSubgroups' : tiles.backward.loop ? 'backwardLoop' : 'backward';
   return {
     forward: make(...entryArgs(device, module, forward, c)),
-    backward: make(...entryArgs(device, module, tiles.backward.loop ? 'backwardLoop' : 'backward', c)),
+    backward: make(...entryArgs(device, module, backward, c)),
+    ...(sgBackward ? { transpose: make(...entryArgs(device, module, 'transpose', c)) } : {}),
   };
 }
 
@@ -243,6 +273,7 @@ export function cellKernelAsync(
     const k = new RecurrentCellKernel(device, cell, tiles, {
       forward: await e.forward,
       backward: await e.backward,
+      ...(e.transpose ? { transpose: await e.transpose } : {}),
     });
     m.set(key, k);
     return k;
@@ -257,6 +288,7 @@ export class RecurrentCellKernel {
   private readonly forward: Entry;
   private readonly backward: Entry;
   private readonly backwardInit: Entry;
+  private readonly transpose: Entry | undefined;
   /** Bytes between consecutive step records in the step uniform array. */
   readonly stepStride: number;
 
@@ -265,13 +297,16 @@ export class RecurrentCellKernel {
     private readonly device: GPUDevice,
     readonly cell: CellType,
     readonly tiles: CellTiles = DEFAULT_TILES,
-    steps?: { forward: Entry; backward: Entry },
+    steps?: { forward: Entry; backward: Entry; transpose?: Entry },
   ) {
     const shared = sharedEntries(device, cell);
     this.init = shared.init;
     this.backwardInit = shared.backwardInit;
-    ({ forward: this.forward, backward: this.backward } =
-      steps ?? stepEntries(device, cell, tiles, createEntry));
+    ({
+      forward: this.forward,
+      backward: this.backward,
+      transpose: this.transpose,
+    } = steps ?? stepEntries(device, cell, tiles, createEntry));
     this.stepStride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   }
 
@@ -301,7 +336,7 @@ export class RecurrentCellKernel {
       i.dhFullOff,
       i.dpeepOff,
       +i.learnedInit,
-      0,
+      i.whhTOff,
       0,
     ]);
 
@@ -327,6 +362,9 @@ export class RecurrentCellKernel {
         forward: bindGroup(this.device, this.forward, all, `${label}.forward`),
         backward: bindGroup(this.device, this.backward, all, `${label}.backward`),
         backwardInit: bindGroup(this.device, this.backwardInit, all, `${label}.backwardInit`),
+        ...(this.transpose
+          ? { transpose: bindGroup(this.device, this.transpose, all, `${label}.transpose`) }
+          : {}),
       },
     };
   }
@@ -343,11 +381,27 @@ export class RecurrentCellKernel {
     ]);
   }
 
-  /** Backward step t (record t). */
+  /**
+   * Backward step t (record t). A subgroup backward tile transposes W_hh first (whole windows do it once:
+   * encodeBackwardSteps), so a step alone means the same for every tile.
+   */
   encodeBackward(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
+    this.encodeTranspose(pass, layer);
+    this.backwardStep(pass, layer, t);
+  }
+
+  private backwardStep(pass: GPUComputePassEncoder, layer: CellLayer, t: number): void {
     dispatch(pass, this.backward, layer.groups.backward, this.grid(this.tiles.backward, layer), [
       t * this.stepStride,
     ]);
+  }
+
+  /** Subgroup backward tiles: W_hh (this layer's bindings' W_hh) → W_hhᵀ in scratch; else nothing. */
+  private encodeTranspose(pass: GPUComputePassEncoder, layer: CellLayer): void {
+    if (!this.transpose || !layer.groups.transpose) return;
+    const { H } = layer.info;
+    const G = gateCount(this.cell);
+    dispatch(pass, this.transpose, layer.groups.transpose, grid1d(G * H * H, WG));
   }
 
   /** Forward steps start … end−1: one dispatch for a loop tile over the whole window, else one per step. */
@@ -376,7 +430,13 @@ export class RecurrentCellKernel {
       dispatch(pass, this.backward, layer.groups.backward, this.grid(this.tiles.backward, layer), [
         (T + 1) * this.stepStride,
       ]);
-    else for (let t = end - 1; t >= start; t--) this.encodeBackward(pass, t === end - 1 ? first : layer, t);
+    else
+      for (let t = end - 1; t >= start; t--) {
+        // The first step may read another stack's W_hh (`first`); the rest read this layer's.
+        if (t === end - 1) this.encodeTranspose(pass, first);
+        if (t === end - 2 && first !== layer) this.encodeTranspose(pass, layer);
+        this.backwardStep(pass, t === end - 1 ? first : layer, t);
+      }
   }
 
   /** Workgroups: unit tiles × sequence tiles per step, or sequence tiles only for a loop tile. */
