@@ -31,7 +31,14 @@ describe('--tiles', () => {
       backward: DEFAULT_TILES.backward,
     });
     expect(() => mode('8,8,1,32,subgroups/32,8,32,1')).toThrow(/1–4 sequences/);
-    expect(() => mode('8,8,32,1/32,8,32,1,subgroups')).toThrow(/forward only/);
+    expect(mode('8,8,32,1/4,1,1,32,subgroups').backward).toEqual({
+      tj: 4,
+      tb: 1,
+      tk: 1,
+      sk: 32,
+      subgroups: true,
+    });
+    expect(() => mode('8,8,32,1/4,1,32,32,subgroups')).toThrow(/K chunk 1/);
     expect(mode('default')).toBe('default');
     expect(() => mode('64,1,8,1,lop/32,8,32,1')).toThrow(/then ,loop/);
     expect(() => mode('64,1,32,1,loop/32,8,32,1')).toThrow(/16 KiB/);
