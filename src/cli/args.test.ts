@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TILES } from '../core/tiles';
+import { type CellTiles, DEFAULT_TILES } from '../core/tiles';
 import { Args } from './args';
 import { TILES_FLAG, tilesMode } from './tiles';
 
@@ -31,7 +31,7 @@ describe('--tiles', () => {
       backward: DEFAULT_TILES.backward,
     });
     expect(() => mode('8,8,1,32,subgroups/32,8,32,1')).toThrow(/1–4 sequences/);
-    expect(mode('8,8,32,1/4,1,1,32,subgroups').backward).toEqual({
+    expect((mode('8,8,32,1/4,1,1,32,subgroups') as CellTiles).backward).toEqual({
       tj: 4,
       tb: 1,
       tk: 1,
