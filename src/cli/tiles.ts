@@ -46,6 +46,10 @@ export async function applyTiles(
     return { tiles: tuned.tiles, tuned };
   }
   const tiles = mode === 'default' ? DEFAULT_TILES : mode;
+  if ((tiles.forward.subgroups || tiles.backward.subgroups) && !device.features.has('subgroups'))
+    throw new UsageError(
+      '--tiles: subgroup tiles need a GPU with the subgroups feature (and WGSL subgroup_id)',
+    );
   try {
     chooseTiles(device, cell, B, H, tiles);
   } catch (e) {

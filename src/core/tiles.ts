@@ -190,6 +190,12 @@ export const withoutLoops = (t: CellTiles): CellTiles => ({
   backward: t.backward.loop || t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
 });
 
+/** The tiles with subgroup shapes replaced by the defaults: for devices without the subgroups feature. */
+export const withoutSubgroups = (t: CellTiles): CellTiles => ({
+  forward: t.forward.subgroups ? DEFAULT_TILES.forward : t.forward,
+  backward: t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
+});
+
 export const describeTile = (t: Tile): string =>
   t.subgroups
     ? `${t.tj}u×${t.tb}b subgroups ×${t.sk}`

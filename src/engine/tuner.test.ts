@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireNodeDevice } from '../cli/dawn';
+import { acquireNodeDevice, nodeGpu } from '../cli/dawn';
 import type { CellType } from '../core/config';
 import { DEFAULT_TILES, tileCandidates, withoutLoops } from '../core/tiles';
 import { Engine } from './engine';
@@ -58,6 +58,22 @@ describe('tile tuner', () => {
     const s2s = ENGINE_CHECKS.find((c) => c.label.startsWith('seq2seq step gru'))!;
     const r2 = await s2s.run(device);
     expect(r2.ok, r2.message).toBe(true);
+  });
+
+  it('a device without subgroups gets the default shapes for subgroup tiles (a file from another GPU loads)', async () => {
+    const plain = await (await nodeGpu().requestAdapter())!.requestDevice();
+    try {
+      expect(plain.features.has('subgroups')).toBe(false);
+      const sg = tileCandidates('lstm', 3, 6, true).find((t) => t.forward.subgroups && t.backward.subgroups)!;
+      chooseTiles(plain, 'lstm', 3, 6, sg);
+      // What engines on this device compile (Engine takes tilesFor); on a device with subgroups, sg stays.
+      expect(tilesFor(plain, 'lstm', 3, 6)).toEqual(DEFAULT_TILES);
+      expect(tilesFor(plain, 'lstm', 3, 6, true)).toEqual(DEFAULT_TILES);
+      chooseTiles(device, 'lstm', 3, 6, sg);
+      expect(tilesFor(device, 'lstm', 3, 6)).toEqual(sg);
+    } finally {
+      plain.destroy();
+    }
   });
 
   it('whole iterations with loop tiles (one dispatch per layer and direction) equal the float64 reference', async () => {

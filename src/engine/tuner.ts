@@ -14,6 +14,7 @@ import {
   tileCandidates,
   tileProblem,
   withoutLoops,
+  withoutSubgroups,
 } from '../core/tiles';
 import {
   RESET_ROW,
@@ -47,16 +48,21 @@ export function tilesFor(
 
 /**
  * Sets the tiles for (cell, B, H) on this device (the tuner's choice, or a benchmark's or a checkpoint's
- * explicit one), and those for segmented windows (by default the same with loop tiles replaced).
+ * explicit one), and those for segmented windows (by default the same with loop tiles replaced). On a
+ * device without subgroups, subgroup shapes become the defaults: a checkpoint or stored choice made on
+ * another GPU still loads (tiles only change speed and summation order).
  */
 export function chooseTiles(
   device: GPUDevice,
   cell: CellType,
   B: number,
   H: number,
-  tiles: CellTiles,
-  segmented = withoutLoops(tiles),
+  chosenTiles: CellTiles,
+  chosenSegmented = withoutLoops(chosenTiles),
 ): void {
+  const usable = (t: CellTiles) => (device.features.has('subgroups') ? t : withoutSubgroups(t));
+  const tiles = usable(chosenTiles);
+  const segmented = usable(chosenSegmented);
   for (const t of [tiles, segmented]) {
     const problem = tileProblem(cell, t);
     if (problem) throw new Error(`tiles ${JSON.stringify(t)}: ${problem}`);
