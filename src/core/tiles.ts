@@ -186,9 +186,13 @@ function loopCandidates(cell: CellType, B: number, H: number): CellTiles[] {
  * per step. (The tuner records its best such pair instead: engine/tuner.ts.)
  */
 export const withoutLoops = (t: CellTiles): CellTiles => ({
-  forward: t.forward.loop ? DEFAULT_TILES.forward : t.forward,
-  backward: t.backward.loop || t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
+  forward: segmentable(t.forward, 'forward') ? t.forward : DEFAULT_TILES.forward,
+  backward: segmentable(t.backward, 'backward') ? t.backward : DEFAULT_TILES.backward,
 });
+
+/** Whether a forward or backward tile may step a window cut into segments (the rule withoutLoops applies). */
+export const segmentable = (t: Tile, half: 'forward' | 'backward'): boolean =>
+  !t.loop && !(half === 'backward' && t.subgroups);
 
 /** The tiles with subgroup shapes replaced by the defaults: for devices without the subgroups feature. */
 export const withoutSubgroups = (t: CellTiles): CellTiles => ({

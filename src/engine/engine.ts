@@ -14,7 +14,6 @@ import {
   encodeReadback,
   readFloats,
 } from '../gpu/buffers';
-import { STATS } from '../gpu/kernels/gradNorm';
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
@@ -23,17 +22,9 @@ import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
-import type { CarriedState, EngineEvents, StepMetrics, TokenBatch, Trainer, TrainingCapture } from './types';
-
-/** One iteration recorded into a command buffer for a plan, with its metrics slot (null: no metrics). */
-interface RecordedStep {
-  plan: Plan;
-  optKernel: OptimizerKernel;
-  optCall: OptimizerCall;
-  commands: GPUCommandBuffer;
-  slot: ReadbackSlot | null;
-  phases: string[];
-}
+import { AheadStep, type RecordedStep } from './recordedStep';
+import { decodeStepMetrics } from './stepMetrics';
+import type { CarriedState, EngineEvents, TokenBatch, Trainer, TrainingCapture } from './types';
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */
 export class Engine implements Trainer {
@@ -66,19 +57,10 @@ export class Engine implements Trainer {
   private lossCount = 0;
   private rowsReset!: Uint32Array;
   private rowsCarry!: Uint32Array;
-  /**
-   * The next iteration, recorded right after the previous submit while the GPU runs it (`encodeAhead`).
-   * Recording an iteration costs the host milliseconds (hundreds of dispatches through the WebGPU API) and a
-   * command buffer cannot be replayed, so recording it ahead takes that time off the path between a batch's
-   * arrival and its submit. Everything that changes per step reaches the GPU through queue writes, which are
-   * ordered before the next submit, so the recorded commands are those step() would record — as long as
-   * the plan and the optimiser they were recorded for are still current (takeAhead checks).
-   */
-  private ahead: RecordedStep | null = null;
+  /** The next iteration, recorded right after the previous submit while the GPU runs it (recordedStep.ts). */
+  private readonly ahead = new AheadStep();
   /** Record each iteration ahead of its step (tests switch it off to compare). */
   encodeAhead = true;
-  /** Steps submitted with commands recorded ahead, and recordings dropped because the plan changed. */
-  readonly aheadCounts = { used: 0, dropped: 0 };
   private lastSplit = 0;
   train: TrainConfig;
 
@@ -229,7 +211,8 @@ export class Engine implements Trainer {
     d.queue.writeBuffer(p.rows, 0, reset ? this.rowsReset : this.rowsCarry);
     this.fresh = false;
     this.optKernel.setStep(this.optCall, this.train, this.steps);
-    const recorded = this.takeAhead() ?? this.record(p.ring.acquire());
+    const current = { plan: p, optKernel: this.optKernel, optCall: this.optCall };
+    const recorded = this.ahead.take(current) ?? this.record(p.ring.acquire());
     d.queue.submit([recorded.commands]);
     if (recorded.slot) this.commitMetrics(recorded.slot, recorded.phases);
     // Record the next iteration now, unless the window's split keeps changing (encoder–decoder batches of
@@ -241,7 +224,7 @@ export class Engine implements Trainer {
       // This step is submitted: a failure to record the next belongs to the next step, which records again.
       if (slot)
         try {
-          this.ahead = this.record(slot);
+          this.ahead.hold(this.record(slot));
         } catch {
           p.ring.release(slot);
         }
@@ -262,20 +245,6 @@ export class Engine implements Trainer {
     if (slot) p.ring.copy(enc, slot, p.stats, 0, 0, p.statsFloats * 4);
     const commands = enc.finish();
     return { plan: p, optKernel: this.optKernel, optCall: this.optCall, commands, slot, phases };
-  }
-
-  /** The iteration recorded ahead, if it was recorded for the current plan and optimiser; else drops it. */
-  private takeAhead(): RecordedStep | null {
-    const a = this.ahead;
-    this.ahead = null;
-    if (!a) return null;
-    if (a.plan === this.plan && a.optKernel === this.optKernel && a.optCall === this.optCall) {
-      this.aheadCounts.used++;
-      return a;
-    }
-    if (a.slot) a.plan.ring.release(a.slot);
-    this.aheadCounts.dropped++;
-    return null;
   }
 
   /** Delivers this step's loss, norms and GPU times once its metrics slot has been read back. */
@@ -301,18 +270,8 @@ export class Engine implements Trainer {
   }
 
   private emitMetrics(step: number, s: Float32Array, T: number, gpuMs?: Record<string, number>): void {
-    const nT = this.layout.tensors.length;
-    const base = STATS.tensorNorms + nT;
-    const metrics: StepMetrics = {
-      step,
-      loss: s[STATS.loss]!,
-      gradNorm: s[STATS.globalNorm]!,
-      clipScale: s[STATS.clipScale]!,
-      nonFinite: s[STATS.nonFinite]! !== 0,
-      tensorNorms: s.slice(STATS.tensorNorms, base),
-      dhNorms: Array.from({ length: this.model.layers }, (_, l) => s.slice(base + l * T, base + (l + 1) * T)),
-      ...(gpuMs ? { gpuMs } : {}),
-    };
+    const shape = { tensors: this.layout.tensors.length, layers: this.model.layers, T };
+    const metrics = decodeStepMetrics(step, s, shape, gpuMs);
     this.events.emit('metrics', metrics);
     if (metrics.nonFinite) this.events.emit('diverged', metrics);
   }
@@ -453,6 +412,11 @@ export class Engine implements Trainer {
     };
   }
 
+  /** Steps submitted with commands recorded ahead, and recordings dropped because the plan changed. */
+  get aheadCounts(): { used: number; dropped: number } {
+    return this.ahead.counts;
+  }
+
   /** Bytes of GPU memory the engine holds (parameters, gradients, optimiser state, activations, staging). */
   memoryBytes(): number {
     const own = [this.params, this.grads, this.optM, this.optV].reduce((a, b) => a + b.size, 0);
@@ -512,7 +476,7 @@ export class Engine implements Trainer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.ahead = null;
+    this.ahead.clear();
     this.inferenceRunner?.dispose();
     this.snapshotRunner?.dispose();
     this.snapshotParams?.destroy();

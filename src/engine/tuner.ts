@@ -12,6 +12,7 @@ import {
   DEFAULT_TILES,
   type Tile,
   tileCandidates,
+  segmentable,
   tileProblem,
   withoutLoops,
   withoutSubgroups,
@@ -123,10 +124,7 @@ export async function ensureTuned(
   await cache?.store.set(key, choice).catch(() => undefined);
 }
 
-/**
- * A stored choice when both pairs are tiles this cell can run (and segmented has neither a loop tile nor a
- * subgroup backward: withoutLoops), else null.
- */
+/** A stored choice when both pairs are tiles this cell can run and segmented ones are segmentable, else null. */
 export function storedChoice(
   raw: unknown,
   cell: CellType,
@@ -140,7 +138,7 @@ export function storedChoice(
   const { tiles, segmented } = raw as Record<string, unknown>;
   const t = pair(tiles);
   const s = pair(segmented);
-  if (!t || !s || s.forward.loop || s.backward.loop || s.backward.subgroups) return null;
+  if (!t || !s || !segmentable(s.forward, 'forward') || !segmentable(s.backward, 'backward')) return null;
   return { tiles: t, segmented: s };
 }
 
@@ -198,11 +196,11 @@ export async function tuneTiles(
       .sort((a, b) => ms(a, phase) - ms(b, phase))
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
   // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
-  // Segmented windows (wholeWindows false) take neither loop tiles nor a subgroup backward (withoutLoops).
+  // Segmented windows (wholeWindows false) take only segmentable tiles.
   const best = (wholeWindows: boolean): CellTiles => {
-    const usable = (t: Tile) => wholeWindows || !t.loop;
-    for (const forward of fastest('forwardMs').filter(usable))
-      for (const backward of fastest('backwardMs').filter((t) => usable(t) && (wholeWindows || !t.subgroups)))
+    const usable = (half: 'forward' | 'backward') => (t: Tile) => wholeWindows || segmentable(t, half);
+    for (const forward of fastest('forwardMs').filter(usable('forward')))
+      for (const backward of fastest('backwardMs').filter(usable('backward')))
         if (!tileProblem(cell, { forward, backward })) return { forward, backward };
     return DEFAULT_TILES;
   };
