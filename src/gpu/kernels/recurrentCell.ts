@@ -430,13 +430,13 @@ export class RecurrentCellKernel {
       dispatch(pass, this.backward, layer.groups.backward, this.grid(this.tiles.backward, layer), [
         (T + 1) * this.stepStride,
       ]);
-    else
-      for (let t = end - 1; t >= start; t--) {
-        // The first step may read another stack's W_hh (`first`); the rest read this layer's.
-        if (t === end - 1) this.encodeTranspose(pass, first);
-        if (t === end - 2 && first !== layer) this.encodeTranspose(pass, layer);
-        this.backwardStep(pass, t === end - 1 ? first : layer, t);
-      }
+    else if (end > start) {
+      // The first step may read another stack's W_hh (`first`); the rest read this layer's.
+      this.encodeTranspose(pass, first);
+      this.backwardStep(pass, first, end - 1);
+      if (first !== layer && end - 1 > start) this.encodeTranspose(pass, layer);
+      for (let t = end - 2; t >= start; t--) this.backwardStep(pass, layer, t);
+    }
   }
 
   /** Workgroups: unit tiles × sequence tiles per step, or sequence tiles only for a loop tile. */
