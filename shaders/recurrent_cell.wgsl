@@ -23,7 +23,25 @@ struct Layer {
   dpeep_off: u32,
   learned_init: u32,
   whh_t_off: u32, // W_hhᵀ (H, G·H) in scratch, for subgroup backward tiles (recurrent_cell_subgroups.wgsl)
+  // Where this layer's region starts in `states`, `act`, `dg` and `scratch`: a plan keeps every layer's in
+  // one buffer each, so a layer wavefront (recurrent_wave.wgsl) reaches the layers below and above.
+  st: u32,
+  ac: u32,
+  dgb: u32,
+  sc: u32,
+  // Wavefront only (WAVE_IN / WAVE_UP in `wave`): this layer's W_ih and b_ih with the start of the layer
+  // below's states (its h_t is the input), and the layer above's dg region and W_ih (its dgx_t · W_ih is
+  // the gradient arriving from above).
+  off_wih: u32,
+  off_bih: u32,
+  below: u32,
+  above_dg: u32,
+  above_wih: u32,
+  wave: u32,
+  // 28 words: 112 bytes, a multiple of 16 as a uniform array's element stride must be.
+  _pad0: u32,
   _pad1: u32,
+  _pad2: u32,
 }
 
 // Record t of the step array is (t, 1): one step. The loop entry points run n steps from t (forward: t, t+1, …;
@@ -46,6 +64,9 @@ struct Step {
 @group(0) @binding(10) var<storage, read> rows: array<u32>;
 
 const RESET: u32 = 0xffffffffu;
+// Layer.wave bits: the input projection is fused into the step; the gradient from above is.
+const WAVE_IN: u32 = 1u;
+const WAVE_UP: u32 = 2u;
 
 override CELL: u32 = 1u;
 override WG: u32 = 64u;
@@ -69,12 +90,12 @@ fn is_lstm() -> bool {
 }
 
 // Peephole weights (i, f, o) of unit j; zero for cells without peepholes.
-fn peepholes(j: u32) -> vec3f {
+fn peepholes(ly: Layer, j: u32) -> vec3f {
   if (CELL != 3u) {
     return vec3f(0.0);
   }
-  let H = layer.H;
-  return vec3f(params[layer.off_peep + j], params[layer.off_peep + H + j], params[layer.off_peep + 2u * H + j]);
+  let H = ly.H;
+  return vec3f(params[ly.off_peep + j], params[ly.off_peep + H + j], params[ly.off_peep + 2u * H + j]);
 }
 
 // Writes the initial state of every sequence: carried from slot T (row rows[b]) or, on RESET, the learned
@@ -90,8 +111,9 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
   let src = rows[b];
   var h0 = 0.0;
   var c0 = 0.0;
+  let st = layer.st;
   if (src != RESET) {
-    let at = (layer.T * layer.B + src) * H + j;
+    let at = st + (layer.T * layer.B + src) * H + j;
     h0 = states[at];
     c0 = states[layer.c_off + at];
   } else if (layer.learned_init != 0u) {
@@ -100,8 +122,8 @@ fn cell_init(@builtin(global_invocation_id) gid: vec3u) {
       c0 = params[layer.off_c0 + j];
     }
   }
-  states[b * H + j] = h0;
-  states[layer.c_off + b * H + j] = c0;
+  states[st + b * H + j] = h0;
+  states[st + layer.c_off + b * H + j] = c0;
 }
 
 // Tiles of the fused steps, chosen per adapter and shape (core/tiles.ts): a forward workgroup
@@ -131,10 +153,13 @@ override R_TILE: u32 = 256u; // partial sums: (FWD_SK, G·FWD_TJ, FWD_TB) forwar
 var<workgroup> w_tile: array<f32, W_TILE>;
 var<workgroup> v_tile: array<f32, V_TILE>;
 var<workgroup> part: array<f32, R_TILE>;
+// A wavefront forward tile's input sums (G·FWD_TJ, FWD_TB); one element in every other pipeline.
+override X_TILE: u32 = 1u;
+var<workgroup> xpart: array<f32, X_TILE>;
 
 @compute @workgroup_size(FWD_THREADS)
 fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  forward_tile(wg.x, wg.y, step.t, lid);
+  forward_tile(layer, wg.x, wg.y, step.t, lid);
 }
 
 // Loop tiles (core/tiles.ts `loop`): one dispatch runs step.n steps; each workgroup owns FWD_TB sequences and
@@ -146,37 +171,67 @@ fn cell_forward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation
   let tiles = (layer.H + FWD_TJ - 1u) / FWD_TJ;
   for (var i = 0u; i < step.n; i++) {
     for (var jt = 0u; jt < tiles; jt++) {
-      forward_tile(jt, wg.y, step.t + i, lid);
+      forward_tile(layer, jt, wg.y, step.t + i, lid);
     }
     storageBarrier();
   }
 }
 
-// Unit tile jt × sequence tile bt of forward step t: the recurrent GEMM through workgroup memory, then the
-// gates and the state update. Called in uniform control flow (it holds barriers); `part` is reused by the
-// next tile only after that tile's first barrier, which every invocation reaches after this tile's update.
-fn forward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
-  let H = layer.H;
-  let B = layer.B;
-  let G = gates();
-  let j0 = jt * FWD_TJ;
-  let b0 = bt * FWD_TB;
-  let rows = G * FWD_TJ;
-  let pad = FWD_TK + 1u;
+// Unit tile jt × sequence tile bt of forward step t: the recurrent GEMM through workgroup memory (after the
+// input GEMM when the layer's input projection is fused: WAVE_IN), then the gates and the state update.
+// Called in uniform control flow (it holds barriers); `part` is reused by the next GEMM only after that
+// GEMM's first barrier, which every invocation reaches after this one's sums are read.
+fn forward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
+  let H = ly.H;
+  let B = ly.B;
+  let rows = gates() * FWD_TJ;
   // This invocation's share of the GEMM: gate row r (gate r / FWD_TJ of unit j0 + r % FWD_TJ), sequence bb,
   // terms s, s + FWD_SK, … of each chunk.
   let bb = lid % FWD_TB;
   let r = (lid / FWD_TB) % rows;
   let s = lid / (FWD_TB * rows);
+  if ((ly.wave & WAVE_IN) != 0u) {
+    // The layer below's h_t (slot t + 1 of its states) through W_ih: kept apart from the recurrent sums, as
+    // the unfused path keeps gx apart (a GRU's n gate needs them apart).
+    let x = forward_gemm(ly, ly.off_wih, ly.below + (t + 1u) * B * H, H, jt, bt, lid);
+    if (s == 0u) {
+      xpart[r * FWD_TB + bb] = x;
+    }
+  }
+  let sum = forward_gemm(ly, ly.off_whh, ly.st + t * B * H, H, jt, bt, lid);
+  if (s == 0u) {
+    part[r * FWD_TB + bb] = sum;
+  }
+  workgroupBarrier();
+  // One invocation per (unit, sequence) of the tile applies the gates and the state update.
+  if (lid < FWD_TJ * FWD_TB) {
+    forward_update(ly, jt * FWD_TJ + lid / FWD_TB, bt * FWD_TB + lid % FWD_TB, t, lid);
+  }
+}
+
+// One GEMM of a forward tile: the tile's (FWD_TB, K) rows at v0 (row stride K, in `states`) times the tile's gate
+// rows of the (G·H, K) weight at w0, staged in chunks of FWD_TK. Returns the full sum of this invocation's
+// (gate row, sequence) on the invocations of share s = 0 (the shares are added in a fixed order: results do
+// not depend on scheduling), a partial sum elsewhere. Uniform control flow (barriers).
+fn forward_gemm(ly: Layer, w0: u32, v0: u32, K: u32, jt: u32, bt: u32, lid: u32) -> f32 {
+  let H = ly.H;
+  let B = ly.B;
+  let rows = gates() * FWD_TJ;
+  let pad = FWD_TK + 1u;
+  let j0 = jt * FWD_TJ;
+  let b0 = bt * FWD_TB;
+  let bb = lid % FWD_TB;
+  let r = (lid / FWD_TB) % rows;
+  let s = lid / (FWD_TB * rows);
   var acc = 0.0;
-  for (var k0 = 0u; k0 < H; k0 += FWD_TK) {
+  for (var k0 = 0u; k0 < K; k0 += FWD_TK) {
     for (var e = lid; e < rows * FWD_TK; e += FWD_THREADS) {
       let rr = e / FWD_TK;
       let kk = e % FWD_TK;
       let jj = j0 + rr % FWD_TJ;
       var w = 0.0;
-      if (jj < H && k0 + kk < H) {
-        w = params[layer.off_whh + ((rr / FWD_TJ) * H + jj) * H + k0 + kk];
+      if (jj < H && k0 + kk < K) {
+        w = params[w0 + ((rr / FWD_TJ) * H + jj) * K + k0 + kk];
       }
       w_tile[rr * pad + kk] = w;
     }
@@ -184,8 +239,8 @@ fn forward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
       let b2 = b0 + e / FWD_TK;
       let kk = e % FWD_TK;
       var v = 0.0;
-      if (b2 < B && k0 + kk < H) {
-        v = states[(t * B + b2) * H + k0 + kk];
+      if (b2 < B && k0 + kk < K) {
+        v = states[v0 + b2 * K + k0 + kk];
       }
       v_tile[(e / FWD_TK) * pad + kk] = v;
     }
@@ -197,80 +252,91 @@ fn forward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
     }
     workgroupBarrier();
   }
-  if (s < FWD_SK) {
-    part[(s * rows + r) * FWD_TB + bb] = acc;
-  }
-  workgroupBarrier();
-  // Without a split the partials are the sums already: no second pass, no second barrier.
+  // Without a split the partials are the sums already: no second pass, no barrier.
   if (FWD_SK > 1u) {
+    if (s < FWD_SK) {
+      part[(s * rows + r) * FWD_TB + bb] = acc;
+    }
+    workgroupBarrier();
     if (s == 0u) {
-      var sum = acc;
       for (var q = 1u; q < FWD_SK; q++) {
-        sum += part[(q * rows + r) * FWD_TB + bb];
+        acc += part[(q * rows + r) * FWD_TB + bb];
       }
-      part[r * FWD_TB + bb] = sum;
     }
     workgroupBarrier();
   }
-  // One invocation per (unit, sequence) of the tile applies the gates and the state update.
-  if (lid < FWD_TJ * FWD_TB) {
-    forward_update(j0 + lid / FWD_TB, b0 + lid % FWD_TB, t, lid);
-  }
+  return acc;
 }
 
-// The gates and state update of unit j, sequence b at step t from the tile's recurrent sums in `part`.
-fn forward_update(j: u32, b: u32, t: u32, lid: u32) {
-  let H = layer.H;
-  let B = layer.B;
-  let G = gates();
-  if (j >= H || b >= B) {
+// The gates and state update of unit j, sequence b at step t from the tile's recurrent sums in `part` (and
+// with WAVE_IN, its input sums in `xpart`).
+fn forward_update(ly: Layer, j: u32, b: u32, t: u32, lid: u32) {
+  let H = ly.H;
+  if (j >= H || b >= ly.B) {
     return;
   }
+  let fused = (ly.wave & WAVE_IN) != 0u;
   var a: array<f32, 4>;
-  for (var g = 0u; g < G; g++) {
-    a[g] = part[(g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB] + params[layer.off_bhh + g * H + j];
+  var x = input_row(ly, j, b, t);
+  for (var g = 0u; g < gates(); g++) {
+    let at = (g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB;
+    a[g] = part[at] + params[ly.off_bhh + g * H + j];
+    if (fused) {
+      x[g] = xpart[at] + params[ly.off_bih + g * H + j];
+    }
   }
-  cell_update(a, j, b, t);
+  cell_update(ly, x, a, j, b, t);
 }
 
-// The gates and state update of unit j (< H), sequence b (< B) at step t, given its recurrent
-// pre-activations h_{t−1}·W_hhᵀ + b_hh per gate.
-fn cell_update(a: array<f32, 4>, j: u32, b: u32, t: u32) {
-  let H = layer.H;
-  let B = layer.B;
-  let G = gates();
-  let h_prev = (t * B + b) * H; // row of h_{t−1} in states
-  let x = (t * B + b) * G * H + j;
-  let out = (t * B + b) * acts() * H + j;
+// The input pre-activations x_t·W_ihᵀ + b_ih of unit j, sequence b at step t per gate, from gx (zeros when
+// the layer's input projection is fused: WAVE_IN).
+fn input_row(ly: Layer, j: u32, b: u32, t: u32) -> array<f32, 4> {
+  var x: array<f32, 4>;
+  if ((ly.wave & WAVE_IN) == 0u) {
+    let at = (t * ly.B + b) * gates() * ly.H + j;
+    for (var g = 0u; g < gates(); g++) {
+      x[g] = gx[at + g * ly.H];
+    }
+  }
+  return x;
+}
+
+// The gates and state update of unit j (< H), sequence b (< B) at step t, given its input pre-activations
+// x_t·W_ihᵀ + b_ih and its recurrent pre-activations h_{t−1}·W_hhᵀ + b_hh per gate.
+fn cell_update(ly: Layer, x: array<f32, 4>, a: array<f32, 4>, j: u32, b: u32, t: u32) {
+  let H = ly.H;
+  let B = ly.B;
+  let h_prev = ly.st + (t * B + b) * H; // row of h_{t−1} in states
+  let out = ly.ac + (t * B + b) * acts() * H + j;
   let hp = states[h_prev + j];
-  let next = ((t + 1u) * B + b) * H + j;
+  let next = ly.st + ((t + 1u) * B + b) * H + j;
   var h: f32;
   if (CELL == 0u) {
-    h = tanh_safe(gx[x] + a[0]);
+    h = tanh_safe(x[0] + a[0]);
     act[out] = h;
   } else if (CELL == 2u) {
-    let r = sigmoid(gx[x] + a[0]);
-    let z = sigmoid(gx[x + H] + a[1]);
+    let r = sigmoid(x[0] + a[0]);
+    let z = sigmoid(x[1] + a[1]);
     let hn = a[2];
-    let n = tanh_safe(gx[x + 2u * H] + r * hn);
+    let n = tanh_safe(x[2] + r * hn);
     h = (1.0 - z) * n + z * hp;
     act[out] = r;
     act[out + H] = z;
     act[out + 2u * H] = n;
     act[out + 3u * H] = hn;
   } else {
-    let cp = states[layer.c_off + h_prev + j];
-    let p = peepholes(j);
+    let cp = states[ly.c_off + h_prev + j];
+    let p = peepholes(ly, j);
     let pi = p.x;
     let pf = p.y;
     let po = p.z;
-    let i = sigmoid(gx[x] + a[0] + pi * cp);
-    let f = sigmoid(gx[x + H] + a[1] + pf * cp);
-    let g = tanh_safe(gx[x + 2u * H] + a[2]);
+    let i = sigmoid(x[0] + a[0] + pi * cp);
+    let f = sigmoid(x[1] + a[1] + pf * cp);
+    let g = tanh_safe(x[2] + a[2]);
     let c = f * cp + i * g;
-    let o = sigmoid(gx[x + 3u * H] + a[3] + po * c);
+    let o = sigmoid(x[3] + a[3] + po * c);
     h = o * tanh_safe(c);
-    states[layer.c_off + next] = c;
+    states[ly.c_off + next] = c;
     act[out] = i;
     act[out + H] = f;
     act[out + 2u * H] = g;
@@ -283,7 +349,7 @@ fn cell_update(a: array<f32, 4>, j: u32, b: u32, t: u32) {
 // elementwise from t+1 (carry), and through W_hh from dgh_{t+1} — then produces dgx_t, dgh_t and the carry.
 @compute @workgroup_size(BWD_THREADS)
 fn cell_backward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
-  backward_tile(wg.x, wg.y, step.t, lid);
+  backward_tile(layer, wg.x, wg.y, step.t, lid);
 }
 
 // Loop tiles: step.n backward steps from step.t down, every unit tile of a step before the next (see
@@ -293,90 +359,109 @@ fn cell_backward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocatio
   let tiles = (layer.H + BWD_TJ - 1u) / BWD_TJ;
   for (var i = 0u; i < step.n; i++) {
     for (var jt = 0u; jt < tiles; jt++) {
-      backward_tile(jt, wg.y, step.t - i, lid);
+      backward_tile(layer, jt, wg.y, step.t - i, lid);
     }
     storageBarrier();
   }
 }
 
-// Unit tile jt × sequence tile bt of backward step t. Called in uniform control flow (it holds barriers).
-fn backward_tile(jt: u32, bt: u32, t: u32, lid: u32) {
-  let H = layer.H;
-  let B = layer.B;
-  let G = gates();
-  let GH = G * H;
-  let last = t + 1u == layer.T;
+// Unit tile jt × sequence tile bt of backward step t: dgh_{t+1}·W_hh for the tile (and with WAVE_UP the
+// gradient from above, dgx_t·W_ih of the layer above), then each (unit, sequence)'s backward_update.
+// Called in uniform control flow (it holds barriers).
+fn backward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
+  let GH = gates() * ly.H;
+  let j = jt * BWD_TJ + lid % BWD_TJ;
+  let b = bt * BWD_TB + (lid / BWD_TJ) % BWD_TB;
+  let s = lid / (BWD_TJ * BWD_TB);
+  var rec = 0.0;
+  if (t + 1u != ly.T) {
+    rec = backward_gemm(ly, ly.off_whh, ly.dgb + ly.dgh_off + (t + 1u) * ly.B * GH, jt, bt, lid);
+  }
+  var from_above = 0.0;
+  if ((ly.wave & WAVE_UP) != 0u) {
+    from_above = backward_gemm(ly, ly.above_wih, ly.above_dg + t * ly.B * GH, jt, bt, lid);
+  } else if (s == 0u && j < ly.H && b < ly.B) {
+    from_above = dabove[(t * ly.B + b) * ly.H + j];
+  }
+  if (s != 0u || j >= ly.H || b >= ly.B) {
+    return;
+  }
+  backward_update(ly, j, b, t, from_above, rec);
+}
+
+// One GEMM of a backward tile: the tile's (BWD_TB, G·H) rows of `dg` at row0 times the tile's columns of
+// the (G·H, H) weight at w0, staged in chunks of BWD_TK. The full sum of this invocation's (sequence, unit)
+// on the invocations of share s = 0, added in a fixed order; a partial sum elsewhere. Uniform control flow.
+fn backward_gemm(ly: Layer, w0: u32, row0: u32, jt: u32, bt: u32, lid: u32) -> f32 {
+  let H = ly.H;
+  let B = ly.B;
+  let GH = gates() * H;
   let pad = BWD_TK + 1u;
   let jj = lid % BWD_TJ;
   let bb = (lid / BWD_TJ) % BWD_TB;
   let s = lid / (BWD_TJ * BWD_TB);
-  let j = jt * BWD_TJ + jj;
-  let b = bt * BWD_TB + bb;
-  // dgh_{t+1} · W_hh for this tile: (BWD_TB, G·H) · (G·H, BWD_TJ), K chunks staged in workgroup memory.
-  var rec = 0.0;
-  if (!last) {
-    let row0 = layer.dgh_off + (t + 1u) * B * GH;
-    for (var i0 = 0u; i0 < GH; i0 += BWD_TK) {
-      for (var e = lid; e < BWD_TB * BWD_TK; e += BWD_THREADS) {
-        let b2 = bt * BWD_TB + e / BWD_TK;
-        let kk = e % BWD_TK;
-        var v = 0.0;
-        if (b2 < B && i0 + kk < GH) {
-          v = dg[row0 + b2 * GH + i0 + kk];
-        }
-        v_tile[(e / BWD_TK) * pad + kk] = v;
+  var acc = 0.0;
+  for (var i0 = 0u; i0 < GH; i0 += BWD_TK) {
+    for (var e = lid; e < BWD_TB * BWD_TK; e += BWD_THREADS) {
+      let b2 = bt * BWD_TB + e / BWD_TK;
+      let kk = e % BWD_TK;
+      var v = 0.0;
+      if (b2 < B && i0 + kk < GH) {
+        v = dg[row0 + b2 * GH + i0 + kk];
       }
-      for (var e = lid; e < BWD_TK * BWD_TJ; e += BWD_THREADS) {
-        let ii = i0 + e / BWD_TJ;
-        let j2 = jt * BWD_TJ + e % BWD_TJ;
-        var w = 0.0;
-        if (ii < GH && j2 < H) {
-          w = params[layer.off_whh + ii * H + j2];
-        }
-        w_tile[e] = w;
-      }
-      workgroupBarrier();
-      if (s < BWD_SK) {
-        for (var k = s; k < BWD_TK; k += BWD_SK) {
-          rec = fma(v_tile[bb * pad + k], w_tile[k * BWD_TJ + jj], rec);
-        }
-      }
-      workgroupBarrier();
+      v_tile[(e / BWD_TK) * pad + kk] = v;
     }
-    if (BWD_SK > 1u) {
-      if (s < BWD_SK) {
-        part[(s * BWD_TB + bb) * BWD_TJ + jj] = rec;
+    for (var e = lid; e < BWD_TK * BWD_TJ; e += BWD_THREADS) {
+      let ii = i0 + e / BWD_TJ;
+      let j2 = jt * BWD_TJ + e % BWD_TJ;
+      var w = 0.0;
+      if (ii < GH && j2 < H) {
+        w = params[w0 + ii * H + j2];
       }
-      workgroupBarrier();
+      w_tile[e] = w;
+    }
+    workgroupBarrier();
+    if (s < BWD_SK) {
+      for (var k = s; k < BWD_TK; k += BWD_SK) {
+        acc = fma(v_tile[bb * pad + k], w_tile[k * BWD_TJ + jj], acc);
+      }
+    }
+    workgroupBarrier();
+  }
+  if (BWD_SK > 1u) {
+    if (s < BWD_SK) {
+      part[(s * BWD_TB + bb) * BWD_TJ + jj] = acc;
+    }
+    workgroupBarrier();
+    if (s == 0u) {
       for (var q = 1u; q < BWD_SK; q++) {
-        rec += part[(q * BWD_TB + bb) * BWD_TJ + jj];
+        acc += part[(q * BWD_TB + bb) * BWD_TJ + jj];
       }
     }
+    workgroupBarrier();
   }
-  if (s != 0u || j >= H || b >= B) {
-    return;
-  }
-  backward_update(j, b, t, rec);
+  return acc;
 }
 
 // The backward of unit j (< H), sequence b (< B) at step t, given its recurrent gradient dgh_{t+1}·W_hh
-// (0 on the window's last step): the total gradient on h_t, then dgx_t, dgh_t and the carries.
-fn backward_update(j: u32, b: u32, t: u32, rec: f32) {
-  let H = layer.H;
-  let B = layer.B;
+// (0 on the window's last step) and the gradient from above: the total gradient on h_t, then dgx_t, dgh_t
+// and the carries.
+fn backward_update(ly: Layer, j: u32, b: u32, t: u32, from_above: f32, rec: f32) {
+  let H = ly.H;
+  let B = ly.B;
   let GH = gates() * H;
-  let last = t + 1u == layer.T;
-  let bj = b * H + j;
-  var dh = dabove[(t * B + b) * H + j] + rec;
+  let last = t + 1u == ly.T;
+  let bj = ly.sc + b * H + j;
+  var dh = from_above + rec;
   var dc_next = 0.0;
   if (!last) {
     dh += scratch[bj];
-    dc_next = scratch[layer.carry_c_off + bj];
+    dc_next = scratch[ly.carry_c_off + bj];
   }
-  scratch[layer.dh_full_off + (t * B + b) * H + j] = dh;
-  let a = (t * B + b) * acts() * H + j;
-  let o_x = (t * B + b) * GH + j; // gate 0 of unit j in dgx
-  let o_h = layer.dgh_off + o_x;
+  scratch[ly.sc + ly.dh_full_off + (t * B + b) * H + j] = dh;
+  let a = ly.ac + (t * B + b) * acts() * H + j;
+  let o_x = ly.dgb + (t * B + b) * GH + j; // gate 0 of unit j in dgx
+  let o_h = ly.dgh_off + o_x;
   var dh_direct = 0.0;
   var dc_prev = 0.0;
   if (CELL == 0u) {
@@ -389,7 +474,7 @@ fn backward_update(j: u32, b: u32, t: u32, rec: f32) {
     let z = act[a + H];
     let n = act[a + 2u * H];
     let hn = act[a + 3u * H];
-    let hp = states[(t * B + b) * H + j];
+    let hp = states[ly.st + (t * B + b) * H + j];
     let dan = dh * (1.0 - z) * (1.0 - n * n);
     let dar = dan * hn * r * (1.0 - r);
     let daz = dh * (hp - n) * z * (1.0 - z);
@@ -405,9 +490,9 @@ fn backward_update(j: u32, b: u32, t: u32, rec: f32) {
     let f = act[a + H];
     let g = act[a + 2u * H];
     let o = act[a + 3u * H];
-    let c = states[layer.c_off + ((t + 1u) * B + b) * H + j];
-    let cp = states[layer.c_off + (t * B + b) * H + j];
-    let p = peepholes(j);
+    let c = states[ly.st + ly.c_off + ((t + 1u) * B + b) * H + j];
+    let cp = states[ly.st + ly.c_off + (t * B + b) * H + j];
+    let p = peepholes(ly, j);
     let pi = p.x;
     let pf = p.y;
     let po = p.z;
@@ -427,14 +512,14 @@ fn backward_update(j: u32, b: u32, t: u32, rec: f32) {
     dg[o_h + 3u * H] = dao;
     dc_prev = dc * f + dai * pi + daf * pf;
     if (CELL == 3u) {
-      let q = layer.dpeep_off + (t * B + b) * 3u * H + j;
+      let q = ly.sc + ly.dpeep_off + (t * B + b) * 3u * H + j;
       scratch[q] = dai * cp;
       scratch[q + H] = daf * cp;
       scratch[q + 2u * H] = dao * c;
     }
   }
   scratch[bj] = dh_direct;
-  scratch[layer.carry_c_off + bj] = dc_prev;
+  scratch[ly.carry_c_off + bj] = dc_prev;
 }
 
 // Gradient of the learned initial state after the t = 0 step: ∂L/∂h_{−1} summed over the sequences that
@@ -455,13 +540,13 @@ fn cell_backward_init(@builtin(global_invocation_id) gid: vec3u) {
     if (rows[b] != RESET) {
       continue;
     }
-    var d = scratch[b * H + j];
-    let row = layer.dgh_off + b * GH;
+    var d = scratch[layer.sc + b * H + j];
+    let row = layer.dgb + layer.dgh_off + b * GH;
     for (var i = 0u; i < GH; i++) {
       d = fma(dg[row + i], params[layer.off_whh + i * H + j], d);
     }
     sum_h += d;
-    sum_c += scratch[layer.carry_c_off + b * H + j];
+    sum_c += scratch[layer.sc + layer.carry_c_off + b * H + j];
   }
   grads[layer.off_h0 + j] += sum_h;
   if (is_lstm()) {

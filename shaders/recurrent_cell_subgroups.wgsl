@@ -22,7 +22,7 @@ fn cell_forward_sg(
   // Rows of h_{t−1} for the tile's sequences; a sequence past B reads the last one and is never written.
   var rows: array<u32, 4>;
   for (var bb = 0u; bb < FWD_TB; bb++) {
-    rows[bb] = (t * B + min(b0 + bb, B - 1u)) * H;
+    rows[bb] = layer.st + (t * B + min(b0 + bb, B - 1u)) * H;
   }
   for (var u = sid; u < FWD_TJ; u += nsg) {
     let j = wg.x * FWD_TJ + u;
@@ -47,7 +47,7 @@ fn cell_forward_sg(
       for (var g = 0u; g < G; g++) {
         pre[g] = a[g][lane];
       }
-      cell_update(pre, j, b0 + lane, t);
+      cell_update(layer, input_row(layer, j, b0 + lane, t), pre, j, b0 + lane, t);
     }
   }
 }
@@ -66,7 +66,7 @@ fn cell_transpose_whh(
   if (i >= GH * H) {
     return;
   }
-  scratch[layer.whh_t_off + (i % H) * GH + i / H] = params[layer.off_whh + i];
+  scratch[layer.sc + layer.whh_t_off + (i % H) * GH + i / H] = params[layer.off_whh + i];
 }
 
 // Backward step t: one subgroup per unit j, lanes striding over the G·H terms of dgh_{t+1}·W_hh[:, j] (a
@@ -88,7 +88,7 @@ fn cell_backward_sg(
   // Rows of dgh_{t+1} for the tile's sequences (none on the last step); a sequence past B reads the last one.
   var rows: array<u32, 4>;
   for (var bb = 0u; bb < BWD_TB; bb++) {
-    rows[bb] = layer.dgh_off + ((t + 1u) * B + min(b0 + bb, B - 1u)) * GH;
+    rows[bb] = layer.dgb + layer.dgh_off + ((t + 1u) * B + min(b0 + bb, B - 1u)) * GH;
   }
   for (var u = sid; u < BWD_TJ; u += nsg) {
     let j = wg.x * BWD_TJ + u;
@@ -97,7 +97,7 @@ fn cell_backward_sg(
     }
     var acc = vec4f(0.0);
     if (!last) {
-      let w0 = layer.whh_t_off + j * GH;
+      let w0 = layer.sc + layer.whh_t_off + j * GH;
       for (var k = lane; k < GH; k += width) {
         let w = scratch[w0 + k];
         for (var bb = 0u; bb < BWD_TB; bb++) {
@@ -107,7 +107,8 @@ fn cell_backward_sg(
     }
     let rec = subgroupAdd(acc);
     if (lane < BWD_TB && b0 + lane < B) {
-      backward_update(j, b0 + lane, t, rec[lane]);
+      let b = b0 + lane;
+      backward_update(layer, j, b, t, dabove[(t * B + b) * H + j], rec[lane]);
     }
   }
 }

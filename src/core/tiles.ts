@@ -200,6 +200,21 @@ export const withoutSubgroups = (t: CellTiles): CellTiles => ({
   backward: t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
 });
 
+/**
+ * Whether these tiles can step a layer wavefront (gpu/kernels/recurrentWave.ts): plain tiles (a loop tile
+ * owns a whole window, a subgroup tile has no staged sums) whose workgroup memory has room for the forward
+ * tile's input sums beside its recurrent ones.
+ */
+export function waveable(cell: CellType, tiles: CellTiles): boolean {
+  const { forward: f, backward: b } = tiles;
+  if (f.loop || b.loop || f.subgroups || b.subgroups || tileProblem(cell, tiles)) return false;
+  const c = tileConstants(cell, tiles);
+  return c.W_TILE! + c.V_TILE! + c.R_TILE! + waveInputSums(cell, f) <= MAX_WORKGROUP_FLOATS;
+}
+
+/** Floats of a wavefront forward tile's input sums (recurrent_cell.wgsl X_TILE). */
+export const waveInputSums = (cell: CellType, f: Tile): number => gateCount(cell) * f.tj * f.tb;
+
 export const describeTile = (t: Tile): string =>
   t.subgroups
     ? `${t.tj}u×${t.tb}b subgroups ×${t.sk}`

@@ -24,7 +24,14 @@ import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
 import { AheadStep, type RecordedStep } from './recordedStep';
 import { decodeStepMetrics } from './stepMetrics';
-import type { CarriedState, EngineEvents, TokenBatch, Trainer, TrainingCapture } from './types';
+import type {
+  CarriedState,
+  EngineEvents,
+  EngineOptions,
+  TokenBatch,
+  Trainer,
+  TrainingCapture,
+} from './types';
 
 /** Trains on a GPUDevice. Create with Engine.create(); drive with step(); listen on `events`. */
 export class Engine implements Trainer {
@@ -68,6 +75,7 @@ export class Engine implements Trainer {
     private readonly device: GPUDevice,
     readonly model: ModelConfig,
     train: TrainConfig,
+    private readonly options: EngineOptions,
   ) {
     this.train = { ...train };
     this.layout = paramLayout(model);
@@ -93,13 +101,23 @@ export class Engine implements Trainer {
    * Validates the configuration against itself and the device's limits, then allocates everything and
    * initialises parameters from `train.seed`. Throws an Error whose message lists every problem.
    */
-  static create(device: GPUDevice, model: ModelConfig, train: TrainConfig): Engine {
+  static create(
+    device: GPUDevice,
+    model: ModelConfig,
+    train: TrainConfig,
+    options: EngineOptions = {},
+  ): Engine {
     const problems = [...validateModel(model), ...validateTrain(train), ...checkLimits(device, model, train)];
     if (problems.length) throw new Error(problems.join(' '));
-    const engine = new Engine(device, model, train);
+    const engine = new Engine(device, model, train, options);
     engine.plan = engine.buildPlan(train.seqLen, train.batchSize);
     engine.optCall = engine.optKernel.prepare(engine.layout.totalSize, engine.optBuffersOf(engine.plan));
     return engine;
+  }
+
+  /** Whether the current plan steps its layers as one wavefront (EngineOptions.wave). */
+  get waveSteps(): boolean {
+    return this.plan.wave !== null;
   }
 
   /** The tile shapes of the fused recurrent steps this engine compiled (engine/tuner.ts chose them). */
@@ -148,6 +166,7 @@ export class Engine implements Trainer {
       params: this.params,
       grads: this.grads,
       clipNorm: this.train.clipNorm,
+      wave: this.options.wave === true,
     };
   }
 
@@ -354,9 +373,9 @@ export class Engine implements Trainer {
   private stateRegions(): Region[] {
     const p = this.plan;
     const BH = p.B * this.model.hiddenSize;
-    return p.states.flatMap((buf) => [
-      { buf, offset: p.T * BH * 4, floats: BH },
-      { buf, offset: (2 * p.T + 1) * BH * 4, floats: BH },
+    return p.stateOff.flatMap((off) => [
+      { buf: p.states, offset: (off + p.T * BH) * 4, floats: BH },
+      { buf: p.states, offset: (off + (2 * p.T + 1) * BH) * 4, floats: BH },
     ]);
   }
 
@@ -393,13 +412,13 @@ export class Engine implements Trainer {
     const p = this.plan;
     const BH = p.B * this.model.hiddenSize;
     if (
-      state.h.length !== p.states.length ||
+      state.h.length !== p.stateOff.length ||
       state.h.some((x, l) => x.length !== BH || state.c[l]?.length !== BH)
     )
-      throw new Error(`writeState: expected ${p.states.length} layers of ${BH} floats (B × H) for h and c`);
-    p.states.forEach((buf, l) => {
-      this.device.queue.writeBuffer(buf, p.T * BH * 4, state.h[l]!);
-      this.device.queue.writeBuffer(buf, (2 * p.T + 1) * BH * 4, state.c[l]!);
+      throw new Error(`writeState: expected ${p.stateOff.length} layers of ${BH} floats (B × H) for h and c`);
+    p.stateOff.forEach((off, l) => {
+      this.device.queue.writeBuffer(p.states, (off + p.T * BH) * 4, state.h[l]!);
+      this.device.queue.writeBuffer(p.states, (off + (2 * p.T + 1) * BH) * 4, state.c[l]!);
     });
     this.fresh = state.fresh;
   }

@@ -216,10 +216,10 @@ export class GpuInference {
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.inspect' });
     this.forward(p, tokens, resetRows(1), enc);
     // Per layer: h (slots 1…T), c (slots 1…T of the c half), gate activations — all in the same readback.
-    const regions = p.states.flatMap((st, l) => [
-      { buf: st, offset: H * 4, floats: T * H },
-      { buf: st, offset: ((T + 1) * H + H) * 4, floats: T * H },
-      { buf: p.acts[l]!, offset: 0, floats: T * A * H },
+    const regions = p.stateOff.flatMap((off, l) => [
+      { buf: p.states, offset: (off + H) * 4, floats: T * H },
+      { buf: p.states, offset: (off + (T + 1) * H + H) * 4, floats: T * H },
+      { buf: p.acts, offset: p.actOff[l]! * 4, floats: T * A * H },
     ]);
     const { logp, extra } = await this.logProbs(p, 0, T, enc, regions);
     const pick = (k: number) => extra.filter((_, i) => i % 3 === k);
@@ -253,7 +253,8 @@ export class GpuInference {
     const p = this.taskPlan(inputs, T, B, split, reverse);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.states' });
     this.forward(p, inputs, resetRows(B), enc);
-    const regions = [{ buf: p.states[p.states.length - 1]!, offset: B * H * 4, floats: T * B * H }];
+    const last = p.stateOff[p.stateOff.length - 1]!;
+    const regions = [{ buf: p.states, offset: (last + B * H) * 4, floats: T * B * H }];
     if (p.reverse) regions.push({ buf: p.reverse.states, offset: B * H * 4, floats: T * B * H });
     const read = encodeReadback(this.device, enc, regions);
     this.device.queue.submit([enc.finish()]);
@@ -301,17 +302,17 @@ export class GpuInference {
   private copyState(enc: GPUCommandEncoder, from: ForwardPlan, src: number, to: ForwardPlan, rows: number) {
     const H = this.model.hiddenSize;
     const bytes = H * 4;
-    from.states.forEach((buf, l) => {
-      const fromC = (from.T + 1) * from.B * H;
-      const toC = (to.T + 1) * to.B * H;
+    from.stateOff.forEach((fromOff, l) => {
+      const fromC = fromOff + (from.T + 1) * from.B * H;
+      const toC = to.stateOff[l]! + (to.T + 1) * to.B * H;
       for (let r = 0; r < rows; r++) {
         for (const [fo, tOff] of [
-          [0, 0],
+          [fromOff, to.stateOff[l]!],
           [fromC, toC],
         ] as const) {
           const s = (fo + (from.T * from.B + src) * H) * 4;
           const d = (tOff + (to.T * to.B + r) * H) * 4;
-          enc.copyBufferToBuffer(buf, s, to.states[l]!, d, bytes);
+          enc.copyBufferToBuffer(from.states, s, to.states, d, bytes);
         }
       }
     });

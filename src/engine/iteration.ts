@@ -11,6 +11,14 @@ export type PassOpener = (label: string, phase: string) => GPUComputePassEncoder
 /** Records the forward pass up to the logits: embedding, per layer [state init, input GEMM, T steps], head. */
 export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: EngineKernels): void {
   for (const call of p.embedding) k.embed.encodeForward(pass, call);
+  if (p.wave) {
+    // Every layer's initial state and layer 0's input projection, then all layers' steps as one wavefront.
+    for (const cells of p.layers) k.cell.encodeInit(pass, cells[0]!);
+    for (const call of p.inputGemm[0]!) k.matmul.encode(pass, call);
+    p.wave.kernel.encodeForward(pass, p.wave.call);
+    k.matmul.encode(pass, p.headGemm);
+    return;
+  }
   for (let l = 0; l < p.layers.length; l++) {
     const cells = p.layers[l]!;
     k.cell.encodeInit(pass, cells[0]!);
@@ -59,35 +67,24 @@ export function encodeIteration(
   if (p.reverse) k.concat!.encodeBackward(pass, p.reverse.concat);
   pass.end();
 
-  for (let l = L - 1; l >= 0; l--) {
-    const cells = p.layers[l]!;
-    pass = beginPass(`Engine.backward${l}`, 'backward');
-    const at = p.attention;
-    for (let si = p.segments.length - 1; si >= 0; si--) {
-      const sg = p.segments[si]!;
-      const last = p.handoff[l]![si] ?? cells[si]!;
-      if (at && si === 1) {
-        for (let t = sg.end - 1; t >= sg.start; t--) {
-          k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
-          const i = t - at.split;
-          k.matmul.encode(pass, at.dctxGemm[i]!);
-          k.attention!.encodeBackward(pass, at.call, t);
-          k.matmul.encode(pass, at.dqGemm[i]!);
-        }
-        k.matmul.encode(pass, at.dkGemm!);
-      } else k.cell.encodeBackwardSteps(pass, cells[si]!, sg.start, sg.end, last);
+  if (p.wave) {
+    // All layers' backward steps as one wavefront, then per layer what follows its t = 0 step.
+    pass = beginPass('Engine.backward', 'backward');
+    p.wave.kernel.encodeBackward(pass, p.wave.call);
+    for (let l = L - 1; l >= 0; l--) {
+      if (learnedInit) k.cell.encodeBackwardInit(pass, p.layers[l]![0]!);
+      k.norm.encodeSegments(pass, p.dhNorms[l]!);
     }
-    if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
-    k.norm.encodeSegments(pass, p.dhNorms[l]!);
     pass.end();
-    pass = beginPass(`Engine.weightGrads${l}`, 'weight_grads');
-    for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
-    for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
-    if (l === 0) for (const call of p.embedding) k.embed.encodeBackward(pass, call);
-    if (l === 0 && at) {
-      for (const call of at.weightGrads) k.matmul.encode(pass, call);
-      k.sum.encode(pass, at.dvSum!);
+  }
+  for (let l = L - 1; l >= 0; l--) {
+    if (!p.wave) {
+      pass = beginPass(`Engine.backward${l}`, 'backward');
+      encodeLayerBackward(pass, p, k, l, learnedInit);
+      pass.end();
     }
+    pass = beginPass(`Engine.weightGrads${l}`, 'weight_grads');
+    encodeWeightGrads(pass, p, k, l);
     pass.end();
   }
 
@@ -107,6 +104,47 @@ export function encodeIteration(
   k.norm.encode(pass, p.norms);
   optimizer.kernel.encode(pass, optimizer.call);
   pass.end();
+}
+
+/** Layer l's backward steps over the window's segments (attention between decoder steps), then its t = 0. */
+function encodeLayerBackward(
+  pass: GPUComputePassEncoder,
+  p: Plan,
+  k: EngineKernels,
+  l: number,
+  learnedInit: boolean,
+): void {
+  const cells = p.layers[l]!;
+  const at = p.attention;
+  for (let si = p.segments.length - 1; si >= 0; si--) {
+    const sg = p.segments[si]!;
+    const last = p.handoff[l]![si] ?? cells[si]!;
+    if (at && si === 1) {
+      for (let t = sg.end - 1; t >= sg.start; t--) {
+        k.cell.encodeBackward(pass, t === sg.end - 1 ? last : cells[si]!, t);
+        const i = t - at.split;
+        k.matmul.encode(pass, at.dctxGemm[i]!);
+        k.attention!.encodeBackward(pass, at.call, t);
+        k.matmul.encode(pass, at.dqGemm[i]!);
+      }
+      k.matmul.encode(pass, at.dkGemm!);
+    } else k.cell.encodeBackwardSteps(pass, cells[si]!, sg.start, sg.end, last);
+  }
+  if (learnedInit) k.cell.encodeBackwardInit(pass, cells[0]!);
+  k.norm.encodeSegments(pass, p.dhNorms[l]!);
+}
+
+/** Layer l's weight gradients, bias and peephole sums; below layer 0 the embedding's and attention's. */
+function encodeWeightGrads(pass: GPUComputePassEncoder, p: Plan, k: EngineKernels, l: number): void {
+  for (const call of p.layerGrads[l]!) k.matmul.encode(pass, call);
+  for (const call of p.layerSums[l]!) k.sum.encode(pass, call);
+  if (l > 0) return;
+  for (const call of p.embedding) k.embed.encodeBackward(pass, call);
+  const at = p.attention;
+  if (at) {
+    for (const call of at.weightGrads) k.matmul.encode(pass, call);
+    k.sum.encode(pass, at.dvSum!);
+  }
 }
 
 /** Passes and dispatches an iteration records, counted by encoding it into stand-in pass encoders. */

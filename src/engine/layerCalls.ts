@@ -34,10 +34,12 @@ export interface LayerBuffers {
   gx: GPUBuffer;
   dg: GPUBuffer;
   scratch: GPUBuffer;
-  /** The layer's states (2, T+1, B, H): h_{t−1} rows for dW_hh. */
+  /** The layer's states (2, T+1, B, H) from element bases.states: h_{t−1} rows for dW_hh. */
   states: GPUBuffer;
   dabove: GPUBuffer;
   dpeepOff: number;
+  /** Where the layer's region starts in states, dg and scratch (CellLayerInfo.bases). */
+  bases: { states: number; dg: number; scratch: number };
 }
 
 /** gx (rows, G·H) = input · W_ihᵀ + b_ih. */
@@ -59,36 +61,54 @@ export function inputGemmCall(c: CallMakers, s: LayerSpan, b: LayerBuffers): Mat
   );
 }
 
-/** dW_ih, dW_hh and dx (GEMMs), then db_ih, db_hh and the peepholes (column sums), over the span's rows. */
+/**
+ * dW_ih, dW_hh and (with `dx`) dx (GEMMs), then db_ih, db_hh and the peepholes (column sums), over the
+ * span's rows.
+ */
 export function layerGradCalls(
   c: CallMakers,
   s: LayerSpan,
   b: LayerBuffers,
+  dx = true,
 ): { grads: MatmulCall[]; sums: ColumnSumCall[] } {
   const { lt, N, r0, rows, G, H, I, tag } = s;
+  const dgx = b.bases.dg + r0 * G * H;
+  const dgh = b.bases.dg + (N + r0) * G * H;
   const grads = [
     c.mm(
       spec(G * H, I, rows, { transA: true, accumulate: true }),
-      { a: b.dg, offA: r0 * G * H, b: s.input, offB: s.inOff + r0 * I, c: b.grads, offC: lt.weightIh.offset },
+      { a: b.dg, offA: dgx, b: s.input, offB: s.inOff + r0 * I, c: b.grads, offC: lt.weightIh.offset },
       `dWih${tag}`,
     ),
     c.mm(
       spec(G * H, H, rows, { transA: true, accumulate: true }),
-      { a: b.dg, offA: (N + r0) * G * H, b: b.states, offB: r0 * H, c: b.grads, offC: lt.weightHh.offset },
+      {
+        a: b.dg,
+        offA: dgh,
+        b: b.states,
+        offB: b.bases.states + r0 * H,
+        c: b.grads,
+        offC: lt.weightHh.offset,
+      },
       `dWhh${tag}`,
     ),
-    // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
-    c.mm(
-      spec(rows, I, G * H),
-      { a: b.dg, offA: r0 * G * H, b: b.params, offB: lt.weightIh.offset, c: b.dabove, offC: r0 * I },
-      `dx${tag}`,
-    ),
   ];
+  // dabove for the layer below (or the embedding): dgx · W_ih, overwriting what this layer consumed.
+  if (dx)
+    grads.push(
+      c.mm(
+        spec(rows, I, G * H),
+        { a: b.dg, offA: dgx, b: b.params, offB: lt.weightIh.offset, c: b.dabove, offC: r0 * I },
+        `dx${tag}`,
+      ),
+    );
   const sums = [
-    c.colsum(rows, G * H, b.dg, r0 * G * H, lt.biasIh.offset, `dbih${tag}`),
-    c.colsum(rows, G * H, b.dg, (N + r0) * G * H, lt.biasHh.offset, `dbhh${tag}`),
+    c.colsum(rows, G * H, b.dg, dgx, lt.biasIh.offset, `dbih${tag}`),
+    c.colsum(rows, G * H, b.dg, dgh, lt.biasHh.offset, `dbhh${tag}`),
   ];
-  if (lt.peephole)
-    sums.push(c.colsum(rows, 3 * H, b.scratch, b.dpeepOff + r0 * 3 * H, lt.peephole.offset, `dpeep${tag}`));
+  if (lt.peephole) {
+    const at = b.bases.scratch + b.dpeepOff + r0 * 3 * H;
+    sums.push(c.colsum(rows, 3 * H, b.scratch, at, lt.peephole.offset, `dpeep${tag}`));
+  }
   return { grads, sums };
 }

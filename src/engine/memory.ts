@@ -16,18 +16,18 @@ export interface PlanSizes {
   x0: number;
   /** (N, G·H) input projection, shared by the layers */
   gx: number;
-  /** per layer (2, T+1, B, H): [h; c] */
-  states: number[];
-  /** per layer (N, A·H) saved gate activations */
-  act: number[];
+  /** every layer's (2, T+1, B, H) [h; c], one region per layer (`region`) */
+  states: number;
+  /** every layer's (N, A·H) saved gate activations, one region per layer */
+  act: number;
   logits: number;
   dlogits: number;
   losses: number;
   /** (N, max(H, E)) gradient arriving from above */
   dabove: number;
-  /** (2, N, G·H): [dgx; dgh] */
+  /** (2, N, G·H): [dgx; dgh], shared by the layers (one region per layer in a layer wavefront) */
   dg: number;
-  /** carry_h (B,H) · carry_c (B,H) · dh_full (N,H) · dpeep (N,3H) for peepholes */
+  /** carry_h (B,H) · carry_c (B,H) · dh_full (N,H) · dpeep (N,3H) for peepholes; shared like dg */
   scratch: number;
   /** partial sums of the bias/peephole column sums */
   colsumPartials: number;
@@ -36,6 +36,19 @@ export interface PlanSizes {
   /** loss, norms, clip factor, flag, per-tensor norms, ‖dh_t‖ (L·T) */
   stats: number;
 }
+
+/**
+ * Floats from one layer's region to the next in each buffer that holds every layer's (64-float aligned, so a
+ * region can also be bound on its own); 0 where the layers share one region.
+ */
+export interface LayerStrides {
+  states: number;
+  act: number;
+  dg: number;
+  scratch: number;
+}
+
+const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
 /**
  * The weight-gradient GEMMs of the stack and the head over N positions: dW_ih, dW_hh per layer, dW_head.
@@ -52,35 +65,50 @@ function weightGradSpecs(m: ModelConfig, N: number): MatmulSpec[] {
   return [head, ...layers.flat()];
 }
 
-/**
- * With `forwardOnly`, the buffers only backward reads shrink to one-float placeholders; `transposed`: scratch
- * holds W_hhᵀ for subgroup backward tiles (G·H² floats more than the estimate before tuning counts).
- */
+/** How a plan lays out its buffers beyond the model's shape. */
+export interface PlanOptions {
+  /** Buffers only backward reads shrink to one-float placeholders. */
+  forwardOnly?: boolean;
+  /** Scratch holds W_hhᵀ for subgroup backward tiles (G·H² floats more than the estimate before tuning). */
+  transposed?: boolean;
+  /** A layer wavefront: dg and scratch get a region per layer (all layers' backward steps interleave). */
+  wave?: boolean;
+}
+
+/** Each buffer's size, and the strides between the layers' regions in those holding every layer's. */
 export function planSizes(
   m: ModelConfig,
   T: number,
   B: number,
-  forwardOnly = false,
-  transposed = false,
-): PlanSizes {
+  o: PlanOptions = {},
+): PlanSizes & { region: LayerStrides } {
   const N = T * B;
   const H = m.hiddenSize;
   const G = gateCount(m.cell);
-  const perLayer = (n: number): number[] => Array.from({ length: m.layers }, () => n);
-  const layer = cellBufferFloats(m.cell, T, B, H, transposed);
+  const L = m.layers;
+  const forwardOnly = o.forwardOnly === true;
+  const layer = cellBufferFloats(m.cell, T, B, H, o.transposed);
+  const region = {
+    states: align64(layer.states),
+    act: align64(layer.act),
+    dg: o.wave ? align64(layer.dg) : 0,
+    scratch: o.wave ? align64(layer.scratch) : 0,
+  };
+  const all = (floats: number, stride: number): number => (L - 1) * stride + floats;
   return {
+    region,
     tokens: N,
     targets: N,
     x0: N * m.embedSize,
     gx: N * G * H,
-    states: perLayer(layer.states),
-    act: perLayer(layer.act),
+    states: all(layer.states, region.states),
+    act: all(layer.act, region.act),
     logits: N * outputsOf(m),
     dlogits: N * outputsOf(m),
     losses: N,
     dabove: forwardOnly ? 1 : N * Math.max(H, m.embedSize),
-    dg: forwardOnly ? 1 : layer.dg,
-    scratch: forwardOnly ? 1 : layer.scratch,
+    dg: forwardOnly ? 1 : all(layer.dg, region.dg),
+    scratch: forwardOnly ? 1 : all(layer.scratch, region.scratch),
     colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),
     splitPartials: forwardOnly ? 1 : Math.max(1, ...weightGradSpecs(m, N).map(splitFloats)),
     stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
@@ -99,7 +127,8 @@ export interface MemoryEstimate {
 
 export function estimateMemory(m: ModelConfig, t: TrainConfig): MemoryEstimate {
   const paramSize = paramLayout(m).totalSize;
-  const sizes = Object.values(planSizes(m, t.seqLen, t.batchSize)).flat();
+  const { region: _, ...buffers } = planSizes(m, t.seqLen, t.batchSize);
+  const sizes = Object.values(buffers);
   const activationFloats = sizes.reduce((a, b) => a + b, 0);
   return {
     paramFloats: 4 * paramSize,

@@ -14,7 +14,9 @@ import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '
 import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
 import {
   type CellLayer,
+  type CellLayerInfo,
   RESET_ROW,
+  type WaveLinks,
   type RecurrentCellKernel,
   cellKernel,
   cellLayerInfo,
@@ -27,6 +29,7 @@ import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
 import { inputGemmCall, layerGradCalls } from './layerCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { planSizes } from './memory';
+import { type RecurrentWaveKernel, type WaveCall, waveKernel } from '../gpu/kernels/recurrentWave';
 
 /** The kernels an engine compiles once for its cell type (the recurrent steps with the device's tiles). */
 export class EngineKernels {
@@ -60,6 +63,11 @@ export interface PlanContext {
   params: GPUBuffer;
   grads: GPUBuffer;
   clipNorm: number;
+  /**
+   * Step a single stack's layers as one wavefront (gpu/kernels/recurrentWave.ts) where the model (two or
+   * more layers, no encoder, no reverse direction), the tiles and the binding limits allow.
+   */
+  wave?: boolean;
 }
 
 /** The forward half of a plan: inputs, states and logits for one (T, B), and the calls that compute them. */
@@ -76,10 +84,15 @@ export interface ForwardPlan {
   targets: GPUBuffer;
   /** (B) u32 per sequence: RESET_ROW or the row of slot T it carries its state from. */
   rows: GPUBuffer;
-  /** Per layer (2, T+1, B, H): [h; c]; slot T is the state the next window carries. */
-  states: GPUBuffer[];
-  /** Per layer (T, B, A·H): gate activations saved by the forward steps. */
-  acts: GPUBuffer[];
+  /**
+   * Every layer's (2, T+1, B, H) [h; c], layer l's from element stateOff[l] (layer 0's from 0); slot T is
+   * the state the next window carries.
+   */
+  states: GPUBuffer;
+  stateOff: number[];
+  /** Every layer's (T, B, A·H) gate activations saved by the forward steps, layer l's from actOff[l]. */
+  acts: GPUBuffer;
+  actOff: number[];
   logits: GPUBuffer;
   /** (N) per-position loss */
   losses: GPUBuffer;
@@ -97,6 +110,8 @@ export interface ForwardPlan {
   attention: AttentionPlan | null;
   /** Bidirectional models: the reverse direction and the [forward; reverse] head input. */
   reverse: ReversePlan | null;
+  /** The layer wavefront stepping every layer at once (PlanContext.wave), or null: a layer at a time. */
+  wave: { kernel: RecurrentWaveKernel; call: WaveCall } | null;
 }
 
 /** Activation buffers and every prepared call of one training iteration for one (T, B). */
@@ -112,6 +127,19 @@ export interface Plan extends ForwardPlan {
   /** Metrics staging: stats, then the GPU timestamps at `timingOffset`. */
   ring: ReadbackRing;
   timingOffset: number;
+}
+
+/**
+ * A wavefront layer's links: above the first, its input projection from the layer below's h; below the top,
+ * its gradient from above as the layer above's dgx through that layer's W_ih.
+ */
+function waveLinks(sg: Segment, l: number, stateOff: number[], dgStride: number): WaveLinks {
+  const lt = sg.layers[l]!;
+  const up = sg.layers[l + 1];
+  return {
+    ...(l > 0 ? { input: { wih: lt.weightIh.offset, bih: lt.biasIh.offset, below: stateOff[l - 1]! } } : {}),
+    ...(up ? { above: { dg: (l + 1) * dgStride, wih: up.weightIh.offset } } : {}),
+  };
 }
 
 /** rows[] for a window: every sequence restarts from h0/c0 (or zeros), or each carries its own state. */
@@ -153,7 +181,19 @@ export function buildPlan(
   const L = m.layers;
   const N = T * B;
   const segments = segmentsOf(m, lay, T, split);
-  const size = planSizes(m, T, B, forwardOnly, k.cell.tiles.backward.subgroups === true);
+  const transposed = k.cell.tiles.backward.subgroups === true;
+  let waveK =
+    ctx.wave && !forwardOnly && L >= 2 && !m.encoder && !lay.reverse && !k.attention
+      ? waveKernel(d, m.cell, k.cell.tiles)
+      : null;
+  let size = planSizes(m, T, B, { forwardOnly, transposed, wave: waveK !== null });
+  // A wavefront keeps a dg and scratch region per layer: where one buffer of them would not bind, it is
+  // left out (the layers step one after another, sharing one region).
+  if (waveK && Math.max(size.dg, size.scratch) * 4 > d.limits.maxStorageBufferBindingSize) {
+    waveK = null;
+    size = planSizes(m, T, B, { forwardOnly, transposed });
+  }
+  const region = size.region;
   const buffers: GPUBuffer[] = [];
   const buf = (label: string, floats: number): GPUBuffer => {
     const b = createStorageBuffer(d, `Engine.${label}`, floats);
@@ -184,8 +224,10 @@ export function buildPlan(
   const targets = buf('targets', size.targets);
   const x0 = buf('x0', size.x0);
   const gx = buf('gx', size.gx);
-  const states = size.states.map((n, l) => buf(`states${l}`, n));
-  const acts = size.act.map((n, l) => buf(`act${l}`, n));
+  const states = buf('states', size.states);
+  const acts = buf('act', size.act);
+  const stateOff = Array.from({ length: L }, (_, l) => l * region.states);
+  const actOff = Array.from({ length: L }, (_, l) => l * region.act);
   const logits = buf('logits', size.logits);
   const dlogits = buf('dlogits', size.dlogits);
   const losses = buf('losses', size.losses);
@@ -229,9 +271,11 @@ export function buildPlan(
   const layerSums: ColumnSumCall[][] = [];
   const dhNorms: SegmentNormCall[] = [];
   const makers = { mm, colsum };
+  const infos: CellLayerInfo[] = [];
   for (let l = 0; l < L; l++) {
-    const input = l === 0 ? { buf: x0, off: 0 } : { buf: states[l - 1]!, off: B * H };
-    const layerBufs = { params, grads, gx, dg, scratch, states: states[l]!, dabove, dpeepOff };
+    const input = l === 0 ? { buf: x0, off: 0 } : { buf: states, off: stateOff[l - 1]! + B * H };
+    const bases = { states: stateOff[l]!, act: actOff[l]!, dg: l * region.dg, scratch: l * region.scratch };
+    const layerBufs = { params, grads, gx, dg, scratch, states, dabove, dpeepOff, bases };
     const grads_: MatmulCall[] = [];
     const sums: ColumnSumCall[] = [];
     const cells: CellLayer[] = [];
@@ -253,23 +297,28 @@ export function buildPlan(
         inOff: input.off,
         tag,
       };
-      gemms.push(inputGemmCall(makers, span, layerBufs));
+      // In a wavefront, layers above the first project their input inside the steps.
+      if (!waveK || l === 0) gemms.push(inputGemmCall(makers, span, layerBufs));
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
       const next = segments[si + 1]?.layers[l];
+      const wave = waveK ? waveLinks(segments[0]!, l, stateOff, region.dg) : undefined;
       const cell = (whh: number, label: string): CellLayer =>
         uniform(
           k.cell.prepare(
-            cellLayerInfo(T, B, H, G, lt, m.learnedInit, whh),
-            { params, gx, states: states[l]!, act: acts[l]!, dabove, dg, scratch, grads, rows: rowsBuf },
+            { ...cellLayerInfo(T, B, H, G, lt, m.learnedInit, whh), bases, ...(wave ? { wave } : {}) },
+            { params, gx, states, act: acts, dabove, dg, scratch, grads, rows: rowsBuf },
             steps,
             `Engine.${label}`,
           ),
         );
       cells.push(cell(lt.weightHh.offset, `layer${tag}`));
+      if (si === 0) infos.push(cells[0]!.info);
       if (forwardOnly) continue;
       handoffs.push(next ? cell(next.weightHh.offset, `handoff${tag}`) : null);
-      const calls = layerGradCalls(makers, span, layerBufs);
+      // In a wavefront the layer above computed its dabove inside the steps: only layer 0's (for the
+      // embedding) is a GEMM.
+      const calls = layerGradCalls(makers, span, layerBufs, !waveK || l === 0);
       grads_.push(...calls.grads);
       sums.push(...calls.sums);
     }
@@ -280,7 +329,16 @@ export function buildPlan(
     layerGrads.push(grads_);
     layerSums.push(sums);
     dhNorms.push(
-      uniform(k.norm.prepareSegments(scratch, dhFullOff, B * H, T, stats, STATS.tensorNorms + nT + l * T)),
+      uniform(
+        k.norm.prepareSegments(
+          scratch,
+          bases.scratch + dhFullOff,
+          B * H,
+          T,
+          stats,
+          STATS.tensorNorms + nT + l * T,
+        ),
+      ),
     );
   }
   const reverse =
@@ -296,15 +354,16 @@ export function buildPlan(
           G,
           V: m.vocabSize,
           forwardOnly,
-          bufs: { params, grads, gx, dg, scratch, rows: rowsBuf, steps, states: states[0]!, dabove },
-          sizes: { states: size.states[0]!, act: size.act[0]!, dabove: size.dabove },
+          bufs: { params, grads, gx, dg, scratch, rows: rowsBuf, steps, states, dabove },
+          // A bidirectional model has one layer each way: its buffers hold one layer's region.
+          sizes: { states: size.states, act: size.act, dabove: size.dabove },
           buf,
           makers,
           own: (b) => buffers.push(b),
         })
       : null;
   // The head reads the top layer's states, or [forward; reverse] (2H) for a bidirectional model.
-  const top = reverse ? { buf: reverse.cat, off: 0 } : { buf: states[L - 1]!, off: B * H };
+  const top = reverse ? { buf: reverse.cat, off: 0 } : { buf: states, off: stateOff[L - 1]! + B * H };
   const K = reverse ? 2 * H : H;
   const headGemm = mm(
     spec(N, O, K, { transB: true, bias: true }),
@@ -331,7 +390,7 @@ export function buildPlan(
           G,
           split,
           forwardOnly,
-          bufs: { params, grads, states: states[0]!, gx, dg, dabove, steps },
+          bufs: { params, grads, states, gx, dg, dabove, steps },
           buf,
           makers,
           own: (b) => buffers.push(b),
@@ -347,7 +406,9 @@ export function buildPlan(
     targets,
     rows: rowsBuf,
     states,
+    stateOff,
     acts,
+    actOff,
     logits,
     losses,
     stats,
@@ -359,7 +420,18 @@ export function buildPlan(
     xent,
     attention,
     reverse,
+    wave: waveK
+      ? {
+          kernel: waveK,
+          call: waveK.prepare(
+            infos,
+            { params, gx, states, act: acts, dabove, dg, scratch, grads, rows: rowsBuf },
+            'Engine.wave',
+          ),
+        }
+      : null,
   };
+  if (forward.wave) buffers.push(forward.wave.call.uniform, forward.wave.call.steps);
   if (forwardOnly) return forward;
   const headGrads = [
     mm(

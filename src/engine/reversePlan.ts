@@ -108,7 +108,13 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
   );
   a.own(concat.uniform);
   const span = { lt, N, r0: 0, rows: N, G, H, I: E, input: x0, inOff: 0, tag: 'Reverse' };
-  const layerBufs = { ...bufs, states, dabove, dpeepOff: scratchLayout(T, B, H).dpeepOff };
+  const layerBufs = {
+    ...bufs,
+    states,
+    dabove,
+    dpeepOff: scratchLayout(T, B, H).dpeepOff,
+    bases: { states: 0, dg: 0, scratch: 0 },
+  };
   const inputGemm = inputGemmCall(a.makers, span, layerBufs);
   const plan: ReversePlan = {
     tokens,

@@ -16,7 +16,7 @@ import { withErrorScopes } from '../gpu/device';
 import type { CheckResult } from '../gpu/kernels/registry';
 import { ReferenceTrainer } from '../reference/trainer';
 import { Engine } from './engine';
-import type { StepMetrics, TokenBatch } from './types';
+import type { EngineOptions, StepMetrics, TokenBatch } from './types';
 
 /** Full BPTT accumulates more rounding than one kernel; still far below any real bug's signature. */
 export const ITERATION_TOLERANCE: Tolerance = { atol: 1e-5, rtol: 1e-4 };
@@ -34,6 +34,7 @@ export async function fullIterationCheck(
   train: TrainConfig,
   label: string,
   makeBatch: () => TokenBatch = () => randomBatch(model.vocabSize, train.seqLen, train.batchSize, 17),
+  options: EngineOptions = {},
 ): Promise<CheckResult> {
   const t0 = globalThis.performance.now();
   const fail = (message: string): CheckResult => ({
@@ -47,7 +48,9 @@ export async function fullIterationCheck(
   });
   let engine: Engine | null = null;
   try {
-    engine = Engine.create(device, model, train);
+    engine = Engine.create(device, model, train, options);
+    // A check of the wavefront that ran the layers one by one would prove nothing.
+    if (options.wave && !engine.waveSteps) return fail(`${label}: the engine did not step a wavefront`);
     const ref = new ReferenceTrainer(model, train, await engine.readParams());
     const batch = makeBatch();
     const metrics: StepMetrics[] = [];
@@ -129,9 +132,10 @@ const check = (
   model: ModelConfig,
   train: TrainConfig,
   batch?: () => TokenBatch,
+  options?: EngineOptions,
 ): EngineCheck => ({
   label,
-  run: (d) => fullIterationCheck(d, model, train, label, batch),
+  run: (d) => fullIterationCheck(d, model, train, label, batch, options),
 });
 
 const TASK_MODEL = checkModel('lstm', { outputSize: 3 });
@@ -143,6 +147,23 @@ const seq2seq = (cell: CellType): ModelConfig =>
 export const ENGINE_CHECKS: EngineCheck[] = [
   ...CELL_TYPES.map((cell) =>
     check(`train step ${cell} 2×6, T 5, B 3, Adam`, checkModel(cell), checkTrain()),
+  ),
+  // Layer wavefront: the middle layer fuses both its input projection and its gradient from above.
+  ...CELL_TYPES.map((cell) =>
+    check(
+      `train step ${cell} 3×6, T 5, B 3, layer wavefront`,
+      checkModel(cell, { layers: 3 }),
+      checkTrain(),
+      undefined,
+      { wave: true },
+    ),
+  ),
+  check(
+    'task step lstm 2×6, layer wavefront: a tag per step of sequences of varying length',
+    TASK_MODEL,
+    checkTrain(),
+    () => taskBatch(7, 3, 5, 3, 29, true),
+    { wave: true },
   ),
   ...(['sgd', 'rmsprop'] as const).map((o) =>
     check(`train step gru 1×6, ${o === 'sgd' ? 'SGD' : 'RMSProp'}, clipped`, CLIPPED.model, CLIPPED.train(o)),

@@ -85,3 +85,9 @@ export interface Trainer {
   capture(optimizer: boolean): Promise<TrainingCapture>;
   dispose(): void;
 }
+
+/** How an engine runs its steps, beyond the configuration (tests and the benchmark compare the two ways). */
+export interface EngineOptions {
+  /** Step a single stack's layers as one wavefront where the model and tiles allow (engine/plan.ts). */
+  wave?: boolean;
+}

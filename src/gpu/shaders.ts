@@ -10,6 +10,7 @@ import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import recurrentCellWgsl from '../../shaders/recurrent_cell.wgsl?raw';
 import recurrentCellSubgroupsWgsl from '../../shaders/recurrent_cell_subgroups.wgsl?raw';
+import recurrentWaveWgsl from '../../shaders/recurrent_wave.wgsl?raw';
 import sampleWgsl from '../../shaders/sample.wgsl?raw';
 import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
 
@@ -25,6 +26,7 @@ export const SHADER_SOURCES = {
   'optimizer.wgsl': optimizerWgsl,
   'recurrent_cell.wgsl': recurrentCellWgsl,
   'recurrent_cell_subgroups.wgsl': recurrentCellSubgroupsWgsl,
+  'recurrent_wave.wgsl': recurrentWaveWgsl,
   'sample.wgsl': sampleWgsl,
   'softmax_xent.wgsl': softmaxXentWgsl,
 } as const satisfies Record<string, string>;
@@ -48,15 +50,16 @@ export function composedSource(file: ShaderFile): string {
  * Files compiled after another, with the directives they need in front of everything: they use that
  * file's bindings and functions, and features only some devices have.
  */
-const EXTENSIONS: Partial<Record<ShaderFile, { base: ShaderFile; enable: string }>> = {
+const EXTENSIONS: Partial<Record<ShaderFile, { base: ShaderFile; enable?: string }>> = {
   'recurrent_cell_subgroups.wgsl': { base: 'recurrent_cell.wgsl', enable: 'subgroups' },
+  'recurrent_wave.wgsl': { base: 'recurrent_cell.wgsl' },
 };
 
 /** Creates a labelled shader module for one WGSL file (with common.wgsl prepended). */
 export function createShaderModule(device: GPUDevice, file: ShaderFile): GPUShaderModule {
   const ext = EXTENSIONS[file];
   const code = ext
-    ? `enable ${ext.enable};\n${composedSource(ext.base)}\n${SHADER_SOURCES[file]}`
+    ? `${ext.enable ? `enable ${ext.enable};\n` : ''}${composedSource(ext.base)}\n${SHADER_SOURCES[file]}`
     : composedSource(file);
   return device.createShaderModule({ label: `shader:${file}`, code });
 }

@@ -41,6 +41,23 @@ export interface CellLayerInfo {
    */
   whhTOff: number;
   learnedInit: boolean;
+  /**
+   * Where the layer's region starts in states, act, dg and scratch (a plan keeps all layers' in one buffer
+   * each: the layer wavefront reaches the layers below and above); 0 where the layer has its own buffers.
+   */
+  bases?: { states: number; act: number; dg: number; scratch: number };
+  /** Layer wavefront only (gpu/kernels/recurrentWave.ts): what the step fuses, and where it finds it. */
+  wave?: WaveLinks;
+}
+
+/**
+ * A wavefront layer's fused neighbours: with `input`, the step computes its input projection from the
+ * layer below's h (its states region starts at `below`) through this layer's W_ih and b_ih; with `above`,
+ * it computes the gradient from above as the layer above's dgx (its dg region) through that layer's W_ih.
+ */
+export interface WaveLinks {
+  input?: { wih: number; bih: number; below: number };
+  above?: { dg: number; wih: number };
 }
 
 /**
@@ -108,6 +125,45 @@ export function cellLayerInfo(
     learnedInit,
   };
 }
+
+/** The shader's `Layer` struct for a layer (28 words). */
+export function layerWords(i: CellLayerInfo): number[] {
+  const b = i.bases ?? { states: 0, act: 0, dg: 0, scratch: 0 };
+  const { input, above } = i.wave ?? {};
+  return [
+    i.B,
+    i.H,
+    i.T,
+    i.offWhh,
+    i.offBhh,
+    i.offPeep,
+    i.offH0,
+    i.offC0,
+    i.cOff,
+    i.dghOff,
+    i.carryCOff,
+    i.dhFullOff,
+    i.dpeepOff,
+    +i.learnedInit,
+    i.whhTOff,
+    b.states,
+    b.act,
+    b.dg,
+    b.scratch,
+    input?.wih ?? 0,
+    input?.bih ?? 0,
+    input?.below ?? 0,
+    above?.dg ?? 0,
+    above?.wih ?? 0,
+    (input ? WAVE_IN : 0) | (above ? WAVE_UP : 0),
+    0,
+    0,
+    0,
+  ];
+}
+/** Layer.wave bits (recurrent_cell.wgsl). */
+const WAVE_IN = 1;
+const WAVE_UP = 2;
 
 /** The buffers one layer binds. */
 export interface CellLayerBuffers {
@@ -320,26 +376,7 @@ export class RecurrentCellKernel {
   }
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {
-    const i = info;
-    const uniform = uniformWords(this.device, `${label}.layer`, [
-      i.B,
-      i.H,
-      i.T,
-      i.offWhh,
-      i.offBhh,
-      i.offPeep,
-      i.offH0,
-      i.offC0,
-      i.cOff,
-      i.dghOff,
-      i.carryCOff,
-      i.dhFullOff,
-      i.dpeepOff,
-      +i.learnedInit,
-      i.whhTOff,
-      0,
-    ]);
-
+    const uniform = uniformWords(this.device, `${label}.layer`, layerWords(info));
     const step = { buffer: steps, size: 16 };
     const all = {
       0: uniform,

@@ -1,0 +1,130 @@
+// RecurrentWaveKernel: shaders/recurrent_wave.wgsl's layer wavefront for one cell type and tile shape. One
+// dispatch advances every layer of a stack by a step (layer l forward at t = s − l, backward at
+// t = T − 1 − s + L − 1 − l), so a window takes T + L − 1 dispatches each way instead of L·T and each
+// dispatch carries every layer's workgroups. Layers above the first fuse their input projection into the
+// step and layers below the top their gradient from above (CellLayerInfo.wave); the layers' states, act,
+// dg and scratch regions live in one buffer each (CellLayerInfo.bases). engine/plan.ts decides when a plan
+// runs one (engine option `wave`).
+import { type CellType, MAX_LAYERS } from '../../core/config';
+import { type CellTiles, tileConstants, waveInputSums, waveable } from '../../core/tiles';
+import { createShaderModule } from '../shaders';
+import { CELL_CODE, type CellLayerBuffers, type CellLayerInfo, layerWords } from './recurrentCell';
+import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
+
+/** Words of the shader's `Layer` struct, and the layers its uniform array holds. */
+const LAYER_WORDS = 28;
+
+/** A prepared wavefront over a stack's layers: their uniform array, step records and bind groups. */
+export interface WaveCall {
+  layers: CellLayerInfo[];
+  uniform: GPUBuffer;
+  steps: GPUBuffer;
+  groups: { forward: GPUBindGroup; backward: GPUBindGroup };
+}
+
+const made = new WeakMap<GPUDevice, Map<string, RecurrentWaveKernel>>();
+
+/** The wavefront kernel for (cell, tiles) on this device, compiled once; null for tiles it cannot use. */
+export function waveKernel(device: GPUDevice, cell: CellType, tiles: CellTiles): RecurrentWaveKernel | null {
+  if (!waveable(cell, tiles)) return null;
+  let m = made.get(device);
+  if (!m) made.set(device, (m = new Map()));
+  const key = `${cell} ${JSON.stringify(tiles)}`;
+  let k = m.get(key);
+  if (!k) m.set(key, (k = new RecurrentWaveKernel(device, cell, tiles)));
+  return k;
+}
+
+export class RecurrentWaveKernel {
+  private readonly forward: Entry;
+  private readonly backward: Entry;
+  private readonly stride: number;
+
+  /** Prefer waveKernel, which checks the tiles and compiles each (device, cell, tiles) once. */
+  constructor(
+    private readonly device: GPUDevice,
+    readonly cell: CellType,
+    readonly tiles: CellTiles,
+  ) {
+    const module = createShaderModule(device, 'recurrent_wave.wgsl');
+    const constants = {
+      CELL: CELL_CODE[cell],
+      ...tileConstants(cell, tiles),
+      X_TILE: waveInputSums(cell, tiles.forward),
+    };
+    this.forward = createEntry(
+      device,
+      module,
+      'RecurrentWaveKernel.forward',
+      'cell_forward_wave',
+      { 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw', 11: 'uniform' },
+      constants,
+    );
+    this.backward = createEntry(
+      device,
+      module,
+      'RecurrentWaveKernel.backward',
+      'cell_backward_wave',
+      { 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw', 11: 'uniform' },
+      constants,
+    );
+    this.stride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
+  }
+
+  /**
+   * Binds the stack's layers (bottom first; `bufs` holds every layer's region of states, act, dg and
+   * scratch) with step records (s, L) for the T + L − 1 dispatches each way.
+   */
+  prepare(layers: CellLayerInfo[], bufs: CellLayerBuffers, label: string): WaveCall {
+    const L = layers.length;
+    if (L < 2 || L > MAX_LAYERS) throw new Error(`RecurrentWaveKernel: ${L} layers (2 to ${MAX_LAYERS})`);
+    const words = new Array<number>(MAX_LAYERS * LAYER_WORDS).fill(0);
+    layers.forEach((info, l) => words.splice(l * LAYER_WORDS, LAYER_WORDS, ...layerWords(info)));
+    const uniform = uniformWords(this.device, `${label}.layers`, words);
+    const T = layers[0]!.T;
+    const steps = stepUniform(this.device, `${label}.steps`, T + L - 1, (s) => [s, L]).buffer;
+    const all = {
+      1: { buffer: steps, size: 16 },
+      2: bufs.params,
+      3: bufs.gx,
+      4: bufs.states,
+      5: bufs.act,
+      6: bufs.dabove,
+      7: bufs.dg,
+      8: bufs.scratch,
+      11: uniform,
+    };
+    return {
+      layers,
+      uniform,
+      steps,
+      groups: {
+        forward: bindGroup(this.device, this.forward, all, `${label}.forward`),
+        backward: bindGroup(this.device, this.backward, all, `${label}.backward`),
+      },
+    };
+  }
+
+  /** The stack's forward window: every layer's T steps in T + L − 1 dispatches. */
+  encodeForward(pass: GPUComputePassEncoder, call: WaveCall): void {
+    this.encode(pass, this.forward, call.groups.forward, this.tiles.forward, call);
+  }
+
+  /** The stack's backward window, top layer first, in T + L − 1 dispatches. */
+  encodeBackward(pass: GPUComputePassEncoder, call: WaveCall): void {
+    this.encode(pass, this.backward, call.groups.backward, this.tiles.backward, call);
+  }
+
+  private encode(
+    pass: GPUComputePassEncoder,
+    entry: Entry,
+    group: GPUBindGroup,
+    tile: { tj: number; tb: number },
+    call: WaveCall,
+  ): void {
+    const { H, B, T } = call.layers[0]!;
+    const L = call.layers.length;
+    const grid: [number, number, number] = [Math.ceil(H / tile.tj), Math.ceil(B / tile.tb), L];
+    for (let s = 0; s < T + L - 1; s++) dispatch(pass, entry, group, grid, [s * this.stride]);
+  }
+}
