@@ -49,6 +49,25 @@ const RUNS = [
       'checkpoint_mib',
     ],
   },
+  // The layer wavefront (EngineOptions.wave): its line must say it ran.
+  {
+    args: [
+      '--cell',
+      'lstm',
+      '--hidden',
+      '8',
+      '--layers',
+      '3',
+      '--batch',
+      '2',
+      '--seq',
+      '4',
+      '--vocab',
+      '7',
+    ].concat(['--tiles', 'default', '--wave', 'on']),
+    fields: ['ms_per_step', 'dispatches_per_step', 'wave'],
+    expect: { wave: true },
+  },
   { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops', 'split'] },
   {
     args: [
@@ -74,7 +93,7 @@ const RUNS = [
   },
 ];
 
-for (const { args, fields } of RUNS) {
+for (const { args, fields, expect = {} } of RUNS) {
   const out = execFileSync(process.execPath, [BUNDLE, ...args], {
     cwd: ROOT,
     env: gpuEnv(),
@@ -88,6 +107,11 @@ for (const { args, fields } of RUNS) {
   const missing = fields.filter((f) => !(f in last));
   if (missing.length) {
     console.error(`bench ${args.join(' ')}: the last line lacks ${missing.join(', ')}:\n${out}`);
+    process.exit(1);
+  }
+  const wrong = Object.entries(expect).filter(([f, v]) => last[f] !== v);
+  if (wrong.length) {
+    console.error(`bench ${args.join(' ')}: expected ${JSON.stringify(expect)}:\n${out}`);
     process.exit(1);
   }
   // Every timed step after the first submits commands recorded ahead (Engine.encodeAhead).

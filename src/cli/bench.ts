@@ -9,7 +9,7 @@ import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
 import { encodeCheckpoint } from '../core/checkpoint';
 import type { StepMetrics } from '../engine/types';
-import { Args } from './args';
+import { Args, UsageError } from './args';
 import { benchMatmul } from './benchMatmul';
 import { benchQuality } from './benchQuality';
 import { adapterName } from '../gpu/device';
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     TILES_FLAG,
     'sweep',
     'record-ahead',
+    'wave',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
@@ -89,8 +90,9 @@ async function main(): Promise<void> {
       ];
   const mode = tilesMode(args, adapter.isSoftware);
   // off: each step records its iteration when it is called, as before Engine.encodeAhead (for A/B runs).
-  const ahead = args.str('record-ahead', 'on');
-  if (ahead !== 'on' && ahead !== 'off') throw new Error(`--record-ahead must be on or off, not ${ahead}`);
+  const ahead = onOff(args.str('record-ahead', 'on'), 'record-ahead');
+  // on: a single stack's layers step as one wavefront (EngineOptions.wave) where the model and tiles allow.
+  const wave = onOff(args.str('wave', 'off'), 'wave');
   for (const [cell, H, L, B, T] of configs) {
     const { tiles, tuned } = await applyTiles(device, mode, cell, B, H, T);
     if (tuned && args.flag('sweep'))
@@ -112,8 +114,9 @@ async function main(): Promise<void> {
       device,
       { cell, vocabSize: V, embedSize: H, hiddenSize: H, layers: L, learnedInit: false },
       { ...DEFAULT_TRAIN, seqLen: T, batchSize: B, optimizer: 'adam', learningRate: 2e-3, clipNorm: 5 },
+      { wave },
     );
-    engine.encodeAhead = ahead === 'on';
+    engine.encodeAhead = ahead;
     const rng = new Rng(0);
     const batch = {
       inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)),
@@ -165,6 +168,7 @@ async function main(): Promise<void> {
         host_ms_per_step: +median(host).toFixed(3),
         host_ms_to_submit: +median(toSubmit).toFixed(3),
         recorded_ahead: engine.aheadCounts.used,
+        wave: engine.stepShape().wave,
         chars_per_s: Math.round(((B * T) / ms) * 1e3),
         model_gflop: +modelGflop(cell, H, L, B, T, V).toFixed(3),
         device: deviceName,
@@ -186,6 +190,11 @@ async function main(): Promise<void> {
   }
   device.destroy();
 }
+
+const onOff = (v: string, flag: string): boolean => {
+  if (v !== 'on' && v !== 'off') throw new UsageError(`--${flag} must be on or off, not ${v}`);
+  return v === 'on';
+};
 
 /**
  * What an autosave or a download costs for this model: reading parameters, Adam state and the carried state

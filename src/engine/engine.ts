@@ -3,9 +3,8 @@
 // step is one command encoder and one submit; metrics (and GPU timestamps) come back through one readback
 // slot per step, never awaited inside step().
 import { Emitter } from '../core/emitter';
-import { NO_TARGET } from '../core/batches';
-import { type ModelConfig, type TrainConfig, outputsOf, validateModel, validateTrain } from '../core/config';
-import { type ParamLayout, initParams, paramLayout, segmentsOf } from '../core/params';
+import { type ModelConfig, type TrainConfig, validateModel, validateTrain } from '../core/config';
+import { type ParamLayout, initParams, paramLayout } from '../core/params';
 import {
   type ReadbackSlot,
   type Region,
@@ -21,9 +20,10 @@ import { limitProblems } from './memory';
 import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
-import { EngineKernels, type Plan, buildPlan, carryRows, resetRows } from './plan';
+import { EngineKernels, type Plan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
 import { AheadStep, type RecordedStep } from './recordedStep';
 import { decodeStepMetrics } from './stepMetrics';
+import { checkBatch } from './batchCheck';
 import type {
   CarriedState,
   EngineEvents,
@@ -101,23 +101,13 @@ export class Engine implements Trainer {
    * Validates the configuration against itself and the device's limits, then allocates everything and
    * initialises parameters from `train.seed`. Throws an Error whose message lists every problem.
    */
-  static create(
-    device: GPUDevice,
-    model: ModelConfig,
-    train: TrainConfig,
-    options: EngineOptions = {},
-  ): Engine {
+  static create(device: GPUDevice, model: ModelConfig, train: TrainConfig, o: EngineOptions = {}): Engine {
     const problems = [...validateModel(model), ...validateTrain(train), ...checkLimits(device, model, train)];
     if (problems.length) throw new Error(problems.join(' '));
-    const engine = new Engine(device, model, train, options);
+    const engine = new Engine(device, model, train, o);
     engine.plan = engine.buildPlan(train.seqLen, train.batchSize);
     engine.optCall = engine.optKernel.prepare(engine.layout.totalSize, engine.optBuffersOf(engine.plan));
     return engine;
-  }
-
-  /** Whether the current plan steps its layers as one wavefront (EngineOptions.wave). */
-  get waveSteps(): boolean {
-    return this.plan.wave !== null;
   }
 
   /** The tile shapes of the fused recurrent steps this engine compiled (engine/tuner.ts chose them). */
@@ -153,8 +143,7 @@ export class Engine implements Trainer {
     this.rowsCarry = carryRows(B);
     this.fresh = true;
     this.lossCount = T * B;
-    if (split) return buildPlan(this.planContext(), T, B, this.timer.bytes, split);
-    return buildPlan(this.planContext(), T, B, this.timer.bytes);
+    return buildPlan(this.planContext(), T, B, this.timer.bytes, split);
   }
 
   private planContext() {
@@ -166,7 +155,7 @@ export class Engine implements Trainer {
       params: this.params,
       grads: this.grads,
       clipNorm: this.train.clipNorm,
-      wave: this.options.wave === true,
+      wave: this.options.wave,
     };
   }
 
@@ -192,33 +181,12 @@ export class Engine implements Trainer {
     if (this.disposed) throw new Error('Engine: used after dispose()');
     if ((batch.split ?? 0) !== this.plan.split) this.useSplit(batch.split ?? 0);
     const p = this.plan;
-    const N = p.T * p.B;
-    if (batch.inputs.length !== N || batch.targets.length !== N) {
-      throw new Error(
-        `Engine.step: expected ${N} inputs and targets (T ${p.T} × B ${p.B}), got ${batch.inputs.length} and ${batch.targets.length}`,
-      );
-    }
-    const O = outputsOf(this.model);
-    // Each stack's steps index its own embedding (an encoder's source tokens, then the decoder's).
-    for (const sg of segmentsOf(this.model, this.layout, p.T, batch.split ?? 0))
-      for (let i = sg.start * p.B; i < sg.end * p.B; i++)
-        if (batch.inputs[i]! >= sg.vocabSize)
-          throw new Error(`Engine.step: token ${batch.inputs[i]} outside the vocabulary of ${sg.vocabSize}`);
-    for (const tok of batch.targets)
-      if (tok >= O && tok !== NO_TARGET)
-        throw new Error(`Engine.step: target ${tok} outside the ${O} classes`);
-    const count = batch.count ?? N;
-    if (!(Number.isInteger(count) && count >= 1 && count <= N))
-      throw new Error(`Engine.step: count ${count} must be from 1 to ${N}`);
+    const count = checkBatch(this.model, this.layout, p, batch);
     const d = this.device;
     if (p.reverse) {
       const r = batch.reverse;
-      if (!r || r.inputs.length !== N || r.map.length !== N)
-        throw new Error(
-          `Engine.step: a bidirectional model needs the reversed inputs and row map (${N} each)`,
-        );
-      d.queue.writeBuffer(p.reverse.tokens, 0, r.inputs);
-      d.queue.writeBuffer(p.reverse.map, 0, r.map);
+      d.queue.writeBuffer(p.reverse.tokens, 0, r!.inputs);
+      d.queue.writeBuffer(p.reverse.map, 0, r!.map);
     }
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);
@@ -371,11 +339,11 @@ export class Engine implements Trainer {
 
   /** Slot T (the state the next step carries) of each layer: h then c, (B, H) each. */
   private stateRegions(): Region[] {
-    const p = this.plan;
-    const BH = p.B * this.model.hiddenSize;
-    return p.stateOff.flatMap((off) => [
-      { buf: p.states, offset: (off + p.T * BH) * 4, floats: BH },
-      { buf: p.states, offset: (off + (2 * p.T + 1) * BH) * 4, floats: BH },
+    const floats = this.plan.B * this.model.hiddenSize;
+    const buf = this.plan.states;
+    return carriedSlots(this.plan, this.model.hiddenSize).flatMap((s) => [
+      { buf, offset: s.h, floats },
+      { buf, offset: s.c, floats },
     ]);
   }
 
@@ -416,19 +384,17 @@ export class Engine implements Trainer {
       state.h.some((x, l) => x.length !== BH || state.c[l]?.length !== BH)
     )
       throw new Error(`writeState: expected ${p.stateOff.length} layers of ${BH} floats (B × H) for h and c`);
-    p.stateOff.forEach((off, l) => {
-      this.device.queue.writeBuffer(p.states, (off + p.T * BH) * 4, state.h[l]!);
-      this.device.queue.writeBuffer(p.states, (off + (2 * p.T + 1) * BH) * 4, state.c[l]!);
+    carriedSlots(p, this.model.hiddenSize).forEach((s, l) => {
+      this.device.queue.writeBuffer(p.states, s.h, state.h[l]!);
+      this.device.queue.writeBuffer(p.states, s.c, state.c[l]!);
     });
     this.fresh = state.fresh;
   }
 
-  /** Work encoded per iteration with the current configuration (the benchmark reports it). */
-  stepShape(): { dispatches: number; passes: number; submits: number } {
-    return {
-      ...countIteration(this.plan, this.kernels, this.model.learnedInit, this.optimizer()),
-      submits: 1,
-    };
+  /** Work encoded per iteration (the benchmark reports it); `wave`: the layers step as one wavefront. */
+  stepShape(): { dispatches: number; passes: number; submits: number; wave: boolean } {
+    const counts = countIteration(this.plan, this.kernels, this.model.learnedInit, this.optimizer());
+    return { ...counts, submits: 1, wave: this.plan.wave !== null };
   }
 
   /** Steps submitted with commands recorded ahead, and recordings dropped because the plan changed. */

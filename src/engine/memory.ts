@@ -75,28 +75,27 @@ export interface PlanOptions {
   wave?: boolean;
 }
 
-/** Each buffer's size, and the strides between the layers' regions in those holding every layer's. */
-export function planSizes(
-  m: ModelConfig,
-  T: number,
-  B: number,
-  o: PlanOptions = {},
-): PlanSizes & { region: LayerStrides } {
-  const N = T * B;
-  const H = m.hiddenSize;
-  const G = gateCount(m.cell);
-  const L = m.layers;
-  const forwardOnly = o.forwardOnly === true;
-  const layer = cellBufferFloats(m.cell, T, B, H, o.transposed);
-  const region = {
+/** The strides between the layers' regions in the buffers that hold every layer's. */
+export function layerStrides(m: ModelConfig, T: number, B: number, o: PlanOptions = {}): LayerStrides {
+  const layer = cellBufferFloats(m.cell, T, B, m.hiddenSize, o.transposed);
+  return {
     states: align64(layer.states),
     act: align64(layer.act),
     dg: o.wave ? align64(layer.dg) : 0,
     scratch: o.wave ? align64(layer.scratch) : 0,
   };
-  const all = (floats: number, stride: number): number => (L - 1) * stride + floats;
+}
+
+/** Each buffer's size. */
+export function planSizes(m: ModelConfig, T: number, B: number, o: PlanOptions = {}): PlanSizes {
+  const N = T * B;
+  const H = m.hiddenSize;
+  const G = gateCount(m.cell);
+  const forwardOnly = o.forwardOnly === true;
+  const layer = cellBufferFloats(m.cell, T, B, H, o.transposed);
+  const region = layerStrides(m, T, B, o);
+  const all = (floats: number, stride: number): number => (m.layers - 1) * stride + floats;
   return {
-    region,
     tokens: N,
     targets: N,
     x0: N * m.embedSize,
@@ -127,8 +126,7 @@ export interface MemoryEstimate {
 
 export function estimateMemory(m: ModelConfig, t: TrainConfig): MemoryEstimate {
   const paramSize = paramLayout(m).totalSize;
-  const { region: _, ...buffers } = planSizes(m, t.seqLen, t.batchSize);
-  const sizes = Object.values(buffers);
+  const sizes = Object.values(planSizes(m, t.seqLen, t.batchSize));
   const activationFloats = sizes.reduce((a, b) => a + b, 0);
   return {
     paramFloats: 4 * paramSize,

@@ -28,7 +28,7 @@ import { ConcatKernel } from '../gpu/kernels/concat';
 import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
 import { inputGemmCall, layerGradCalls } from './layerCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
-import { planSizes } from './memory';
+import { layerStrides, planSizes } from './memory';
 import { type RecurrentWaveKernel, type WaveCall, waveKernel } from '../gpu/kernels/recurrentWave';
 
 /** The kernels an engine compiles once for its cell type (the recurrent steps with the device's tiles). */
@@ -142,6 +142,12 @@ function waveLinks(sg: Segment, l: number, stateOff: number[], dgStride: number)
   };
 }
 
+/** Byte offsets in `states` of each layer's slot T (the state the next window carries): h, then c. */
+export function carriedSlots(p: ForwardPlan, H: number): { h: number; c: number }[] {
+  const BH = p.B * H;
+  return p.stateOff.map((off) => ({ h: (off + p.T * BH) * 4, c: (off + (2 * p.T + 1) * BH) * 4 }));
+}
+
 /** rows[] for a window: every sequence restarts from h0/c0 (or zeros), or each carries its own state. */
 export function resetRows(B: number): Uint32Array {
   return new Uint32Array(B).fill(RESET_ROW);
@@ -193,7 +199,7 @@ export function buildPlan(
     waveK = null;
     size = planSizes(m, T, B, { forwardOnly, transposed });
   }
-  const region = size.region;
+  const region = layerStrides(m, T, B, { transposed, wave: waveK !== null });
   const buffers: GPUBuffer[] = [];
   const buf = (label: string, floats: number): GPUBuffer => {
     const b = createStorageBuffer(d, `Engine.${label}`, floats);

@@ -50,7 +50,8 @@ export async function fullIterationCheck(
   try {
     engine = Engine.create(device, model, train, options);
     // A check of the wavefront that ran the layers one by one would prove nothing.
-    if (options.wave && !engine.waveSteps) return fail(`${label}: the engine did not step a wavefront`);
+    if (options.wave && !engine.stepShape().wave)
+      return fail(`${label}: the engine did not step a wavefront`);
     const ref = new ReferenceTrainer(model, train, await engine.readParams());
     const batch = makeBatch();
     const metrics: StepMetrics[] = [];

@@ -38,7 +38,7 @@ describe('Engine: layer wavefront', () => {
     const m = checkModel('lstm', { layers: 3 });
     const shape = (wave: boolean) => {
       const e = Engine.create(device, m, checkTrain(), { wave });
-      const s = { ...e.stepShape(), wave: e.waveSteps };
+      const s = { ...e.stepShape(), wave: e.stepShape().wave };
       e.dispose();
       return s;
     };
@@ -53,7 +53,7 @@ describe('Engine: layer wavefront', () => {
   it('is left out where it cannot run: one layer, loop tiles, an encoder–decoder', () => {
     const uses = (model = checkModel('gru'), B = 3) => {
       const e = Engine.create(device, model, checkTrain({ batchSize: B }), { wave: true });
-      const used = e.waveSteps;
+      const used = e.stepShape().wave;
       e.dispose();
       return used;
     };

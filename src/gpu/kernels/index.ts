@@ -9,6 +9,7 @@ import { gradNormEntry } from './gradNorm.cases';
 import { matmulEntry } from './matmul.cases';
 import { optimizerEntry } from './optimizer.cases';
 import { recurrentCellEntry, recurrentCellSubgroupsEntry } from './recurrentCell.cases';
+import { recurrentWaveEntry } from './recurrentWave.cases';
 import { sampleEntry } from './sample.cases';
 import { softmaxXentEntry } from './softmaxXent.cases';
 import type { CheckResult, KernelCase, KernelEntry } from './registry';
@@ -21,6 +22,7 @@ export const KERNELS: readonly KernelEntry[] = [
   embeddingEntry,
   recurrentCellEntry,
   recurrentCellSubgroupsEntry,
+  recurrentWaveEntry,
   softmaxXentEntry,
   gradNormEntry,
   optimizerEntry,
