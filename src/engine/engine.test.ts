@@ -11,6 +11,7 @@ import {
   checkTrain as train,
   fullIterationCheck,
   randomBatch,
+  randomSteps,
 } from './selfChecks';
 
 let device: GPUDevice;
@@ -148,11 +149,8 @@ describe('Engine: iterations recorded ahead of their step', () => {
       e.encodeAhead = ahead;
       const losses: number[] = [];
       e.events.on('metrics', (x) => losses.push(x.loss));
-      let seed = 0;
-      const steps = (n: number) => {
-        for (let i = 0; i < n; i++)
-          e.step(randomBatch(m.vocabSize, e.train.seqLen, e.train.batchSize, ++seed));
-      };
+      let seed = 1;
+      const steps = (n: number) => (seed = randomSteps(e, n, seed));
       steps(3);
       e.setConfig({ clipNorm: 0.05 });
       steps(2);

@@ -28,6 +28,13 @@ export function randomBatch(V: number, T: number, B: number, seed: number): Toke
 }
 
 /** One iteration on the GPU vs the reference; every output compared under ITERATION_TOLERANCE. */
+/** Steps `e` n times on random batches of its current window with seeds first, first + 1, …; returns the next. */
+export function randomSteps(e: Engine, n: number, first: number): number {
+  for (let i = 0; i < n; i++)
+    e.step(randomBatch(e.model.vocabSize, e.train.seqLen, e.train.batchSize, first + i));
+  return first + n;
+}
+
 export async function fullIterationCheck(
   device: GPUDevice,
   model: ModelConfig,
@@ -126,6 +133,8 @@ export const CLIPPED = {
 interface EngineCheck {
   label: string;
   run(device: GPUDevice): Promise<CheckResult>;
+  /** A path only a hardware GPU takes (the layer wavefront): a software adapter's self-test leaves it out. */
+  hardwareOnly?: boolean;
 }
 
 const check = (
@@ -137,6 +146,7 @@ const check = (
 ): EngineCheck => ({
   label,
   run: (d) => fullIterationCheck(d, model, train, label, batch, options),
+  ...(options?.wave ? { hardwareOnly: true } : {}),
 });
 
 const TASK_MODEL = checkModel('lstm', { outputSize: 3 });

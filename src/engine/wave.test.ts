@@ -5,7 +5,7 @@ import { acquireNodeDevice } from '../cli/dawn';
 import { compareArrays } from '../core/tolerance';
 import type { CellTiles } from '../core/tiles';
 import { Engine } from './engine';
-import { checkModel, checkTrain, fullIterationCheck, randomBatch } from './selfChecks';
+import { checkModel, checkTrain, fullIterationCheck, randomSteps } from './selfChecks';
 import { chooseTiles } from './tuner';
 
 let device: GPUDevice;
@@ -73,11 +73,8 @@ describe('Engine: layer wavefront', () => {
       const e = Engine.create(device, m, checkTrain({ clipNorm: 0.5 }), { wave });
       const losses: number[] = [];
       e.events.on('metrics', (x) => losses.push(x.loss));
-      let seed = 0;
-      const steps = (n: number) => {
-        for (let i = 0; i < n; i++)
-          e.step(randomBatch(m.vocabSize, e.train.seqLen, e.train.batchSize, ++seed));
-      };
+      let seed = 1;
+      const steps = (n: number) => (seed = randomSteps(e, n, seed));
       steps(4);
       e.setConfig({ seqLen: 7, batchSize: 2 });
       steps(4);

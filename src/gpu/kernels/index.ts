@@ -72,18 +72,18 @@ export async function runCheck(
 }
 
 /**
- * Runs every case of every registered kernel (without the tuner's shapes when `tuningCases` is false, and
+ * Runs every case of every registered kernel (without the hardware-only paths when `hardwareCases` is false, and
  * without the subgroup shapes on a device that lacks the feature: they are counted as skipped), reporting
  * each result as it completes.
  */
 export async function runSelfTest(
   device: GPUDevice,
   onResult?: (r: CheckResult, done: number, total: number) => void,
-  tuningCases = true,
+  hardwareCases = true,
 ): Promise<{ results: CheckResult[]; skipped: number }> {
   const cases = KERNELS.flatMap((entry) => entry.cases().map((kase) => ({ entry, kase })));
   const all = cases.filter(
-    ({ kase }) => (tuningCases || !kase.tuning) && (!kase.subgroups || device.features.has('subgroups')),
+    ({ kase }) => (hardwareCases || !kase.hardwareOnly) && (!kase.subgroups || device.features.has('subgroups')),
   );
   const results: CheckResult[] = [];
   for (const { entry, kase } of all) {

@@ -24,11 +24,11 @@ function tileCases(): KernelCase[] {
         const key = `${cell} ${JSON.stringify(tiles)}`;
         if (tiles === DEFAULT_TILES || seen.has(key)) continue;
         seen.add(key);
-        cases.push({ ...cellCase(cell, 3, B, 37, 30 + c, tiles), tuning: true });
+        cases.push({ ...cellCase(cell, 3, B, 37, 30 + c, tiles), hardwareOnly: true });
         // A loop tile can also run one step per dispatch (records (t, 1)): once per cell.
         if (tiles.forward.loop && !seen.has(`${cell} stepwise`)) {
           seen.add(`${cell} stepwise`);
-          cases.push({ ...cellCase(cell, 3, B, 37, 40 + c, tiles, true), tuning: true });
+          cases.push({ ...cellCase(cell, 3, B, 37, 40 + c, tiles, true), hardwareOnly: true });
         }
       }
   });
@@ -191,7 +191,7 @@ function subgroupCases(): KernelCase[] {
   // Each subgroup half with a tiled other half, and the backward step by step (a transpose before each).
   cases.push(cellCase('lstm', 3, 5, 37, 57, { forward: few, backward: DEFAULT_TILES.backward }));
   cases.push(cellCase('rnn', 3, 5, 37, 58, { forward: DEFAULT_TILES.forward, backward: few }, true));
-  return cases.map((k) => ({ ...k, tuning: true, subgroups: true }));
+  return cases.map((k) => ({ ...k, hardwareOnly: true, subgroups: true }));
 }
 
 /** recurrent_cell_subgroups.wgsl: the subgroup steps and W_hh's transpose, checked in whole layers. */

@@ -161,6 +161,23 @@ export function layerWords(i: CellLayerInfo): number[] {
     0,
   ];
 }
+/** What recurrent_cell.wgsl's bindings 0–10 hold: a layer's uniform block, the step records, its buffers. */
+export function cellResources(bufs: CellLayerBuffers, uniform: GPUBuffer, steps: GPUBuffer) {
+  return {
+    0: uniform,
+    1: { buffer: steps, size: 16 },
+    2: bufs.params,
+    3: bufs.gx,
+    4: bufs.states,
+    5: bufs.act,
+    6: bufs.dabove,
+    7: bufs.dg,
+    8: bufs.scratch,
+    9: bufs.grads,
+    10: bufs.rows,
+  };
+}
+
 /** Layer.wave bits (recurrent_cell.wgsl). */
 const WAVE_IN = 1;
 const WAVE_UP = 2;
@@ -377,20 +394,7 @@ export class RecurrentCellKernel {
 
   prepare(info: CellLayerInfo, bufs: CellLayerBuffers, steps: GPUBuffer, label: string): CellLayer {
     const uniform = uniformWords(this.device, `${label}.layer`, layerWords(info));
-    const step = { buffer: steps, size: 16 };
-    const all = {
-      0: uniform,
-      1: step,
-      2: bufs.params,
-      3: bufs.gx,
-      4: bufs.states,
-      5: bufs.act,
-      6: bufs.dabove,
-      7: bufs.dg,
-      8: bufs.scratch,
-      9: bufs.grads,
-      10: bufs.rows,
-    };
+    const all = cellResources(bufs, uniform, steps);
     return {
       info,
       uniform,

@@ -161,7 +161,7 @@ function waveCase(
       return outputs;
     },
   };
-  return kase;
+  return { ...kase, hardwareOnly: true };
 }
 
 /** Two unit tiles and several sequence tiles per step, K in chunks split two ways. */

@@ -8,7 +8,13 @@
 import { type CellType, MAX_LAYERS } from '../../core/config';
 import { type CellTiles, tileConstants, waveInputSums, waveable } from '../../core/tiles';
 import { createShaderModule } from '../shaders';
-import { CELL_CODE, type CellLayerBuffers, type CellLayerInfo, layerWords } from './recurrentCell';
+import {
+  CELL_CODE,
+  type CellLayerBuffers,
+  type CellLayerInfo,
+  cellResources,
+  layerWords,
+} from './recurrentCell';
 import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
 
 /** Words of the shader's `Layer` struct, and the layers its uniform array holds. */
@@ -83,17 +89,8 @@ export class RecurrentWaveKernel {
     const uniform = uniformWords(this.device, `${label}.layers`, words);
     const T = layers[0]!.T;
     const steps = stepUniform(this.device, `${label}.steps`, T + L - 1, (s) => [s, L]).buffer;
-    const all = {
-      1: { buffer: steps, size: 16 },
-      2: bufs.params,
-      3: bufs.gx,
-      4: bufs.states,
-      5: bufs.act,
-      6: bufs.dabove,
-      7: bufs.dg,
-      8: bufs.scratch,
-      11: uniform,
-    };
+    // Binding 11 holds every layer's block (the wave's entry points leave binding 0 unbound).
+    const all = { ...cellResources(bufs, uniform, steps), 11: uniform };
     return {
       layers,
       uniform,

@@ -16,10 +16,11 @@ export interface KernelCase {
   label: string;
   run(device: GPUDevice): Promise<CaseOutput[]>;
   /**
-   * A shape only the tile tuner can choose (engine/tuner.ts): a software adapter is never tuned, so its
+   * A path only a hardware GPU takes: a shape only the tile tuner can choose (engine/tuner.ts), or the
+   * layer wavefront (a speed option). A software adapter is never tuned and never asked for speed, so its
    * self-test may leave these out; tests and the GPU self-test run them all.
    */
-  tuning?: boolean;
+  hardwareOnly?: boolean;
   /** Needs the device's subgroups feature: the self-test leaves it out (as skipped) on devices without it. */
   subgroups?: boolean;
 }

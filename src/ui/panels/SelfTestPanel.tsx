@@ -44,8 +44,8 @@ export function SelfTestPanel() {
           {summary.skipped > 0 && (
             <span className="muted small" data-testid="selftest-skipped">
               {' '}
-              · {summary.skipped} recurrent tile shapes left out: only the tuner picks them, and a software
-              adapter is never tuned
+              · {summary.skipped} hardware-GPU paths left out (tile shapes only the tuner picks, the layer
+              wavefront): a software adapter is never tuned
             </span>
           )}
         </p>
