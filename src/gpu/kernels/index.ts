@@ -83,7 +83,8 @@ export async function runSelfTest(
 ): Promise<{ results: CheckResult[]; skipped: number }> {
   const cases = KERNELS.flatMap((entry) => entry.cases().map((kase) => ({ entry, kase })));
   const all = cases.filter(
-    ({ kase }) => (hardwareCases || !kase.hardwareOnly) && (!kase.subgroups || device.features.has('subgroups')),
+    ({ kase }) =>
+      (hardwareCases || !kase.hardwareOnly) && (!kase.subgroups || device.features.has('subgroups')),
   );
   const results: CheckResult[] = [];
   for (const { entry, kase } of all) {
