@@ -29,19 +29,20 @@ struct Layer {
   ac: u32,
   dgb: u32,
   sc: u32,
-  // Wavefront only (WAVE_IN / WAVE_UP in `wave`): this layer's W_ih and b_ih with the start of the layer
-  // below's states (its h_t is the input), and the layer above's dg region and W_ih (its dgx_t · W_ih is
-  // the gradient arriving from above).
+  // Wavefront only: the projections into this layer. Forward, its gx_t = h_t·W_ihᵀ + b_ih from the layer
+  // below's states (region `below`); backward, its gradient from above dgx_t·W_ih of the layer above (dg
+  // region `above_dg`, W_ih at `above_wih`).
   off_wih: u32,
   off_bih: u32,
   below: u32,
   above_dg: u32,
   above_wih: u32,
-  wave: u32,
+  // Where this layer's region starts in `gx` and `dabove` (in a wavefront each layer has its own).
+  gxb: u32,
+  dab: u32,
   // 28 words: 112 bytes, a multiple of 16 as a uniform array's element stride must be.
   _pad0: u32,
   _pad1: u32,
-  _pad2: u32,
 }
 
 // Record t of the step array is (t, 1): one step. The loop entry points run n steps from t (forward: t, t+1, …;
@@ -54,19 +55,17 @@ struct Step {
 @group(0) @binding(0) var<uniform> layer: Layer;
 @group(0) @binding(1) var<uniform> step: Step;
 @group(0) @binding(2) var<storage, read> params: array<f32>;
-@group(0) @binding(3) var<storage, read> gx: array<f32>; // (T, B, G·H) x·W_ihᵀ + b_ih
+@group(0) @binding(3) var<storage, read_write> gx: array<f32>; // (T, B, G·H) x·W_ihᵀ + b_ih (wavefront writes)
 @group(0) @binding(4) var<storage, read_write> states: array<f32>;
 @group(0) @binding(5) var<storage, read_write> act: array<f32>;
-@group(0) @binding(6) var<storage, read> dabove: array<f32>; // (T, B, H) ∂L/∂h_t from the head or the layer above
+// (T, B, H) ∂L/∂h_t from the head or the layer above (the wavefront writes the layers' below the top)
+@group(0) @binding(6) var<storage, read_write> dabove: array<f32>;
 @group(0) @binding(7) var<storage, read_write> dg: array<f32>;
 @group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
 @group(0) @binding(9) var<storage, read_write> grads: array<f32>;
 @group(0) @binding(10) var<storage, read> rows: array<u32>;
 
 const RESET: u32 = 0xffffffffu;
-// Layer.wave bits: the input projection is fused into the step; the gradient from above is.
-const WAVE_IN: u32 = 1u;
-const WAVE_UP: u32 = 2u;
 
 override CELL: u32 = 1u;
 override WG: u32 = 64u;
@@ -153,9 +152,6 @@ override R_TILE: u32 = 256u; // partial sums: (FWD_SK, G·FWD_TJ, FWD_TB) forwar
 var<workgroup> w_tile: array<f32, W_TILE>;
 var<workgroup> v_tile: array<f32, V_TILE>;
 var<workgroup> part: array<f32, R_TILE>;
-// A wavefront forward tile's input sums (G·FWD_TJ, FWD_TB); one element in every other pipeline.
-override X_TILE: u32 = 1u;
-var<workgroup> xpart: array<f32, X_TILE>;
 
 @compute @workgroup_size(FWD_THREADS)
 fn cell_forward(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -177,10 +173,9 @@ fn cell_forward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation
   }
 }
 
-// Unit tile jt × sequence tile bt of forward step t: the recurrent GEMM through workgroup memory (after the
-// input GEMM when the layer's input projection is fused: WAVE_IN), then the gates and the state update.
-// Called in uniform control flow (it holds barriers); `part` is reused by the next GEMM only after that
-// GEMM's first barrier, which every invocation reaches after this one's sums are read.
+// Unit tile jt × sequence tile bt of forward step t: the recurrent GEMM through workgroup memory, then the
+// gates and the state update. Called in uniform control flow (it holds barriers); `part` is reused by the
+// next tile only after that tile's first barrier, which every invocation reaches after this one's update.
 fn forward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
   let H = ly.H;
   let B = ly.B;
@@ -190,14 +185,6 @@ fn forward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
   let bb = lid % FWD_TB;
   let r = (lid / FWD_TB) % rows;
   let s = lid / (FWD_TB * rows);
-  if ((ly.wave & WAVE_IN) != 0u) {
-    // The layer below's h_t (slot t + 1 of its states) through W_ih: kept apart from the recurrent sums, as
-    // the unfused path keeps gx apart (a GRU's n gate needs them apart).
-    let x = forward_gemm(ly, ly.off_wih, ly.below + (t + 1u) * B * H, H, jt, bt, lid);
-    if (s == 0u) {
-      xpart[r * FWD_TB + bb] = x;
-    }
-  }
   let sum = forward_gemm(ly, ly.off_whh, ly.st + t * B * H, H, jt, bt, lid);
   if (s == 0u) {
     part[r * FWD_TB + bb] = sum;
@@ -268,35 +255,25 @@ fn forward_gemm(ly: Layer, w0: u32, v0: u32, K: u32, jt: u32, bt: u32, lid: u32)
   return acc;
 }
 
-// The gates and state update of unit j, sequence b at step t from the tile's recurrent sums in `part` (and
-// with WAVE_IN, its input sums in `xpart`).
+// The gates and state update of unit j, sequence b at step t from the tile's recurrent sums in `part`.
 fn forward_update(ly: Layer, j: u32, b: u32, t: u32, lid: u32) {
   let H = ly.H;
   if (j >= H || b >= ly.B) {
     return;
   }
-  let fused = (ly.wave & WAVE_IN) != 0u;
   var a: array<f32, 4>;
-  var x = input_row(ly, j, b, t);
   for (var g = 0u; g < gates(); g++) {
-    let at = (g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB;
-    a[g] = part[at] + params[ly.off_bhh + g * H + j];
-    if (fused) {
-      x[g] = xpart[at] + params[ly.off_bih + g * H + j];
-    }
+    a[g] = part[(g * FWD_TJ + lid / FWD_TB) * FWD_TB + lid % FWD_TB] + params[ly.off_bhh + g * H + j];
   }
-  cell_update(ly, x, a, j, b, t);
+  cell_update(ly, input_row(ly, j, b, t), a, j, b, t);
 }
 
-// The input pre-activations x_t·W_ihᵀ + b_ih of unit j, sequence b at step t per gate, from gx (zeros when
-// the layer's input projection is fused: WAVE_IN).
+// The input pre-activations x_t·W_ihᵀ + b_ih of unit j, sequence b at step t per gate, from gx.
 fn input_row(ly: Layer, j: u32, b: u32, t: u32) -> array<f32, 4> {
   var x: array<f32, 4>;
-  if ((ly.wave & WAVE_IN) == 0u) {
-    let at = (t * ly.B + b) * gates() * ly.H + j;
-    for (var g = 0u; g < gates(); g++) {
-      x[g] = gx[at + g * ly.H];
-    }
+  let at = ly.gxb + (t * ly.B + b) * gates() * ly.H + j;
+  for (var g = 0u; g < gates(); g++) {
+    x[g] = gx[at + g * ly.H];
   }
   return x;
 }
@@ -365,9 +342,8 @@ fn cell_backward_loop(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocatio
   }
 }
 
-// Unit tile jt × sequence tile bt of backward step t: dgh_{t+1}·W_hh for the tile (and with WAVE_UP the
-// gradient from above, dgx_t·W_ih of the layer above), then each (unit, sequence)'s backward_update.
-// Called in uniform control flow (it holds barriers).
+// Unit tile jt × sequence tile bt of backward step t: dgh_{t+1}·W_hh for the tile, then each (unit,
+// sequence)'s backward_update. Called in uniform control flow (it holds barriers).
 fn backward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
   let GH = gates() * ly.H;
   let j = jt * BWD_TJ + lid % BWD_TJ;
@@ -377,16 +353,10 @@ fn backward_tile(ly: Layer, jt: u32, bt: u32, t: u32, lid: u32) {
   if (t + 1u != ly.T) {
     rec = backward_gemm(ly, ly.off_whh, ly.dgb + ly.dgh_off + (t + 1u) * ly.B * GH, jt, bt, lid);
   }
-  var from_above = 0.0;
-  if ((ly.wave & WAVE_UP) != 0u) {
-    from_above = backward_gemm(ly, ly.above_wih, ly.above_dg + t * ly.B * GH, jt, bt, lid);
-  } else if (s == 0u && j < ly.H && b < ly.B) {
-    from_above = dabove[(t * ly.B + b) * ly.H + j];
-  }
   if (s != 0u || j >= ly.H || b >= ly.B) {
     return;
   }
-  backward_update(ly, j, b, t, from_above, rec);
+  backward_update(ly, j, b, t, dabove[ly.dab + (t * ly.B + b) * ly.H + j], rec);
 }
 
 // One GEMM of a backward tile: the tile's (BWD_TB, G·H) rows of `dg` at row0 times the tile's columns of

@@ -108,7 +108,7 @@ fn cell_backward_sg(
     let rec = subgroupAdd(acc);
     if (lane < BWD_TB && b0 + lane < B) {
       let b = b0 + lane;
-      backward_update(layer, j, b, t, dabove[(t * B + b) * H + j], rec[lane]);
+      backward_update(layer, j, b, t, dabove[layer.dab + (t * B + b) * H + j], rec[lane]);
     }
   }
 }

@@ -202,18 +202,10 @@ export const withoutSubgroups = (t: CellTiles): CellTiles => ({
 
 /**
  * Whether these tiles can step a layer wavefront (gpu/kernels/recurrentWave.ts): plain tiles (a loop tile
- * owns a whole window, a subgroup tile has no staged sums) whose workgroup memory has room for the forward
- * tile's input sums beside its recurrent ones.
+ * owns a whole window; a subgroup tile has no staged GEMM for the projections between layers to share).
  */
-export function waveable(cell: CellType, tiles: CellTiles): boolean {
-  const { forward: f, backward: b } = tiles;
-  if (f.loop || b.loop || f.subgroups || b.subgroups || tileProblem(cell, tiles)) return false;
-  const c = tileConstants(cell, tiles);
-  return c.W_TILE! + c.V_TILE! + c.R_TILE! + waveInputSums(cell, f) <= MAX_WORKGROUP_FLOATS;
-}
-
-/** Floats of a wavefront forward tile's input sums (recurrent_cell.wgsl X_TILE). */
-export const waveInputSums = (cell: CellType, f: Tile): number => gateCount(cell) * f.tj * f.tb;
+export const waveable = (cell: CellType, tiles: CellTiles): boolean =>
+  [tiles.forward, tiles.backward].every((t) => !t.loop && !t.subgroups) && tileProblem(cell, tiles) === null;
 
 export const describeTile = (t: Tile): string =>
   t.subgroups

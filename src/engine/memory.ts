@@ -46,6 +46,8 @@ export interface LayerStrides {
   act: number;
   dg: number;
   scratch: number;
+  gx: number;
+  dabove: number;
 }
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
@@ -71,7 +73,7 @@ export interface PlanOptions {
   forwardOnly?: boolean;
   /** Scratch holds W_hhᵀ for subgroup backward tiles (G·H² floats more than the estimate before tuning). */
   transposed?: boolean;
-  /** A layer wavefront: dg and scratch get a region per layer (all layers' backward steps interleave). */
+  /** A layer wavefront: dg, scratch, gx and dabove get a region per layer (all layers' steps interleave). */
   wave?: boolean;
 }
 
@@ -83,6 +85,8 @@ export function layerStrides(m: ModelConfig, T: number, B: number, o: PlanOption
     act: align64(layer.act),
     dg: o.wave ? align64(layer.dg) : 0,
     scratch: o.wave ? align64(layer.scratch) : 0,
+    gx: o.wave ? align64(T * B * gateCount(m.cell) * m.hiddenSize) : 0,
+    dabove: o.wave ? align64(T * B * Math.max(m.hiddenSize, m.embedSize)) : 0,
   };
 }
 
@@ -99,13 +103,13 @@ export function planSizes(m: ModelConfig, T: number, B: number, o: PlanOptions =
     tokens: N,
     targets: N,
     x0: N * m.embedSize,
-    gx: N * G * H,
+    gx: all(N * G * H, region.gx),
     states: all(layer.states, region.states),
     act: all(layer.act, region.act),
     logits: N * outputsOf(m),
     dlogits: N * outputsOf(m),
     losses: N,
-    dabove: forwardOnly ? 1 : N * Math.max(H, m.embedSize),
+    dabove: forwardOnly ? 1 : all(N * Math.max(H, m.embedSize), region.dabove),
     dg: forwardOnly ? 1 : all(layer.dg, region.dg),
     scratch: forwardOnly ? 1 : all(layer.scratch, region.scratch),
     colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),

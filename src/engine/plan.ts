@@ -130,8 +130,8 @@ export interface Plan extends ForwardPlan {
 }
 
 /**
- * A wavefront layer's links: above the first, its input projection from the layer below's h; below the top,
- * its gradient from above as the layer above's dgx through that layer's W_ih.
+ * The projections into a wavefront layer: above the first, its gx from the layer below's h; below the top,
+ * its dabove from the layer above's dgx through that layer's W_ih.
  */
 function waveLinks(sg: Segment, l: number, stateOff: number[], dgStride: number): WaveLinks {
   const lt = sg.layers[l]!;
@@ -193,9 +193,12 @@ export function buildPlan(
       ? waveKernel(d, m.cell, k.cell.tiles)
       : null;
   let size = planSizes(m, T, B, { forwardOnly, transposed, wave: waveK !== null });
-  // A wavefront keeps a dg and scratch region per layer: where one buffer of them would not bind, it is
-  // left out (the layers step one after another, sharing one region).
-  if (waveK && Math.max(size.dg, size.scratch) * 4 > d.limits.maxStorageBufferBindingSize) {
+  // A wavefront keeps a dg, scratch, gx and dabove region per layer: where one of those buffers would not
+  // bind, it is left out (the layers step one after another, sharing one region of each).
+  if (
+    waveK &&
+    Math.max(size.dg, size.scratch, size.gx, size.dabove) * 4 > d.limits.maxStorageBufferBindingSize
+  ) {
     waveK = null;
     size = planSizes(m, T, B, { forwardOnly, transposed });
   }
@@ -280,7 +283,15 @@ export function buildPlan(
   const infos: CellLayerInfo[] = [];
   for (let l = 0; l < L; l++) {
     const input = l === 0 ? { buf: x0, off: 0 } : { buf: states, off: stateOff[l - 1]! + B * H };
-    const bases = { states: stateOff[l]!, act: actOff[l]!, dg: l * region.dg, scratch: l * region.scratch };
+    // The top layer's dabove is region 0, where the head's gradient (and after the wave, the embedding's) is.
+    const bases = {
+      states: stateOff[l]!,
+      act: actOff[l]!,
+      dg: l * region.dg,
+      scratch: l * region.scratch,
+      gx: l * region.gx,
+      dabove: (L - 1 - l) * region.dabove,
+    };
     const layerBufs = { params, grads, gx, dg, scratch, states, dabove, dpeepOff, bases };
     const grads_: MatmulCall[] = [];
     const sums: ColumnSumCall[] = [];

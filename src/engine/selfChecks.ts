@@ -159,7 +159,7 @@ export const ENGINE_CHECKS: EngineCheck[] = [
   ...CELL_TYPES.map((cell) =>
     check(`train step ${cell} 2×6, T 5, B 3, Adam`, checkModel(cell), checkTrain()),
   ),
-  // Layer wavefront: the middle layer fuses both its input projection and its gradient from above.
+  // Layer wavefront: the middle layer gets both projections (input from below, gradient from above).
   ...CELL_TYPES.map((cell) =>
     check(
       `train step ${cell} 3×6, T 5, B 3, layer wavefront`,

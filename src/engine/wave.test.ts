@@ -7,6 +7,8 @@ import type { CellTiles } from '../core/tiles';
 import { Engine } from './engine';
 import { checkModel, checkTrain, fullIterationCheck, randomSteps } from './selfChecks';
 import { chooseTiles } from './tuner';
+import { SHADER_SOURCES } from '../gpu/shaders';
+import { cellLayerInfo, layerWords } from '../gpu/kernels/recurrentCell';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -21,6 +23,14 @@ const SMALL: CellTiles = {
 };
 
 describe('Engine: layer wavefront', () => {
+  it("writes recurrent_cell.wgsl's Layer struct word for word, a multiple of 16 bytes (a uniform array's stride)", () => {
+    const struct = /struct Layer \{([^}]*)\}/.exec(SHADER_SOURCES['recurrent_cell.wgsl'])![1]!;
+    const fields = struct.split('\n').filter((line) => /^\s*\w+: u32,/.test(line));
+    const info = cellLayerInfo(5, 3, 6, 4, { weightHh: { offset: 0 }, biasHh: { offset: 0 } }, false);
+    expect(layerWords(info)).toHaveLength(fields.length);
+    expect((fields.length * 4) % 16).toBe(0);
+  });
+
   for (const cell of ['gru', 'lstm-peephole'] as const) {
     it(`${cell} 3×7, B 5 with several tiles per step and split K: one iteration equals the reference`, async () => {
       chooseTiles(device, cell, 5, 7, SMALL);
@@ -34,7 +44,7 @@ describe('Engine: layer wavefront', () => {
     });
   }
 
-  it('takes T + L − 1 dispatches each way instead of L·T, and no input or dx GEMM above layer 0', () => {
+  it('takes T + 2L − 2 dispatches each way instead of L·T, and no input or dx GEMM above layer 0', () => {
     const m = checkModel('lstm', { layers: 3 });
     const shape = (wave: boolean) => {
       const e = Engine.create(device, m, checkTrain(), { wave });
@@ -46,8 +56,8 @@ describe('Engine: layer wavefront', () => {
     const wave = shape(true);
     expect(byLayer.wave).toBe(false);
     expect(wave.wave).toBe(true);
-    // T 5, L 3: 15 → 7 steps each way; two input projections and two dx GEMMs fewer.
-    expect(byLayer.dispatches - wave.dispatches).toBe(2 * (15 - 7) + 2 + 2);
+    // T 5, L 3: 15 → 9 dispatches each way; two input projections and two dx GEMMs fewer.
+    expect(byLayer.dispatches - wave.dispatches).toBe(2 * (15 - 9) + 2 + 2);
   });
 
   it('is left out where it cannot run: one layer, loop tiles, an encoder–decoder', () => {

@@ -42,18 +42,28 @@ export interface CellLayerInfo {
   whhTOff: number;
   learnedInit: boolean;
   /**
-   * Where the layer's region starts in states, act, dg and scratch (a plan keeps all layers' in one buffer
-   * each: the layer wavefront reaches the layers below and above); 0 where the layer has its own buffers.
+   * Where the layer's region starts in states, act, dg, scratch, gx and dabove (a plan keeps all layers'
+   * states and act in one buffer each, and in a layer wavefront all six: it reaches the layers below and
+   * above); 0 where the layer has its own buffers.
    */
-  bases?: { states: number; act: number; dg: number; scratch: number };
-  /** Layer wavefront only (gpu/kernels/recurrentWave.ts): what the step fuses, and where it finds it. */
+  bases?: Partial<LayerBases>;
+  /** Layer wavefront only (gpu/kernels/recurrentWave.ts): the projections into this layer. */
   wave?: WaveLinks;
 }
 
+export interface LayerBases {
+  states: number;
+  act: number;
+  dg: number;
+  scratch: number;
+  gx: number;
+  dabove: number;
+}
+
 /**
- * A wavefront layer's fused neighbours: with `input`, the step computes its input projection from the
- * layer below's h (its states region starts at `below`) through this layer's W_ih and b_ih; with `above`,
- * it computes the gradient from above as the layer above's dgx (its dg region) through that layer's W_ih.
+ * A wavefront layer's projections: `input`, its gx from the layer below's h (that layer's states region
+ * starts at `below`) through this layer's W_ih and b_ih; `above`, its dabove from the layer above's dgx
+ * (that layer's dg region) through that layer's W_ih.
  */
 export interface WaveLinks {
   input?: { wih: number; bih: number; below: number };
@@ -128,7 +138,7 @@ export function cellLayerInfo(
 
 /** The shader's `Layer` struct for a layer (28 words). */
 export function layerWords(i: CellLayerInfo): number[] {
-  const b = i.bases ?? { states: 0, act: 0, dg: 0, scratch: 0 };
+  const b = { states: 0, act: 0, dg: 0, scratch: 0, gx: 0, dabove: 0, ...i.bases };
   const { input, above } = i.wave ?? {};
   return [
     i.B,
@@ -155,8 +165,8 @@ export function layerWords(i: CellLayerInfo): number[] {
     input?.below ?? 0,
     above?.dg ?? 0,
     above?.wih ?? 0,
-    (input ? WAVE_IN : 0) | (above ? WAVE_UP : 0),
-    0,
+    b.gx,
+    b.dabove,
     0,
     0,
   ];
@@ -177,10 +187,6 @@ export function cellResources(bufs: CellLayerBuffers, uniform: GPUBuffer, steps:
     10: bufs.rows,
   };
 }
-
-/** Layer.wave bits (recurrent_cell.wgsl). */
-const WAVE_IN = 1;
-const WAVE_UP = 2;
 
 /** The buffers one layer binds. */
 export interface CellLayerBuffers {
@@ -216,24 +222,21 @@ export interface CellLayer {
 /** recurrent_cell.wgsl's entry points and the bindings each uses. */
 const ENTRY_POINTS = {
   init: ['cell_init', { 0: 'uniform', 2: 'read', 4: 'rw', 10: 'read' }],
-  forward: ['cell_forward', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' }],
+  forward: ['cell_forward', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'rw', 4: 'rw', 5: 'rw' }],
   backward: [
     'cell_backward',
-    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'rw', 7: 'rw', 8: 'rw' },
   ],
-  forwardLoop: ['cell_forward_loop', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' }],
-  forwardSubgroups: [
-    'cell_forward_sg',
-    { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw' },
-  ],
+  forwardLoop: ['cell_forward_loop', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'rw', 4: 'rw', 5: 'rw' }],
+  forwardSubgroups: ['cell_forward_sg', { 0: 'uniform', 1: 'dynamic', 2: 'read', 3: 'rw', 4: 'rw', 5: 'rw' }],
   backwardLoop: [
     'cell_backward_loop',
-    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'rw', 7: 'rw', 8: 'rw' },
   ],
   backwardInit: ['cell_backward_init', { 0: 'uniform', 2: 'read', 7: 'rw', 8: 'rw', 9: 'rw', 10: 'read' }],
   backwardSubgroups: [
     'cell_backward_sg',
-    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw' },
+    { 0: 'uniform', 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'rw', 7: 'rw', 8: 'rw' },
   ],
   transpose: ['cell_transpose_whh', { 0: 'uniform', 2: 'read', 8: 'rw' }],
 } as const satisfies Record<string, [string, BindingList]>;

@@ -1,7 +1,8 @@
 // Registry entry for shaders/recurrent_wave.wgsl: a stack of L layers stepped as one wavefront, forward and
 // backward, against reference/model.ts layerForward and layerBackward run layer by layer with the input
 // projections (x·W_ihᵀ + b_ih) and the gradients handed down (dgx·W_ih) as float64 GEMMs (reference/matmul.ts).
-// Every layer's states, act, dg and scratch sit in one buffer each at a region offset, as in a plan.
+// Every layer's states, act, dg, scratch, gx and dabove sit in one buffer each at a region offset, as in a
+// plan (the top layer's dabove at 0); the projections the wave writes are compared too.
 import { CELL_TYPES, type CellType, gateCount } from '../../core/config';
 import { matmulSpec } from '../../core/matmul';
 import { Rng } from '../../core/rng';
@@ -56,6 +57,13 @@ function waveCase(
         act: align64(size.act),
         dg: align64(size.dg),
         scratch: align64(size.scratch),
+        gx: align64(N * G * H),
+        dabove: align64(N * H),
+      };
+      const region = (n: 'gx' | 'dabove', data: ArrayLike<number>) => {
+        const all = new Float32Array(L * stride[n]);
+        all.set(data);
+        return bufs.from(n, all);
       };
       const bufs = new CaseBuffers(device);
       const all = (n: keyof typeof stride) => bufs.zeros(n, L * stride[n]);
@@ -80,19 +88,23 @@ function waveCase(
           act: l * stride.act,
           dg: l * stride.dg,
           scratch: l * stride.scratch,
+          gx: l * stride.gx,
+          dabove: (L - 1 - l) * stride.dabove,
         };
         return { ...cellLayerInfo(T, B, H, G, lt, false), bases, wave };
       });
+      const gxAll = region('gx', gx0);
+      const daboveAll = region('dabove', dtop);
       const k = waveKernel(device, cell, tiles);
       if (!k) throw new Error(`tiles ${JSON.stringify(tiles)} cannot step a wavefront`);
       const call = k.prepare(
         infos,
         {
           params: bufs.from('params', params),
-          gx: bufs.from('gx', gx0),
+          gx: gxAll,
           states,
           act,
-          dabove: bufs.from('dabove', dtop),
+          dabove: daboveAll,
           dg,
           scratch,
           grads: bufs.zeros('grads', 1),
@@ -108,6 +120,7 @@ function waveCase(
       });
 
       // The reference, a layer at a time.
+      const outputs: CaseOutput[] = [];
       const zeros = new Float64Array(B * H);
       const fwd: LayerForward[] = [];
       for (let l = 0; l < L; l++) {
@@ -123,10 +136,17 @@ function waveCase(
                 slice(o.bih, G * H),
               );
         fwd.push(layerForward(cell, T, B, H, gx, weights(l), zeros, zeros));
+        if (l > 0) {
+          const actual = await bufs.read(gxAll, N * G * H, l * stride.gx);
+          outputs.push({ name: `gx layer ${l}`, actual, expected: gx });
+        }
       }
-      const outputs: CaseOutput[] = [];
       let dabove: ArrayLike<number> = dtop;
       for (let l = L - 1; l >= 0; l--) {
+        if (l < L - 1) {
+          const actual = await bufs.read(daboveAll, N * H, (L - 1 - l) * stride.dabove);
+          outputs.push({ name: `dabove layer ${l}`, actual, expected: dabove });
+        }
         const back = layerBackward(cell, T, B, H, dabove, fwd[l]!, weights(l));
         const read = (buf: GPUBuffer, n: number, at: number) => bufs.read(buf, n, at);
         const s = l * stride.states;
@@ -177,7 +197,7 @@ export const recurrentWaveEntry: KernelEntry = {
   reference: 'reference/model.ts: layerForward, layerBackward per layer, reference/matmul.ts between them',
   tolerance: { atol: 1e-5, rtol: 1e-4 },
   cases: () => [
-    // Three layers: the middle one fuses both its input projection and its gradient from above.
+    // Three layers: the middle one gets both projections (input from below, gradient from above).
     ...CELL_TYPES.map((cell, i) => waveCase(cell, 3, 4, 3, 6, 60 + i, DEFAULT_TILES)),
     waveCase('lstm', 2, 5, 5, 11, 64, SMALL),
     waveCase('gru', 4, 3, 3, 7, 65, SMALL),

@@ -1,12 +1,12 @@
 // RecurrentWaveKernel: shaders/recurrent_wave.wgsl's layer wavefront for one cell type and tile shape. One
-// dispatch advances every layer of a stack by a step (layer l forward at t = s − l, backward at
-// t = T − 1 − s + L − 1 − l), so a window takes T + L − 1 dispatches each way instead of L·T and each
-// dispatch carries every layer's workgroups. Layers above the first fuse their input projection into the
-// step and layers below the top their gradient from above (CellLayerInfo.wave); the layers' states, act,
-// dg and scratch regions live in one buffer each (CellLayerInfo.bases). engine/plan.ts decides when a plan
-// runs one (engine option `wave`).
+// dispatch advances a whole stack: 2L − 1 roles of workgroups (grid z), each layer's step and each
+// projection between neighbouring layers (forward the input projection of the layer above, backward the
+// gradient handed to the layer below), every role one step behind the one it reads. A window takes
+// T + 2L − 2 dispatches each way instead of L·T, each one GEMM tile long. The layers' states, act, dg,
+// scratch, gx and dabove live in one buffer each at per-layer regions (CellLayerInfo.bases); engine/plan.ts
+// decides when a plan runs one (engine option `wave`).
 import { type CellType, MAX_LAYERS } from '../../core/config';
-import { type CellTiles, tileConstants, waveInputSums, waveable } from '../../core/tiles';
+import { type CellTiles, tileConstants, waveable } from '../../core/tiles';
 import { createShaderModule } from '../shaders';
 import {
   CELL_CODE,
@@ -53,17 +53,13 @@ export class RecurrentWaveKernel {
     readonly tiles: CellTiles,
   ) {
     const module = createShaderModule(device, 'recurrent_wave.wgsl');
-    const constants = {
-      CELL: CELL_CODE[cell],
-      ...tileConstants(cell, tiles),
-      X_TILE: waveInputSums(cell, tiles.forward),
-    };
+    const constants = { CELL: CELL_CODE[cell], ...tileConstants(cell, tiles) };
     this.forward = createEntry(
       device,
       module,
       'RecurrentWaveKernel.forward',
       'cell_forward_wave',
-      { 1: 'dynamic', 2: 'read', 3: 'read', 4: 'rw', 5: 'rw', 11: 'uniform' },
+      { 1: 'dynamic', 2: 'read', 3: 'rw', 4: 'rw', 5: 'rw', 11: 'uniform' },
       constants,
     );
     this.backward = createEntry(
@@ -71,15 +67,15 @@ export class RecurrentWaveKernel {
       module,
       'RecurrentWaveKernel.backward',
       'cell_backward_wave',
-      { 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'read', 7: 'rw', 8: 'rw', 11: 'uniform' },
+      { 1: 'dynamic', 2: 'read', 4: 'rw', 5: 'rw', 6: 'rw', 7: 'rw', 8: 'rw', 11: 'uniform' },
       constants,
     );
     this.stride = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
   }
 
   /**
-   * Binds the stack's layers (bottom first; `bufs` holds every layer's region of states, act, dg and
-   * scratch) with step records (s, L) for the T + L − 1 dispatches each way.
+   * Binds the stack's layers (bottom first; `bufs` holds every layer's region of states, act, dg, scratch,
+   * gx and dabove) with step records (s, 2L − 1) for the T + 2L − 2 dispatches each way.
    */
   prepare(layers: CellLayerInfo[], bufs: CellLayerBuffers, label: string): WaveCall {
     const L = layers.length;
@@ -88,7 +84,7 @@ export class RecurrentWaveKernel {
     layers.forEach((info, l) => words.splice(l * LAYER_WORDS, LAYER_WORDS, ...layerWords(info)));
     const uniform = uniformWords(this.device, `${label}.layers`, words);
     const T = layers[0]!.T;
-    const steps = stepUniform(this.device, `${label}.steps`, T + L - 1, (s) => [s, L]).buffer;
+    const steps = stepUniform(this.device, `${label}.steps`, T + 2 * L - 2, (s) => [s, 2 * L - 1]).buffer;
     // Binding 11 holds every layer's block (the wave's entry points leave binding 0 unbound).
     const all = { ...cellResources(bufs, uniform, steps), 11: uniform };
     return {
@@ -102,12 +98,12 @@ export class RecurrentWaveKernel {
     };
   }
 
-  /** The stack's forward window: every layer's T steps in T + L − 1 dispatches. */
+  /** The stack's forward window: every layer's T steps and the projections between, T + 2L − 2 dispatches. */
   encodeForward(pass: GPUComputePassEncoder, call: WaveCall): void {
     this.encode(pass, this.forward, call.groups.forward, this.tiles.forward, call);
   }
 
-  /** The stack's backward window, top layer first, in T + L − 1 dispatches. */
+  /** The stack's backward window, top layer first, in T + 2L − 2 dispatches. */
   encodeBackward(pass: GPUComputePassEncoder, call: WaveCall): void {
     this.encode(pass, this.backward, call.groups.backward, this.tiles.backward, call);
   }
@@ -121,7 +117,7 @@ export class RecurrentWaveKernel {
   ): void {
     const { H, B, T } = call.layers[0]!;
     const L = call.layers.length;
-    const grid: [number, number, number] = [Math.ceil(H / tile.tj), Math.ceil(B / tile.tb), L];
-    for (let s = 0; s < T + L - 1; s++) dispatch(pass, entry, group, grid, [s * this.stride]);
+    const grid: [number, number, number] = [Math.ceil(H / tile.tj), Math.ceil(B / tile.tb), 2 * L - 1];
+    for (let s = 0; s < T + 2 * L - 2; s++) dispatch(pass, entry, group, grid, [s * this.stride]);
   }
 }
