@@ -314,7 +314,7 @@ export function buildPlan(
         inOff: input.off,
         tag,
       };
-      // In a wavefront, layers above the first project their input inside the steps.
+      // In a wavefront, the input projections above layer 0 are roles of the wave, step by step.
       if (!waveK || l === 0) gemms.push(inputGemmCall(makers, span, layerBufs));
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
@@ -333,8 +333,8 @@ export function buildPlan(
       if (si === 0) infos.push(cells[0]!.info);
       if (forwardOnly) continue;
       handoffs.push(next ? cell(next.weightHh.offset, `handoff${tag}`) : null);
-      // In a wavefront the layer above computed its dabove inside the steps: only layer 0's (for the
-      // embedding) is a GEMM.
+      // In a wavefront, the gradients handed down between layers are roles of the wave: only layer 0's (for
+      // the embedding) is a GEMM.
       const calls = layerGradCalls(makers, span, layerBufs, !waveK || l === 0);
       grads_.push(...calls.grads);
       sums.push(...calls.sums);
