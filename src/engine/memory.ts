@@ -6,7 +6,7 @@ import { type MatmulSpec, matmulSpec as spec, splitFloats } from '../core/matmul
 import { paramLayout } from '../core/params';
 import { columnSumScratch } from '../gpu/kernels/columnSum';
 import { STATS } from '../gpu/kernels/gradNorm';
-import { cellBufferFloats } from '../gpu/kernels/recurrentCell';
+import { type LayerBases, cellBufferFloats } from '../gpu/kernels/recurrentCell';
 
 /** Floats of each activation buffer for one (T, B); per-layer buffers have one entry per layer. */
 export interface PlanSizes {
@@ -41,14 +41,7 @@ export interface PlanSizes {
  * Floats from one layer's region to the next in each buffer that holds every layer's (64-float aligned, so a
  * region can also be bound on its own); 0 where the layers share one region.
  */
-export interface LayerStrides {
-  states: number;
-  act: number;
-  dg: number;
-  scratch: number;
-  gx: number;
-  dabove: number;
-}
+export type LayerStrides = LayerBases;
 
 const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
