@@ -3,7 +3,8 @@
 // ../shared/gpu/torch_rnn.py so the two compare line by line. Warm-up ≥ 5 steps, then the median of ≥ 30,
 // each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead;
 // `--quality --corpus FILE` measures time to quality (cli/benchQuality.ts). `--tiles` (cli/tiles.ts) picks
-// the recurrent steps' tile shapes, tuned per configuration on a GPU; `--sweep` prints every candidate's time.
+// the recurrent steps' tile shapes, tuned per configuration on a GPU; `--sweep` prints every candidate's time;
+// `--wave on` steps the layers as one wavefront; `--count-only` prints what a step encodes and allocates.
 import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
     'sweep',
     'record-ahead',
     'wave',
+    'count-only',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
@@ -117,6 +119,29 @@ async function main(): Promise<void> {
       { wave },
     );
     engine.encodeAhead = ahead;
+    // What a step encodes and allocates, without running one (no timing: any adapter, any size).
+    if (args.flag('count-only')) {
+      const shape = engine.stepShape();
+      console.log(
+        JSON.stringify({
+          impl: 'unroll-webgpu',
+          count_only: true,
+          cell,
+          hidden: H,
+          layers: L,
+          batch: B,
+          seq: T,
+          wave: shape.wave,
+          dispatches_per_step: shape.dispatches,
+          passes_per_step: shape.passes,
+          submits_per_step: shape.submits,
+          gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
+          tiles: describeTiles(tiles),
+        }),
+      );
+      engine.dispose();
+      continue;
+    }
     const rng = new Rng(0);
     const batch = {
       inputs: Uint32Array.from({ length: T * B }, () => rng.int(V)),
