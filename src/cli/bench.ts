@@ -93,30 +93,36 @@ async function main(): Promise<void> {
   const mode = tilesMode(args, adapter.isSoftware);
   // off: each step records its iteration when it is called, as before Engine.encodeAhead (for A/B runs).
   const ahead = onOff(args.str('record-ahead', 'on'), 'record-ahead');
-  // on: a single stack's layers step as one wavefront (EngineOptions.wave) where the model and tiles allow.
-  const wave = onOff(args.str('wave', 'off'), 'wave');
+  // on / off: a single stack's layers step as one wavefront (EngineOptions.wave) where the model and tiles
+  // allow, or not; auto: as the tiles say (the tuner's choice with --tiles auto, never with default tiles).
+  const waveArg = args.str('wave', 'auto');
+  const wave = waveArg === 'auto' ? undefined : onOff(waveArg, 'wave', 'auto, on or off');
   for (const [cell, H, L, B, T] of configs) {
     const { tiles, tuned } = await applyTiles(device, mode, cell, B, H, T);
-    if (tuned && args.flag('sweep'))
-      for (const t of tuned.timings)
+    if (tuned && args.flag('sweep')) {
+      const line = (fields: Record<string, unknown>) =>
         console.log(
-          JSON.stringify({
-            sweep: true,
-            cell,
-            hidden: H,
-            batch: B,
-            forward_tile: describeTile(t.tiles.forward),
-            backward_tile: describeTile(t.tiles.backward),
-            forward_ms_per_step: +(t.forwardMs / tuned.steps).toFixed(5),
-            backward_ms_per_step: +(t.backwardMs / tuned.steps).toFixed(5),
-            timing: tuned.timing,
-          }),
+          JSON.stringify({ sweep: true, cell, hidden: H, batch: B, ...fields, timing: tuned.timing }),
         );
+      const perStep = (ms: number) => +(ms / tuned.steps).toFixed(5);
+      for (const t of tuned.timings)
+        line({
+          forward_tile: describeTile(t.tiles.forward),
+          backward_tile: describeTile(t.tiles.backward),
+          forward_ms_per_step: perStep(t.forwardMs),
+          backward_ms_per_step: perStep(t.backwardMs),
+        });
+      // Two layers as one wavefront against two layers one by one (forward + backward, per step).
+      line({
+        wave_ms_per_step: perStep(tuned.wave.ms),
+        layer_by_layer_ms_per_step: perStep(tuned.wave.layerByLayerMs),
+      });
+    }
     const engine = Engine.create(
       device,
       { cell, vocabSize: V, embedSize: H, hiddenSize: H, layers: L, learnedInit: false },
       { ...DEFAULT_TRAIN, seqLen: T, batchSize: B, optimizer: 'adam', learningRate: 2e-3, clipNorm: 5 },
-      { wave },
+      wave === undefined ? {} : { wave },
     );
     engine.encodeAhead = ahead;
     // What a step encodes and allocates, without running one (no timing: any adapter, any size).
@@ -216,8 +222,8 @@ async function main(): Promise<void> {
   device.destroy();
 }
 
-const onOff = (v: string, flag: string): boolean => {
-  if (v !== 'on' && v !== 'off') throw new UsageError(`--${flag} must be on or off, not ${v}`);
+const onOff = (v: string, flag: string, allowed = 'on or off'): boolean => {
+  if (v !== 'on' && v !== 'off') throw new UsageError(`--${flag} must be ${allowed}, not ${v}`);
   return v === 'on';
 };
 

@@ -59,4 +59,4 @@ export async function applyTiles(
 }
 
 export const describeTiles = (t: CellTiles): string =>
-  `forward ${describeTile(t.forward)}, backward ${describeTile(t.backward)}`;
+  `forward ${describeTile(t.forward)}, backward ${describeTile(t.backward)}${t.wave ? ', wavefront' : ''}`;

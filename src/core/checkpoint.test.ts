@@ -36,8 +36,12 @@ describe('checkpoints', () => {
   it('keep the recurrent tiles a GPU run trained with, and drop tiles no kernel can run', () => {
     const tiles = { forward: { tj: 4, tb: 2, tk: 32, sk: 8 }, backward: { tj: 16, tb: 2, tk: 32, sk: 8 } };
     expect(decodeCheckpoint(encodeCheckpoint({ ...checkpoint(), tiles })).tiles).toEqual(tiles);
+    // A run whose tuner chose the layer wavefront resumes with it (same summation order).
+    const wave = { ...tiles, wave: true };
+    expect(decodeCheckpoint(encodeCheckpoint({ ...checkpoint(), tiles: wave })).tiles).toEqual(wave);
     const file = decodeSafetensors(encodeCheckpoint({ ...checkpoint(), tiles }));
-    for (const bad of ['{"forward":{"tj":512,"tb":8,"tk":32,"sk":1}}', 'not json', '{}']) {
+    const loopWave = JSON.stringify({ ...tiles, forward: { ...tiles.forward, loop: true }, wave: true });
+    for (const bad of ['{"forward":{"tj":512,"tb":8,"tk":32,"sk":1}}', 'not json', '{}', loopWave]) {
       const tensors = [...file.tensors].map(([name, t]) => ({ name, ...t }));
       const bytes = encodeSafetensors(tensors, { ...file.metadata, tiles: bad });
       expect(decodeCheckpoint(bytes).tiles).toBeUndefined();

@@ -34,6 +34,11 @@ export interface Tile {
 export interface CellTiles {
   forward: Tile;
   backward: Tile;
+  /**
+   * Step a stack of two or more layers as one wavefront (gpu/kernels/recurrentWave.ts) with these (plain)
+   * tiles: the tuner sets it where the device runs the wavefront faster than the layers one by one.
+   */
+  wave?: boolean;
 }
 
 /** The shapes measured on the H100 in the session that tiled the steps (docs/BENCHMARKS.md). */
@@ -82,10 +87,16 @@ export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, 
   };
 }
 
+/** Both halves plain: no loop tile (it owns a whole window), no subgroup tile (it stages no GEMM to share). */
+const plain = (t: CellTiles): boolean => [t.forward, t.backward].every((h) => !h.loop && !h.subgroups);
+
 /** Why these tiles cannot run (thread or workgroup-memory limits, zero sizes), or null. */
 export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
   const c = tileConstants(cell, tiles);
-  for (const [name, t] of Object.entries(tiles) as [string, Tile][]) {
+  for (const [name, t] of [
+    ['forward', tiles.forward],
+    ['backward', tiles.backward],
+  ] as const) {
     if (![t.tj, t.tb, t.tk, t.sk].every((v) => Number.isInteger(v) && v >= 1))
       return `${name} tile sizes must be whole numbers ≥ 1`;
     if (t.loop !== undefined && typeof t.loop !== 'boolean')
@@ -96,6 +107,8 @@ export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
   for (const t of [tiles.forward, tiles.backward])
     if (t.subgroups && (t.loop || t.tb > 4 || t.tk !== 1))
       return 'a subgroup tile runs one step per dispatch with 1–4 sequences and K chunk 1';
+  if (tiles.wave !== undefined && typeof tiles.wave !== 'boolean') return 'wave must be true or false';
+  if (tiles.wave && !plain(tiles)) return 'a layer wavefront steps with plain tiles (no loop, no subgroups)';
   const fwdThreads = tiles.forward.subgroups ? c.FWD_THREADS! : forwardWork(cell, tiles.forward);
   if (fwdThreads > MAX_THREADS || c.BWD_THREADS! > MAX_THREADS)
     return `more than ${MAX_THREADS} invocations per workgroup`;
@@ -196,16 +209,14 @@ export const segmentable = (t: Tile, half: 'forward' | 'backward'): boolean =>
 
 /** The tiles with subgroup shapes replaced by the defaults: for devices without the subgroups feature. */
 export const withoutSubgroups = (t: CellTiles): CellTiles => ({
+  ...t,
   forward: t.forward.subgroups ? DEFAULT_TILES.forward : t.forward,
   backward: t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
 });
 
-/**
- * Whether these tiles can step a layer wavefront (gpu/kernels/recurrentWave.ts): plain tiles (a loop tile
- * owns a whole window; a subgroup tile has no staged GEMM for the projections between layers to share).
- */
+/** Whether these tiles can step a layer wavefront (gpu/kernels/recurrentWave.ts). */
 export const waveable = (cell: CellType, tiles: CellTiles): boolean =>
-  [tiles.forward, tiles.backward].every((t) => !t.loop && !t.subgroups) && tileProblem(cell, tiles) === null;
+  plain(tiles) && tileProblem(cell, tiles) === null;
 
 export const describeTile = (t: Tile): string =>
   t.subgroups

@@ -155,7 +155,7 @@ export class Engine implements Trainer {
       params: this.params,
       grads: this.grads,
       clipNorm: this.train.clipNorm,
-      wave: this.options.wave,
+      wave: this.options.wave ?? this.kernels.cell.tiles.wave === true,
     };
   }
 

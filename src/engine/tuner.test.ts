@@ -32,7 +32,32 @@ describe('tile tuner', () => {
     expect(candidates.map((c) => c.forward)).toContainEqual(segmented.forward);
     const engine = Engine.create(device, checkModel('gru'), checkTrain());
     expect(engine.cellTiles).toEqual(r.tiles);
+    // The wavefront was timed too; where it won, the choice is the fastest plain pair with `wave`.
+    expect(r.wave.ms > 0 && r.wave.layerByLayerMs > 0, JSON.stringify(r.wave)).toBe(true);
+    expect(r.tiles.wave === true).toBe(r.wave.ms < r.wave.layerByLayerMs);
+    expect(engine.stepShape().wave).toBe(r.tiles.wave === true);
     engine.dispose();
+  });
+
+  it('tiles that say `wave` make engines step a wavefront (an explicit option overrides), and a stored choice keeps it', async () => {
+    const tiles = { ...DEFAULT_TILES, wave: true };
+    chooseTiles(device, 'lstm-peephole', 3, 6, tiles);
+    const m = checkModel('lstm-peephole');
+    const r = await fullIterationCheck(device, m, checkTrain(), 'lstm-peephole, tuned wavefront');
+    expect(r.ok, r.message).toBe(true);
+    const uses = (wave?: boolean) => {
+      const e = Engine.create(device, m, checkTrain(), wave === undefined ? {} : { wave });
+      const used = e.stepShape().wave;
+      e.dispose();
+      return used;
+    };
+    expect([uses(), uses(false)]).toEqual([true, false]);
+    expect(storedChoice({ tiles, segmented: DEFAULT_TILES }, 'lstm')?.tiles).toEqual(tiles);
+    const loop = tileCandidates('lstm', 1, 6).find((t) => t.forward.loop)!;
+    expect(storedChoice({ tiles: { ...loop, wave: true }, segmented: DEFAULT_TILES }, 'lstm')).toBeNull();
+    expect(
+      storedChoice({ tiles: { ...DEFAULT_TILES, wave: 1 }, segmented: DEFAULT_TILES }, 'lstm'),
+    ).toBeNull();
   });
 
   it('a whole iteration with split-K tiles still equals the float64 reference', async () => {
@@ -135,7 +160,14 @@ describe('tile tuner: choices kept across reloads', () => {
   const tune = async (d: GPUDevice, cell: CellType, B: number, H: number) => {
     const tiles = tileCandidates(cell, B, H).at(-1)!;
     chooseTiles(d, cell, B, H, tiles);
-    return { tiles, timings: [], timing: 'wall' as const, steps: 1, ms: 0 };
+    return {
+      tiles,
+      timings: [],
+      timing: 'wall' as const,
+      steps: 1,
+      ms: 0,
+      wave: { ms: NaN, layerByLayerMs: NaN },
+    };
   };
   const mapStore = () => {
     const m = new Map<string, unknown>();

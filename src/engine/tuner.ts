@@ -25,6 +25,7 @@ import {
   cellLayerInfo,
 } from '../gpu/kernels/recurrentCell';
 import { GpuTimer } from '../gpu/timing';
+import { waveKernel, waveStack } from '../gpu/kernels/recurrentWave';
 import { median } from '../core/stats';
 
 /** Per (cell, B, H): the tiles for whole windows, and for windows cut into segments (no loop tiles). */
@@ -83,7 +84,7 @@ export interface TileStore {
  * Part of every stored key: bump it when the candidates or the kernels change, so choices timed against
  * older ones are tuned again rather than trusted.
  */
-export const TUNER_VERSION = 1;
+export const TUNER_VERSION = 2;
 
 /**
  * Tunes (cell, B, H) once per device on a hardware adapter; later calls and software adapters return at once.
@@ -151,6 +152,8 @@ export interface TileTiming {
 
 export interface TuneResult {
   tiles: CellTiles;
+  /** A 2-layer wavefront (forward + backward window, ms) against two layers stepped one by one. */
+  wave: { ms: number; layerByLayerMs: number };
   timings: TileTiming[];
   /** How the candidates were timed: the GPU's timestamps, or wall clock around each submit. */
   timing: 'gpu-timestamp' | 'wall';
@@ -197,29 +200,112 @@ export async function tuneTiles(
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
   // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
   // Segmented windows (wholeWindows false) take only segmentable tiles.
-  const best = (wholeWindows: boolean): CellTiles => {
-    const usable = (half: 'forward' | 'backward') => (t: Tile) => wholeWindows || segmentable(t, half);
-    for (const forward of fastest('forwardMs').filter(usable('forward')))
-      for (const backward of fastest('backwardMs').filter(usable('backward')))
+  const best = (usable: (t: Tile, half: 'forward' | 'backward') => boolean): CellTiles => {
+    for (const forward of fastest('forwardMs').filter((t) => usable(t, 'forward')))
+      for (const backward of fastest('backwardMs').filter((t) => usable(t, 'backward')))
         if (!tileProblem(cell, { forward, backward })) return { forward, backward };
     return DEFAULT_TILES;
   };
-  const tiles = best(true);
-  chooseTiles(device, cell, B, H, tiles, best(false));
+  const fastestPair = best(() => true);
+  // A stack of layers may step as one wavefront (plain tiles only): timed with the fastest plain pair for two
+  // layers, against two layers one by one with the fastest pair of all (without the input and dx GEMMs the
+  // wavefront also saves: a tie goes to the layers one by one).
+  const plainPair = best((t) => !t.loop && !t.subgroups);
+  const timeOf = (tile: Tile, phase: 'forwardMs' | 'backwardMs') =>
+    timings.find((x) => x.tiles[phase === 'forwardMs' ? 'forward' : 'backward'] === tile)?.[phase] ?? NaN;
+  const layerByLayerMs =
+    2 * (timeOf(fastestPair.forward, 'forwardMs') + timeOf(fastestPair.backward, 'backwardMs'));
+  const waveMs = await timeWave(device, cell, B, H, steps, plainPair, reps);
+  const tiles = waveMs < layerByLayerMs ? { ...plainPair, wave: true } : fastestPair;
+  chooseTiles(
+    device,
+    cell,
+    B,
+    H,
+    tiles,
+    best((t, half) => segmentable(t, half)),
+  );
   return {
     tiles,
+    wave: { ms: waveMs, layerByLayerMs },
     timings,
-    timing: bench.timer.enabled ? 'gpu-timestamp' : 'wall',
+    timing: bench.rounds.timer.enabled ? 'gpu-timestamp' : 'wall',
     steps,
     ms: performance.now() - t0,
   };
 }
 
+/** A maker of tuner buffers (zeros of n floats, or the data given) that records them in `owned`. */
+const ownedBuffer =
+  (device: GPUDevice, owned: GPUBuffer[]) =>
+  (label: string, data: Float32Array | Uint32Array | number): GPUBuffer => {
+    const b =
+      typeof data === 'number'
+        ? createStorageBuffer(device, `tuner.${label}`, data)
+        : createStorageBufferFrom(device, `tuner.${label}`, data);
+    owned.push(b);
+    return b;
+  };
+
+/**
+ * Median milliseconds (forward + backward window) of a 2-layer wavefront with these tiles, on random weights
+ * and zero inputs (values do not change the work); Infinity where the tiles cannot step one.
+ */
+async function timeWave(
+  device: GPUDevice,
+  cell: CellType,
+  B: number,
+  H: number,
+  T: number,
+  tiles: CellTiles,
+  reps: number,
+): Promise<number> {
+  const k = waveKernel(device, cell, tiles);
+  if (!k) return Infinity;
+  const L = 2;
+  const stack = waveStack(cell, L, T, B, H);
+  const owned: GPUBuffer[] = [];
+  const buf = ownedBuffer(device, owned);
+  const rounds = new Rounds(device);
+  try {
+    const bound = 1 / Math.sqrt(H);
+    const all = (n: keyof typeof stack.stride) => buf(n, L * stack.stride[n]);
+    const call = k.prepare(
+      stack.infos,
+      {
+        params: buf('params', new Rng(11).uniformArray(stack.params, -bound, bound)),
+        gx: all('gx'),
+        states: all('states'),
+        act: all('act'),
+        dabove: all('dabove'),
+        dg: all('dg'),
+        scratch: all('scratch'),
+        grads: buf('grads', 1),
+        rows: buf('rows', new Uint32Array(B).fill(RESET_ROW)),
+      },
+      'tuner.wave',
+    );
+    owned.push(call.uniform, call.steps);
+    const ms: number[] = [];
+    // The first round compiles and warms up; it is not counted.
+    for (let r = 0; r <= reps; r++) {
+      const [f, b] = await rounds.time(
+        (pass) => k.encodeForward(pass, call),
+        (pass) => k.encodeBackward(pass, call),
+      );
+      if (r > 0) ms.push(f + b);
+    }
+    return median(ms);
+  } finally {
+    for (const b of owned) b.destroy();
+    rounds.destroy();
+  }
+}
+
 /** One layer's buffers with random contents, and a timed forward pass and backward pass per candidate. */
 class LayerBench {
-  readonly timer: GpuTimer;
+  readonly rounds: Rounds;
   private readonly buffers: GPUBuffer[] = [];
-  private readonly stamps: GPUBuffer;
   private readonly bufs;
   private readonly info;
 
@@ -242,14 +328,7 @@ class LayerBench {
     };
     this.info = cellLayerInfo(T, B, H, G, weights, false);
     const nParams = G * H * H + G * H + 3 * H;
-    const buf = (label: string, data: Float32Array | Uint32Array | number) => {
-      const b =
-        typeof data === 'number'
-          ? createStorageBuffer(device, `tuner.${label}`, data)
-          : createStorageBufferFrom(device, `tuner.${label}`, data);
-      this.buffers.push(b);
-      return b;
-    };
+    const buf = ownedBuffer(device, this.buffers);
     this.bufs = {
       params: buf('params', rng.uniformArray(nParams, -bound, bound)),
       gx: buf('gx', rng.uniformArray(N * G * H)),
@@ -261,12 +340,7 @@ class LayerBench {
       grads: buf('grads', nParams),
       rows: buf('rows', new Uint32Array(B).fill(RESET_ROW)),
     };
-    this.timer = new GpuTimer(device, 2);
-    this.stamps = device.createBuffer({
-      label: 'tuner.stamps',
-      size: Math.max(8, this.timer.bytes),
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    this.rounds = new Rounds(device);
   }
 
   async time(k: RecurrentCellKernel, reps: number): Promise<TileTiming> {
@@ -277,7 +351,7 @@ class LayerBench {
     try {
       // The first round compiles and warms up; it is not counted.
       for (let r = 0; r <= reps; r++) {
-        const [f, b] = await this.round(
+        const [f, b] = await this.rounds.time(
           (pass) => {
             k.encodeInit(pass, layer);
             k.encodeForwardSteps(pass, layer, 0, this.T);
@@ -295,8 +369,28 @@ class LayerBench {
     return { tiles: k.tiles, forwardMs: median(fwd), backwardMs: median(bwd) };
   }
 
+  destroy(): void {
+    for (const b of this.buffers) b.destroy();
+    this.rounds.destroy();
+  }
+}
+
+/** Times a forward and a backward pass: GPU timestamps where the device has them, else wall clock. */
+class Rounds {
+  readonly timer: GpuTimer;
+  private readonly stamps: GPUBuffer;
+
+  constructor(private readonly device: GPUDevice) {
+    this.timer = new GpuTimer(device, 2);
+    this.stamps = device.createBuffer({
+      label: 'tuner.stamps',
+      size: Math.max(8, this.timer.bytes),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+  }
+
   /** GPU milliseconds of the two passes (timestamps), else wall milliseconds of two separate submits. */
-  private async round(
+  async time(
     forward: (p: GPUComputePassEncoder) => void,
     backward: (p: GPUComputePassEncoder) => void,
   ): Promise<[number, number]> {
@@ -332,7 +426,6 @@ class LayerBench {
   }
 
   destroy(): void {
-    for (const b of this.buffers) b.destroy();
     this.stamps.destroy();
   }
 }

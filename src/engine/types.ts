@@ -88,6 +88,9 @@ export interface Trainer {
 
 /** How an engine runs its steps, beyond the configuration (tests and the benchmark compare the two ways). */
 export interface EngineOptions {
-  /** Step a single stack's layers as one wavefront where the model and tiles allow (engine/plan.ts). */
+  /**
+   * Step a single stack's layers as one wavefront where the model and tiles allow (engine/plan.ts); by
+   * default, where the tiles say so (CellTiles.wave: the tuner found it faster on this device).
+   */
   wave?: boolean;
 }

@@ -10,11 +10,9 @@ import { type CellTiles, DEFAULT_TILES, describeTile } from '../../core/tiles';
 import { matmul } from '../../reference/matmul';
 import { type LayerForward, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers } from './caseUtil';
-import { RESET_ROW, type WaveLinks, cellBufferFloats, cellLayerInfo } from './recurrentCell';
-import { waveKernel } from './recurrentWave';
+import { RESET_ROW } from './recurrentCell';
+import { waveKernel, waveStack } from './recurrentWave';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
-
-const align64 = (n: number): number => Math.ceil(n / 64) * 64;
 
 function waveCase(
   cell: CellType,
@@ -34,65 +32,27 @@ function waveCase(
       const G = gateCount(cell);
       const N = T * B;
       const bound = 1 / Math.sqrt(H);
-      const peephole = cell === 'lstm-peephole';
-      // Per layer in params: W_ih (G·H, H) | b_ih | W_hh (G·H, H) | b_hh | peepholes (3H).
-      const per = 2 * G * H * H + 2 * G * H + 3 * H;
-      const params = rng.uniformArray(L * per, -bound, bound);
-      const off = (l: number) => {
-        const o = l * per;
-        return { wih: o, bih: o + G * H * H, whh: o + G * H * H + G * H, bhh: o + 2 * G * H * H + G * H };
-      };
+      const { params: nParams, off, size, stride, infos } = waveStack(cell, L, T, B, H);
+      const params = rng.uniformArray(nParams, -bound, bound);
       const slice = (o: number, n: number) => params.subarray(o, o + n);
       const weights = (l: number) => ({
         whh: slice(off(l).whh, G * H * H),
         bhh: slice(off(l).bhh, G * H),
-        ...(peephole ? { peep: slice(off(l).bhh + G * H, 3 * H) } : {}),
+        ...(cell === 'lstm-peephole' ? { peep: slice(off(l).peep, 3 * H) } : {}),
       });
       const gx0 = rng.uniformArray(N * G * H);
       const dtop = rng.uniformArray(N * H, -0.1, 0.1);
-
-      const size = cellBufferFloats(cell, T, B, H);
-      const stride = {
-        states: align64(size.states),
-        act: align64(size.act),
-        dg: align64(size.dg),
-        scratch: align64(size.scratch),
-        gx: align64(N * G * H),
-        dabove: align64(N * H),
-      };
-      const region = (n: 'gx' | 'dabove', data: ArrayLike<number>) => {
-        const all = new Float32Array(L * stride[n]);
-        all.set(data);
-        return bufs.from(n, all);
-      };
       const bufs = new CaseBuffers(device);
       const all = (n: keyof typeof stride) => bufs.zeros(n, L * stride[n]);
+      const region = (n: 'gx' | 'dabove', data: ArrayLike<number>) => {
+        const whole = new Float32Array(L * stride[n]);
+        whole.set(data);
+        return bufs.from(n, whole);
+      };
       const states = all('states');
       const act = all('act');
       const dg = all('dg');
       const scratch = all('scratch');
-      const infos = Array.from({ length: L }, (_, l) => {
-        const o = off(l);
-        const at = (offset: number) => ({ offset });
-        const lt = {
-          weightHh: at(o.whh),
-          biasHh: at(o.bhh),
-          ...(peephole ? { peephole: at(o.bhh + G * H) } : {}),
-        };
-        const wave: WaveLinks = {
-          ...(l > 0 ? { input: { wih: o.wih, bih: o.bih, below: (l - 1) * stride.states } } : {}),
-          ...(l < L - 1 ? { above: { dg: (l + 1) * stride.dg, wih: off(l + 1).wih } } : {}),
-        };
-        const bases = {
-          states: l * stride.states,
-          act: l * stride.act,
-          dg: l * stride.dg,
-          scratch: l * stride.scratch,
-          gx: l * stride.gx,
-          dabove: (L - 1 - l) * stride.dabove,
-        };
-        return { ...cellLayerInfo(T, B, H, G, lt, false), bases, wave };
-      });
       const gxAll = region('gx', gx0);
       const daboveAll = region('dabove', dtop);
       const k = waveKernel(device, cell, tiles);

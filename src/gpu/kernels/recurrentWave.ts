@@ -5,13 +5,15 @@
 // T + 2L − 2 dispatches each way instead of L·T, each one GEMM tile long. The layers' states, act, dg,
 // scratch, gx and dabove live in one buffer each at per-layer regions (CellLayerInfo.bases); engine/plan.ts
 // decides when a plan runs one (engine option `wave`).
-import { type CellType, MAX_LAYERS } from '../../core/config';
+import { type CellType, MAX_LAYERS, gateCount } from '../../core/config';
 import { type CellTiles, tileConstants, waveable } from '../../core/tiles';
 import { createShaderModule } from '../shaders';
 import {
   CELL_CODE,
   type CellLayerBuffers,
   type CellLayerInfo,
+  cellBufferFloats,
+  cellLayerInfo,
   cellResources,
   layerWords,
 } from './recurrentCell';
@@ -120,4 +122,54 @@ export class RecurrentWaveKernel {
     const grid: [number, number, number] = [Math.ceil(H / tile.tj), Math.ceil(B / tile.tb), 2 * L - 1];
     for (let s = 0; s < T + 2 * L - 2; s++) dispatch(pass, entry, group, grid, [s * this.stride]);
   }
+}
+
+/**
+ * A stand-alone stack of L layers for the registry cases and the tuner: the flat parameters' layout (per
+ * layer W_ih (G·H, H) | b_ih | W_hh | b_hh | peepholes (3H)), the per-layer strides of the six buffers a
+ * wavefront reaches, and each layer's uniform block (initial state zeros; the top layer's dabove at 0).
+ */
+export function waveStack(cell: CellType, L: number, T: number, B: number, H: number) {
+  const G = gateCount(cell);
+  const N = T * B;
+  const per = 2 * G * H * H + 2 * G * H + 3 * H;
+  const off = (l: number) => {
+    const o = l * per;
+    const whh = o + G * H * H + G * H;
+    return { wih: o, bih: o + G * H * H, whh, bhh: whh + G * H * H, peep: whh + G * H * H + G * H };
+  };
+  const size = cellBufferFloats(cell, T, B, H);
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  const stride = {
+    states: align(size.states),
+    act: align(size.act),
+    dg: align(size.dg),
+    scratch: align(size.scratch),
+    gx: align(N * G * H),
+    dabove: align(N * H),
+  };
+  const infos = Array.from({ length: L }, (_, l): CellLayerInfo => {
+    const o = off(l);
+    const lt = {
+      weightHh: { offset: o.whh },
+      biasHh: { offset: o.bhh },
+      ...(cell === 'lstm-peephole' ? { peephole: { offset: o.peep } } : {}),
+    };
+    return {
+      ...cellLayerInfo(T, B, H, G, lt, false),
+      bases: {
+        states: l * stride.states,
+        act: l * stride.act,
+        dg: l * stride.dg,
+        scratch: l * stride.scratch,
+        gx: l * stride.gx,
+        dabove: (L - 1 - l) * stride.dabove,
+      },
+      wave: {
+        ...(l > 0 ? { input: { wih: o.wih, bih: o.bih, below: (l - 1) * stride.states } } : {}),
+        ...(l < L - 1 ? { above: { dg: (l + 1) * stride.dg, wih: off(l + 1).wih } } : {}),
+      },
+    };
+  });
+  return { params: L * per, off, size, stride, infos };
 }

@@ -94,6 +94,7 @@ export function GpuStatusPanel() {
                 <dd data-testid="recurrent-tiles">
                   <span className="mono small">
                     forward {describeTile(tiles.forward)} · backward {describeTile(tiles.backward)}
+                    {tiles.wave ? ' · stacked layers as one wavefront' : ''}
                   </span>{' '}
                   <span className="muted small">
                     {adapter.isSoftware
