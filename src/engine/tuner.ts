@@ -198,8 +198,9 @@ export async function tuneTiles(
     [...timings]
       .sort((a, b) => ms(a, phase) - ms(b, phase))
       .map((t) => t.tiles[phase === 'forwardMs' ? 'forward' : 'backward']);
-  // The fastest pair that fits one module's workgroup memory (each candidate fits alone; a pair nearly always).
-  // Segmented windows (wholeWindows false) take only segmentable tiles.
+  // The fastest pair of `usable` tiles that fits one module's workgroup memory (each candidate fits alone; a
+  // pair nearly always): any tile for whole windows, segmentable ones for segmented windows, plain ones for
+  // the wavefront.
   const best = (usable: (t: Tile, half: 'forward' | 'backward') => boolean): CellTiles => {
     for (const forward of fastest('forwardMs').filter((t) => usable(t, 'forward')))
       for (const backward of fastest('backwardMs').filter((t) => usable(t, 'backward')))
@@ -215,7 +216,8 @@ export async function tuneTiles(
     timings.find((x) => x.tiles[phase === 'forwardMs' ? 'forward' : 'backward'] === tile)?.[phase] ?? NaN;
   const layerByLayerMs =
     2 * (timeOf(fastestPair.forward, 'forwardMs') + timeOf(fastestPair.backward, 'backwardMs'));
-  const waveMs = await timeWave(device, cell, B, H, steps, plainPair, reps);
+  // A wavefront that cannot be timed here only costs the wavefront, never the tiles just tuned.
+  const waveMs = await timeWave(device, cell, B, H, steps, plainPair, reps).catch(() => NaN);
   const tiles = waveMs < layerByLayerMs ? { ...plainPair, wave: true } : fastestPair;
   chooseTiles(
     device,
