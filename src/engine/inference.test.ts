@@ -9,6 +9,8 @@ import { CpuInference } from './cpuInference';
 import { Engine } from './engine';
 import { type SampleOptions, beamSearch, evalLayout, evalWindow } from './sampling';
 import { checkModel, checkTrain } from './selfChecks';
+import { chooseTiles } from './tuner';
+import { DEFAULT_TILES } from '../core/tiles';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -95,6 +97,26 @@ describe('GpuInference vs the reference (CpuInference)', () => {
       engine.dispose();
     });
   }
+
+  it('with tiles that step a wavefront (3 layers): validation, probe and inspect still equal the reference', async () => {
+    chooseTiles(device, 'gru', 3, 6, { ...DEFAULT_TILES, wave: true });
+    const { engine, cpu, m } = await pair('gru', { layers: 3 });
+    const toks = tokens(61, m.vocabSize, 4);
+    const gpu = await engine.inference.evaluate(toks, 4, 3);
+    const ref = await cpu.evaluate(toks, 4, 3);
+    expect(Math.abs(gpu.nats - ref.nats) / ref.nats).toBeLessThan(1e-5);
+    const g = await engine.inference.inspect(toks.subarray(0, 7));
+    const c = await cpu.inspect(toks.subarray(0, 7));
+    for (let l = 0; l < m.layers; l++)
+      for (let i = 0; i < g.h[l]!.length; i++) expect(Math.abs(g.h[l]![i]! - c.h[l]![i]!)).toBeLessThan(1e-5);
+    const p = await engine.inference.probe(toks.subarray(0, 2));
+    const q = await cpu.probe(toks.subarray(0, 2));
+    for (let i = 0; i < p.length; i++) expect(Math.abs(p[i]! - q[i]!)).toBeLessThan(1e-5);
+    // 60 predictions in 3 streams: 5 windows of 4, and the 7-character inspect, stepped as a wavefront; the
+    // 2-character probe did not (T < 3).
+    expect(engine.inference.waveForwards).toBe(5 + 1);
+    engine.dispose();
+  });
 
   const options: SampleOptions[] = [
     { temperature: 1, topK: 0, topP: 1 },

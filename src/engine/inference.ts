@@ -48,6 +48,8 @@ export interface Evaluation {
 export class GpuInference {
   private readonly sampler: SampleKernel;
   private readonly plans = new Map<string, ForwardPlan>();
+  /** Forward passes encoded as a layer wavefront (tests check the path is taken). */
+  waveForwards = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -64,7 +66,15 @@ export class GpuInference {
     let p = this.plans.get(key);
     if (!p) {
       p = buildPlan(
-        { device: this.device, model: this.model, kernels: this.kernels, clipNorm: 0, ...this.ctx },
+        {
+          device: this.device,
+          model: this.model,
+          kernels: this.kernels,
+          clipNorm: 0,
+          // The forward half of the layer wavefront, where the tuner chose it for this device.
+          wave: this.kernels.cell.tiles.wave === true,
+          ...this.ctx,
+        },
         T,
         B,
         null,
@@ -84,6 +94,7 @@ export class GpuInference {
     this.device.queue.writeBuffer(p.tokens, 0, inputs);
     this.device.queue.writeBuffer(p.rows, 0, rows);
     const pass = enc.beginComputePass({ label: 'GpuInference.forward' });
+    if (p.wave) this.waveForwards++;
     encodeForward(pass, p, this.kernels);
     pass.end();
   }

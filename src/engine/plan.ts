@@ -65,7 +65,8 @@ export interface PlanContext {
   clipNorm: number;
   /**
    * Step a single stack's layers as one wavefront (gpu/kernels/recurrentWave.ts) where the model (two or
-   * more layers, no encoder, no reverse direction), the tiles and the binding limits allow.
+   * more layers, no encoder, no reverse direction), the window (T ≥ 3), the tiles and the binding limits
+   * allow. Forward-only plans (evaluation, probes) too: they only use its forward half.
    */
   wave?: boolean;
 }
@@ -188,8 +189,9 @@ export function buildPlan(
   const N = T * B;
   const segments = segmentsOf(m, lay, T, split);
   const transposed = k.cell.tiles.backward.subgroups === true;
+  // T + 2L − 2 dispatches each way against L·T: fewer from T = 3 on.
   let waveK =
-    ctx.wave && !forwardOnly && L >= 2 && !m.encoder && !lay.reverse && !k.attention
+    ctx.wave && T >= 3 && L >= 2 && !m.encoder && !lay.reverse && !k.attention
       ? waveKernel(d, m.cell, k.cell.tiles)
       : null;
   let size = planSizes(m, T, B, { forwardOnly, transposed, wave: waveK !== null });
