@@ -87,8 +87,12 @@ export function tileConstants(cell: CellType, tiles: CellTiles): Record<string, 
   };
 }
 
-/** Both halves plain: no loop tile (it owns a whole window), no subgroup tile (it stages no GEMM to share). */
-const plain = (t: CellTiles): boolean => [t.forward, t.backward].every((h) => !h.loop && !h.subgroups);
+/**
+ * A tile that can step a layer wavefront: no loop tile (it owns a whole window), no subgroup tile (it stages
+ * no GEMM for the projections between layers to share).
+ */
+export const plainTile = (t: Tile): boolean => !t.loop && !t.subgroups;
+const plain = (t: CellTiles): boolean => plainTile(t.forward) && plainTile(t.backward);
 
 /** Why these tiles cannot run (thread or workgroup-memory limits, zero sizes), or null. */
 export function tileProblem(cell: CellType, tiles: CellTiles): string | null {
@@ -213,6 +217,9 @@ export const withoutSubgroups = (t: CellTiles): CellTiles => ({
   forward: t.forward.subgroups ? DEFAULT_TILES.forward : t.forward,
   backward: t.backward.subgroups ? DEFAULT_TILES.backward : t.backward,
 });
+
+/** The two tile shapes alone: what kernels compile (`wave` only says how plans use them). */
+export const shapesOf = (t: CellTiles): CellTiles => ({ forward: t.forward, backward: t.backward });
 
 /** Whether these tiles can step a layer wavefront (gpu/kernels/recurrentWave.ts). */
 export const waveable = (cell: CellType, tiles: CellTiles): boolean =>

@@ -7,8 +7,16 @@ import { type ParamLayout, segmentsOf } from '../core/params';
 import type { Plan } from './plan';
 import type { TokenBatch } from './types';
 
-/** Throws an Error naming the first problem; returns the number of labelled positions the loss averages. */
-export function checkBatch(model: ModelConfig, layout: ParamLayout, p: Plan, batch: TokenBatch): number {
+/**
+ * Throws an Error naming the first problem; returns the number of labelled positions the loss averages, and
+ * the reversed inputs a bidirectional plan needs (present whenever the plan has a reverse direction).
+ */
+export function checkBatch(
+  model: ModelConfig,
+  layout: ParamLayout,
+  p: Plan,
+  batch: TokenBatch,
+): { count: number; reverse: TokenBatch['reverse'] } {
   const N = p.T * p.B;
   if (batch.inputs.length !== N || batch.targets.length !== N) {
     throw new Error(
@@ -29,5 +37,5 @@ export function checkBatch(model: ModelConfig, layout: ParamLayout, p: Plan, bat
   const r = batch.reverse;
   if (p.reverse && (!r || r.inputs.length !== N || r.map.length !== N))
     throw new Error(`Engine.step: a bidirectional model needs the reversed inputs and row map (${N} each)`);
-  return count;
+  return { count, reverse: r };
 }

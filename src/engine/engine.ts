@@ -75,7 +75,7 @@ export class Engine implements Trainer {
     private readonly device: GPUDevice,
     readonly model: ModelConfig,
     train: TrainConfig,
-    private readonly options: EngineOptions,
+    options: EngineOptions,
   ) {
     this.train = { ...train };
     this.layout = paramLayout(model);
@@ -83,6 +83,7 @@ export class Engine implements Trainer {
       device,
       model,
       tilesFor(device, model.cell, train.batchSize, model.hiddenSize, model.encoder !== undefined),
+      options.wave,
     );
     this.optKernel = new OptimizerKernel(device, train.optimizer);
     const n = this.layout.totalSize;
@@ -112,7 +113,7 @@ export class Engine implements Trainer {
 
   /** The tile shapes of the fused recurrent steps this engine compiled (engine/tuner.ts chose them). */
   get cellTiles(): CellTiles {
-    return this.kernels.cell.tiles;
+    return this.kernels.tiles;
   }
 
   get stepCount(): number {
@@ -155,7 +156,6 @@ export class Engine implements Trainer {
       params: this.params,
       grads: this.grads,
       clipNorm: this.train.clipNorm,
-      wave: this.options.wave ?? this.kernels.cell.tiles.wave === true,
     };
   }
 
@@ -181,12 +181,11 @@ export class Engine implements Trainer {
     if (this.disposed) throw new Error('Engine: used after dispose()');
     if ((batch.split ?? 0) !== this.plan.split) this.useSplit(batch.split ?? 0);
     const p = this.plan;
-    const count = checkBatch(this.model, this.layout, p, batch);
+    const { count, reverse } = checkBatch(this.model, this.layout, p, batch);
     const d = this.device;
-    if (p.reverse) {
-      const r = batch.reverse;
-      d.queue.writeBuffer(p.reverse.tokens, 0, r!.inputs);
-      d.queue.writeBuffer(p.reverse.map, 0, r!.map);
+    if (p.reverse && reverse) {
+      d.queue.writeBuffer(p.reverse.tokens, 0, reverse.inputs);
+      d.queue.writeBuffer(p.reverse.map, 0, reverse.map);
     }
     this.steps++;
     d.queue.writeBuffer(p.tokens, 0, batch.inputs);

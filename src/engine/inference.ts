@@ -66,15 +66,7 @@ export class GpuInference {
     let p = this.plans.get(key);
     if (!p) {
       p = buildPlan(
-        {
-          device: this.device,
-          model: this.model,
-          kernels: this.kernels,
-          clipNorm: 0,
-          // The forward half of the layer wavefront, where the tuner chose it for this device.
-          wave: this.kernels.cell.tiles.wave === true,
-          ...this.ctx,
-        },
+        { device: this.device, model: this.model, kernels: this.kernels, clipNorm: 0, ...this.ctx },
         T,
         B,
         null,

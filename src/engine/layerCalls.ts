@@ -5,6 +5,7 @@ import { type MatmulSpec, matmulSpec as spec } from '../core/matmul';
 import type { LayerTensors } from '../core/params';
 import type { ColumnSumCall } from '../gpu/kernels/columnSum';
 import type { MatmulBuffers, MatmulCall } from '../gpu/kernels/matmul';
+import type { LayerBases } from '../gpu/kernels/cellLayout';
 
 /** The plan's allocators: calls whose uniforms it destroys with itself. */
 export interface CallMakers {
@@ -38,8 +39,8 @@ export interface LayerBuffers {
   states: GPUBuffer;
   dabove: GPUBuffer;
   dpeepOff: number;
-  /** Where the layer's region starts in states, dg and scratch (CellLayerInfo.bases). */
-  bases: { states: number; dg: number; scratch: number };
+  /** Where the layer's region starts in each buffer that holds every layer's (CellLayerInfo.bases). */
+  bases: LayerBases;
 }
 
 /** gx (rows, G·H) = input · W_ihᵀ + b_ih. */
@@ -53,7 +54,7 @@ export function inputGemmCall(c: CallMakers, s: LayerSpan, b: LayerBuffers): Mat
       b: b.params,
       offB: lt.weightIh.offset,
       c: b.gx,
-      offC: r0 * G * H,
+      offC: b.bases.gx + r0 * G * H,
       bias: b.params,
       offBias: lt.biasIh.offset,
     },

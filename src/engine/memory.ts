@@ -6,7 +6,7 @@ import { type MatmulSpec, matmulSpec as spec, splitFloats } from '../core/matmul
 import { paramLayout } from '../core/params';
 import { columnSumScratch } from '../gpu/kernels/columnSum';
 import { STATS } from '../gpu/kernels/gradNorm';
-import { type LayerBases, cellBufferFloats } from '../gpu/kernels/recurrentCell';
+import { type LayerBases, cellBufferFloats, regionStrides } from '../gpu/kernels/cellLayout';
 
 /** Floats of each activation buffer for one (T, B); per-layer buffers have one entry per layer. */
 export interface PlanSizes {
@@ -38,14 +38,6 @@ export interface PlanSizes {
 }
 
 /**
- * Floats from one layer's region to the next in each buffer that holds every layer's (64-float aligned, so a
- * region can also be bound on its own); 0 where the layers share one region.
- */
-export type LayerStrides = LayerBases;
-
-const align64 = (n: number): number => Math.ceil(n / 64) * 64;
-
-/**
  * The weight-gradient GEMMs of the stack and the head over N positions: dW_ih, dW_hh per layer, dW_head.
  * (Attention's and the reverse layer's split too when their partials fit in what these need.)
  */
@@ -70,18 +62,9 @@ export interface PlanOptions {
   wave?: boolean;
 }
 
-/** The strides between the layers' regions in the buffers that hold every layer's. */
-export function layerStrides(m: ModelConfig, T: number, B: number, o: PlanOptions = {}): LayerStrides {
-  const layer = cellBufferFloats(m.cell, T, B, m.hiddenSize, o.transposed);
-  return {
-    states: align64(layer.states),
-    act: align64(layer.act),
-    dg: o.wave ? align64(layer.dg) : 0,
-    scratch: o.wave ? align64(layer.scratch) : 0,
-    gx: o.wave ? align64(T * B * gateCount(m.cell) * m.hiddenSize) : 0,
-    dabove: o.wave ? align64(T * B * Math.max(m.hiddenSize, m.embedSize)) : 0,
-  };
-}
+/** The strides between the layers' regions in the buffers that hold every layer's (regionStrides). */
+export const layerStrides = (m: ModelConfig, T: number, B: number, o: PlanOptions = {}): LayerBases =>
+  regionStrides(m.cell, T, B, m.hiddenSize, { ...o, inputWidth: m.embedSize });
 
 /** Each buffer's size. */
 export function planSizes(m: ModelConfig, T: number, B: number, o: PlanOptions = {}): PlanSizes {

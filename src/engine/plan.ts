@@ -14,14 +14,11 @@ import { type GradNormCall, GradNormKernel, STATS, type SegmentNormCall } from '
 import { type MatmulBuffers, type MatmulCall, MatmulKernel } from '../gpu/kernels/matmul';
 import {
   type CellLayer,
-  type CellLayerInfo,
   RESET_ROW,
-  type WaveLinks,
   type RecurrentCellKernel,
   cellKernel,
-  cellLayerInfo,
-  scratchLayout,
 } from '../gpu/kernels/recurrentCell';
+import { type CellLayerInfo, cellLayerInfo, scratchLayout } from '../gpu/kernels/cellLayout';
 import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxXent';
 import { AttentionKernel } from '../gpu/kernels/attention';
 import { ConcatKernel } from '../gpu/kernels/concat';
@@ -29,7 +26,13 @@ import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
 import { inputGemmCall, layerGradCalls } from './layerCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { layerStrides, planSizes } from './memory';
-import { type RecurrentWaveKernel, type WaveCall, waveKernel } from '../gpu/kernels/recurrentWave';
+import {
+  type RecurrentWaveKernel,
+  type WaveCall,
+  stackBases,
+  stackLinks,
+  waveKernel,
+} from '../gpu/kernels/recurrentWave';
 
 /** The kernels an engine compiles once for its cell type (the recurrent steps with the device's tiles). */
 export class EngineKernels {
@@ -41,8 +44,21 @@ export class EngineKernels {
   readonly sum: ColumnSumKernel;
   readonly attention: AttentionKernel | null;
   readonly concat: ConcatKernel | null;
+  /**
+   * Plans step a single stack's layers as one wavefront (gpu/kernels/recurrentWave.ts) where the model (two
+   * or more layers, no encoder, no reverse direction), the window (T ≥ 3), the tiles and the binding limits
+   * allow: as the tiles say (the tuner's choice), unless `wave` overrides. Training, evaluation and probes
+   * alike (forward-only plans use its forward half).
+   */
+  readonly wave: boolean;
 
-  constructor(device: GPUDevice, model: ModelConfig, tiles: CellTiles) {
+  constructor(
+    device: GPUDevice,
+    model: ModelConfig,
+    readonly tiles: CellTiles,
+    wave?: boolean,
+  ) {
+    this.wave = wave ?? tiles.wave === true;
     this.matmul = new MatmulKernel(device);
     this.cell = cellKernel(device, model.cell, tiles);
     this.xent = new SoftmaxXentKernel(device);
@@ -63,12 +79,6 @@ export interface PlanContext {
   params: GPUBuffer;
   grads: GPUBuffer;
   clipNorm: number;
-  /**
-   * Step a single stack's layers as one wavefront (gpu/kernels/recurrentWave.ts) where the model (two or
-   * more layers, no encoder, no reverse direction), the window (T ≥ 3), the tiles and the binding limits
-   * allow. Forward-only plans (evaluation, probes) too: they only use its forward half.
-   */
-  wave?: boolean;
 }
 
 /** The forward half of a plan: inputs, states and logits for one (T, B), and the calls that compute them. */
@@ -111,7 +121,7 @@ export interface ForwardPlan {
   attention: AttentionPlan | null;
   /** Bidirectional models: the reverse direction and the [forward; reverse] head input. */
   reverse: ReversePlan | null;
-  /** The layer wavefront stepping every layer at once (PlanContext.wave), or null: a layer at a time. */
+  /** The layer wavefront stepping every layer at once (EngineKernels.wave), or null: a layer at a time. */
   wave: { kernel: RecurrentWaveKernel; call: WaveCall } | null;
 }
 
@@ -130,18 +140,11 @@ export interface Plan extends ForwardPlan {
   timingOffset: number;
 }
 
-/**
- * The projections into a wavefront layer: above the first, its gx from the layer below's h; below the top,
- * its dabove from the layer above's dgx through that layer's W_ih.
- */
-function waveLinks(sg: Segment, l: number, stateOff: number[], dgStride: number): WaveLinks {
-  const lt = sg.layers[l]!;
-  const up = sg.layers[l + 1];
-  return {
-    ...(l > 0 ? { input: { wih: lt.weightIh.offset, bih: lt.biasIh.offset, below: stateOff[l - 1]! } } : {}),
-    ...(up ? { above: { dg: (l + 1) * dgStride, wih: up.weightIh.offset } } : {}),
-  };
-}
+/** Where each layer of a stack finds its W_ih and b_ih in params (a wavefront's projections). */
+const weightsOf = (sg: Segment) => (l: number) => ({
+  wih: sg.layers[l]!.weightIh.offset,
+  bih: sg.layers[l]!.biasIh.offset,
+});
 
 /** Byte offsets in `states` of each layer's slot T (the state the next window carries): h, then c. */
 export function carriedSlots(p: ForwardPlan, H: number): { h: number; c: number }[] {
@@ -191,7 +194,7 @@ export function buildPlan(
   const transposed = k.cell.tiles.backward.subgroups === true;
   // T + 2L − 2 dispatches each way against L·T: fewer from T = 3 on.
   let waveK =
-    ctx.wave && T >= 3 && L >= 2 && !m.encoder && !lay.reverse && !k.attention
+    k.wave && T >= 3 && L >= 2 && !m.encoder && !lay.reverse && !k.attention
       ? waveKernel(d, m.cell, k.cell.tiles)
       : null;
   let size = planSizes(m, T, B, { forwardOnly, transposed, wave: waveK !== null });
@@ -237,8 +240,9 @@ export function buildPlan(
   const gx = buf('gx', size.gx);
   const states = buf('states', size.states);
   const acts = buf('act', size.act);
-  const stateOff = Array.from({ length: L }, (_, l) => l * region.states);
-  const actOff = Array.from({ length: L }, (_, l) => l * region.act);
+  const layerBases = Array.from({ length: L }, (_, l) => stackBases(l, L, region));
+  const stateOff = layerBases.map((b) => b.states);
+  const actOff = layerBases.map((b) => b.act);
   const logits = buf('logits', size.logits);
   const dlogits = buf('dlogits', size.dlogits);
   const losses = buf('losses', size.losses);
@@ -285,15 +289,7 @@ export function buildPlan(
   const infos: CellLayerInfo[] = [];
   for (let l = 0; l < L; l++) {
     const input = l === 0 ? { buf: x0, off: 0 } : { buf: states, off: stateOff[l - 1]! + B * H };
-    // The top layer's dabove is region 0, where the head's gradient (and after the wave, the embedding's) is.
-    const bases = {
-      states: stateOff[l]!,
-      act: actOff[l]!,
-      dg: l * region.dg,
-      scratch: l * region.scratch,
-      gx: l * region.gx,
-      dabove: (L - 1 - l) * region.dabove,
-    };
+    const bases = layerBases[l]!;
     const layerBufs = { params, grads, gx, dg, scratch, states, dabove, dpeepOff, bases };
     const grads_: MatmulCall[] = [];
     const sums: ColumnSumCall[] = [];
@@ -321,7 +317,7 @@ export function buildPlan(
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
       const next = segments[si + 1]?.layers[l];
-      const wave = waveK ? waveLinks(segments[0]!, l, stateOff, region.dg) : undefined;
+      const wave = waveK ? stackLinks(l, L, region, weightsOf(segments[0]!)) : undefined;
       const cell = (whh: number, label: string): CellLayer =>
         uniform(
           k.cell.prepare(

@@ -7,12 +7,8 @@ import type { ColumnSumCall } from '../gpu/kernels/columnSum';
 import type { ConcatCall, ConcatKernel } from '../gpu/kernels/concat';
 import type { EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import type { MatmulCall } from '../gpu/kernels/matmul';
-import {
-  type CellLayer,
-  type RecurrentCellKernel,
-  cellLayerInfo,
-  scratchLayout,
-} from '../gpu/kernels/recurrentCell';
+import { type CellLayer, type RecurrentCellKernel } from '../gpu/kernels/recurrentCell';
+import { cellLayerInfo, scratchLayout } from '../gpu/kernels/cellLayout';
 import { type CallMakers, inputGemmCall, layerGradCalls } from './layerCalls';
 
 export interface ReversePlan {
@@ -113,7 +109,7 @@ export function buildReversePlan(a: ReversePlanArgs): ReversePlan {
     states,
     dabove,
     dpeepOff: scratchLayout(T, B, H).dpeepOff,
-    bases: { states: 0, dg: 0, scratch: 0 },
+    bases: { states: 0, act: 0, dg: 0, scratch: 0, gx: 0, dabove: 0 },
   };
   const inputGemm = inputGemmCall(a.makers, span, layerBufs);
   const plan: ReversePlan = {

@@ -27,7 +27,6 @@ export function randomBatch(V: number, T: number, B: number, seed: number): Toke
   return { inputs: tokens.slice(0, T * B), targets: tokens.slice(B) };
 }
 
-/** One iteration on the GPU vs the reference; every output compared under ITERATION_TOLERANCE. */
 /** Steps `e` n times on random batches of its current window with seeds first, first + 1, …; returns the next. */
 export function randomSteps(e: Engine, n: number, first: number): number {
   for (let i = 0; i < n; i++)
@@ -35,6 +34,7 @@ export function randomSteps(e: Engine, n: number, first: number): number {
   return first + n;
 }
 
+/** One iteration on the GPU vs the reference; every output compared under ITERATION_TOLERANCE. */
 export async function fullIterationCheck(
   device: GPUDevice,
   model: ModelConfig,

@@ -11,19 +11,15 @@ import {
   type CellTiles,
   DEFAULT_TILES,
   type Tile,
+  plainTile,
   tileCandidates,
   segmentable,
   tileProblem,
   withoutLoops,
   withoutSubgroups,
 } from '../core/tiles';
-import {
-  RESET_ROW,
-  type RecurrentCellKernel,
-  cellBufferFloats,
-  cellKernelAsync,
-  cellLayerInfo,
-} from '../gpu/kernels/recurrentCell';
+import { RESET_ROW, type RecurrentCellKernel, cellKernelAsync } from '../gpu/kernels/recurrentCell';
+import { cellBufferFloats, cellLayerInfo } from '../gpu/kernels/cellLayout';
 import { GpuTimer } from '../gpu/timing';
 import { waveKernel, waveStack } from '../gpu/kernels/recurrentWave';
 import { median } from '../core/stats';
@@ -211,7 +207,7 @@ export async function tuneTiles(
   // A stack of layers may step as one wavefront (plain tiles only): timed with the fastest plain pair for two
   // layers, against two layers one by one with the fastest pair of all (without the input and dx GEMMs the
   // wavefront also saves: a tie goes to the layers one by one).
-  const plainPair = best((t) => !t.loop && !t.subgroups);
+  const plainPair = best(plainTile);
   const timeOf = (tile: Tile, phase: 'forwardMs' | 'backwardMs') =>
     timings.find((x) => x.tiles[phase === 'forwardMs' ? 'forward' : 'backward'] === tile)?.[phase] ?? NaN;
   const layerByLayerMs =

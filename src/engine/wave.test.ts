@@ -8,7 +8,7 @@ import { Engine } from './engine';
 import { checkModel, checkTrain, fullIterationCheck, randomSteps } from './selfChecks';
 import { chooseTiles } from './tuner';
 import { SHADER_SOURCES } from '../gpu/shaders';
-import { cellLayerInfo, layerWords } from '../gpu/kernels/recurrentCell';
+import { cellLayerInfo, layerWords } from '../gpu/kernels/cellLayout';
 
 let device: GPUDevice;
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import matmulWgsl from '../../shaders/matmul.wgsl?raw';
 import optimizerWgsl from '../../shaders/optimizer.wgsl?raw';
 import recurrentCellWgsl from '../../shaders/recurrent_cell.wgsl?raw';
 import recurrentCellSubgroupsWgsl from '../../shaders/recurrent_cell_subgroups.wgsl?raw';
+import recurrentCellUpdateWgsl from '../../shaders/recurrent_cell_update.wgsl?raw';
 import recurrentWaveWgsl from '../../shaders/recurrent_wave.wgsl?raw';
 import sampleWgsl from '../../shaders/sample.wgsl?raw';
 import softmaxXentWgsl from '../../shaders/softmax_xent.wgsl?raw';
@@ -26,6 +27,7 @@ export const SHADER_SOURCES = {
   'optimizer.wgsl': optimizerWgsl,
   'recurrent_cell.wgsl': recurrentCellWgsl,
   'recurrent_cell_subgroups.wgsl': recurrentCellSubgroupsWgsl,
+  'recurrent_cell_update.wgsl': recurrentCellUpdateWgsl,
   'recurrent_wave.wgsl': recurrentWaveWgsl,
   'sample.wgsl': sampleWgsl,
   'softmax_xent.wgsl': softmaxXentWgsl,
@@ -39,11 +41,19 @@ export function computeEntryPoints(source: string): string[] {
   return [...source.matchAll(re)].map((m) => m[1] as string);
 }
 
-/** A kernel file's source with the shared helpers of common.wgsl in front (it declares no bindings). */
+/** Helper files (no bindings, no entry points) compiled with a kernel file, after it. */
+const PARTS: Partial<Record<ShaderFile, ShaderFile[]>> = {
+  'recurrent_cell.wgsl': ['recurrent_cell_update.wgsl'],
+};
+
+/**
+ * A kernel file's source with the shared helpers of common.wgsl in front (it declares no bindings) and its
+ * own helper files after it.
+ */
 export function composedSource(file: ShaderFile): string {
-  return file === 'common.wgsl'
-    ? SHADER_SOURCES[file]
-    : `${SHADER_SOURCES['common.wgsl']}\n${SHADER_SOURCES[file]}`;
+  if (file === 'common.wgsl') return SHADER_SOURCES[file];
+  const parts = (PARTS[file] ?? []).map((p) => SHADER_SOURCES[p]);
+  return [SHADER_SOURCES['common.wgsl'], SHADER_SOURCES[file], ...parts].join('\n');
 }
 
 /**

@@ -7,7 +7,8 @@ import { Rng } from '../../core/rng';
 import { colSum, layerBackward, layerForward } from '../../reference/model';
 import { CaseBuffers } from './caseUtil';
 import { DEFAULT_TILES, type Tile, describeTile, tileCandidates } from '../../core/tiles';
-import { RESET_ROW, cellBufferFloats, cellKernel, cellLayerInfo } from './recurrentCell';
+import { RESET_ROW, cellKernel } from './recurrentCell';
+import { cellBufferFloats, cellLayerInfo } from './cellLayout';
 import type { CaseOutput, KernelCase, KernelEntry } from './registry';
 
 /**

@@ -1,9 +1,17 @@
 // RecurrentCellKernel: owns shaders/recurrent_cell.wgsl's entry points for one cell type and tile shape
 // (core/tiles.ts) and encodes them per layer, per time step or (loop tiles) per window; the step range
 // arrives as a dynamic offset into a uniform array written once.
-import { type CellType, actCount, gateCount } from '../../core/config';
+import { type CellType, gateCount } from '../../core/config';
+import { type CellLayerInfo, layerWords } from './cellLayout';
 import { createShaderModule } from '../shaders';
-import { type CellTiles, DEFAULT_TILES, type Tile, tileConstants, tileProblem } from '../../core/tiles';
+import {
+  type CellTiles,
+  DEFAULT_TILES,
+  type Tile,
+  shapesOf,
+  tileConstants,
+  tileProblem,
+} from '../../core/tiles';
 import {
   type BindingList,
   type Entry,
@@ -20,157 +28,6 @@ import {
 export const CELL_CODE: Record<CellType, number> = { rnn: 0, lstm: 1, gru: 2, 'lstm-peephole': 3 };
 const WG = 64;
 
-/** Offsets and sizes of one layer, as the shader's `Layer` struct (element offsets into each buffer). */
-export interface CellLayerInfo {
-  B: number;
-  H: number;
-  T: number;
-  offWhh: number;
-  offBhh: number;
-  offPeep: number;
-  offH0: number;
-  offC0: number;
-  cOff: number;
-  dghOff: number;
-  carryCOff: number;
-  dhFullOff: number;
-  dpeepOff: number;
-  /**
-   * W_hhᵀ (H, G·H) in scratch, after dpeep (present when the layer has peepholes, `lt.peephole`): only
-   * subgroup backward tiles write and read it.
-   */
-  whhTOff: number;
-  learnedInit: boolean;
-  /**
-   * Where the layer's region starts in states, act, dg, scratch, gx and dabove (a plan keeps all layers'
-   * states and act in one buffer each, and in a layer wavefront all six: it reaches the layers below and
-   * above); 0 where the layer has its own buffers.
-   */
-  bases?: Partial<LayerBases>;
-  /** Layer wavefront only (gpu/kernels/recurrentWave.ts): the projections into this layer. */
-  wave?: WaveLinks;
-}
-
-export interface LayerBases {
-  states: number;
-  act: number;
-  dg: number;
-  scratch: number;
-  gx: number;
-  dabove: number;
-}
-
-/**
- * A wavefront layer's projections: `input`, its gx from the layer below's h (that layer's states region
- * starts at `below`) through this layer's W_ih and b_ih; `above`, its dabove from the layer above's dgx
- * (that layer's dg region) through that layer's W_ih.
- */
-export interface WaveLinks {
-  input?: { wih: number; bih: number; below: number };
-  above?: { dg: number; wih: number };
-}
-
-/**
- * Floats of one layer's buffers for a (T, B, H) window: states [h; c] (2, T+1, B, H), gate activations,
- * [dgx; dgh] and scratch (dpeep only for peepholes, W_hhᵀ only with `transposed`: a subgroup backward
- * tile) — the plan, the tuner and the registry cases allocate these.
- */
-export function cellBufferFloats(
-  cell: CellType,
-  T: number,
-  B: number,
-  H: number,
-  transposed = false,
-): { states: number; act: number; dg: number; scratch: number } {
-  const N = T * B;
-  const G = gateCount(cell);
-  return {
-    states: 2 * (T + 1) * B * H,
-    act: N * actCount(cell) * H,
-    dg: 2 * N * G * H,
-    scratch: 2 * B * H + N * H + (cell === 'lstm-peephole' ? 3 * N * H : 0) + (transposed ? G * H * H : 0),
-  };
-}
-
-/** Element offsets inside `scratch` for a (T, B, H) layer: carry_h | carry_c | dh_full (T, B, H) | dpeep. */
-export function scratchLayout(T: number, B: number, H: number): { dhFullOff: number; dpeepOff: number } {
-  const dhFullOff = 2 * B * H;
-  return { dhFullOff, dpeepOff: dhFullOff + T * B * H };
-}
-
-/**
- * A layer's uniform block for a (T, B, H) window of G-gate cells: its tensors' offsets (W_hh from `whh` when
- * another stack's step follows: see engine/plan.ts `handoff`) and the buffer layouts of recurrent_cell.wgsl.
- */
-export function cellLayerInfo(
-  T: number,
-  B: number,
-  H: number,
-  G: number,
-  lt: {
-    weightHh: { offset: number };
-    biasHh: { offset: number };
-    peephole?: { offset: number };
-    h0?: { offset: number };
-    c0?: { offset: number };
-  },
-  learnedInit: boolean,
-  whh = lt.weightHh.offset,
-): CellLayerInfo {
-  const layout = scratchLayout(T, B, H);
-  return {
-    B,
-    H,
-    T,
-    offWhh: whh,
-    offBhh: lt.biasHh.offset,
-    offPeep: lt.peephole?.offset ?? 0,
-    offH0: lt.h0?.offset ?? 0,
-    offC0: lt.c0?.offset ?? 0,
-    cOff: (T + 1) * B * H,
-    dghOff: T * B * G * H,
-    carryCOff: B * H,
-    ...layout,
-    whhTOff: layout.dpeepOff + (lt.peephole ? 3 * T * B * H : 0),
-    learnedInit,
-  };
-}
-
-/** The shader's `Layer` struct for a layer (28 words). */
-export function layerWords(i: CellLayerInfo): number[] {
-  const b = { states: 0, act: 0, dg: 0, scratch: 0, gx: 0, dabove: 0, ...i.bases };
-  const { input, above } = i.wave ?? {};
-  return [
-    i.B,
-    i.H,
-    i.T,
-    i.offWhh,
-    i.offBhh,
-    i.offPeep,
-    i.offH0,
-    i.offC0,
-    i.cOff,
-    i.dghOff,
-    i.carryCOff,
-    i.dhFullOff,
-    i.dpeepOff,
-    +i.learnedInit,
-    i.whhTOff,
-    b.states,
-    b.act,
-    b.dg,
-    b.scratch,
-    input?.wih ?? 0,
-    input?.bih ?? 0,
-    input?.below ?? 0,
-    above?.dg ?? 0,
-    above?.wih ?? 0,
-    b.gx,
-    b.dabove,
-    0,
-    0,
-  ];
-}
 /** What recurrent_cell.wgsl's bindings 0–10 hold: a layer's uniform block, the step records, its buffers. */
 export function cellResources(bufs: CellLayerBuffers, uniform: GPUBuffer, steps: GPUBuffer) {
   return {
@@ -317,7 +174,8 @@ function stepEntries<E>(
 }
 
 const kernels = new WeakMap<GPUDevice, Map<string, Promise<RecurrentCellKernel> | RecurrentCellKernel>>();
-const kernelKey = (cell: CellType, tiles: CellTiles) => `${cell} ${JSON.stringify(tiles)}`;
+// Keyed and made by the two shapes: `CellTiles.wave` changes how plans use the kernel, not its pipelines.
+const kernelKey = (cell: CellType, t: CellTiles) => `${cell} ${JSON.stringify(shapesOf(t))}`;
 const kernelsOf = (device: GPUDevice) => {
   let m = kernels.get(device);
   if (!m) kernels.set(device, (m = new Map()));
@@ -329,7 +187,7 @@ export function cellKernel(device: GPUDevice, cell: CellType, tiles: CellTiles):
   const m = kernelsOf(device);
   const k = m.get(kernelKey(cell, tiles));
   if (k instanceof RecurrentCellKernel) return k;
-  const made = new RecurrentCellKernel(device, cell, tiles);
+  const made = new RecurrentCellKernel(device, cell, shapesOf(tiles));
   m.set(kernelKey(cell, tiles), made);
   return made;
 }
@@ -346,7 +204,7 @@ export function cellKernelAsync(
   if (have) return Promise.resolve(have);
   const making = (async () => {
     const e = stepEntries(device, cell, tiles, createEntryAsync);
-    const k = new RecurrentCellKernel(device, cell, tiles, {
+    const k = new RecurrentCellKernel(device, cell, shapesOf(tiles), {
       forward: await e.forward,
       backward: await e.backward,
       ...(e.transpose ? { transpose: await e.transpose } : {}),

@@ -6,21 +6,19 @@
 // scratch, gx and dabove live in one buffer each at per-layer regions (CellLayerInfo.bases); engine/plan.ts
 // decides when a plan runs one (engine option `wave`).
 import { type CellType, MAX_LAYERS, gateCount } from '../../core/config';
-import { type CellTiles, tileConstants, waveable } from '../../core/tiles';
+import { type CellTiles, shapesOf, tileConstants, waveable } from '../../core/tiles';
 import { createShaderModule } from '../shaders';
+import { CELL_CODE, type CellLayerBuffers, cellResources } from './recurrentCell';
 import {
-  CELL_CODE,
-  type CellLayerBuffers,
   type CellLayerInfo,
+  type LayerBases,
+  type WaveLinks,
   cellBufferFloats,
   cellLayerInfo,
-  cellResources,
   layerWords,
-} from './recurrentCell';
+  regionStrides,
+} from './cellLayout';
 import { type Entry, bindGroup, createEntry, dispatch, stepUniform, uniformWords } from './pipelines';
-
-/** Words of the shader's `Layer` struct, and the layers its uniform array holds. */
-const LAYER_WORDS = 28;
 
 /** A prepared wavefront over a stack's layers: their uniform array, step records and bind groups. */
 export interface WaveCall {
@@ -37,9 +35,9 @@ export function waveKernel(device: GPUDevice, cell: CellType, tiles: CellTiles):
   if (!waveable(cell, tiles)) return null;
   let m = made.get(device);
   if (!m) made.set(device, (m = new Map()));
-  const key = `${cell} ${JSON.stringify(tiles)}`;
+  const key = `${cell} ${JSON.stringify(shapesOf(tiles))}`;
   let k = m.get(key);
-  if (!k) m.set(key, (k = new RecurrentWaveKernel(device, cell, tiles)));
+  if (!k) m.set(key, (k = new RecurrentWaveKernel(device, cell, shapesOf(tiles))));
   return k;
 }
 
@@ -82,8 +80,9 @@ export class RecurrentWaveKernel {
   prepare(layers: CellLayerInfo[], bufs: CellLayerBuffers, label: string): WaveCall {
     const L = layers.length;
     if (L < 2 || L > MAX_LAYERS) throw new Error(`RecurrentWaveKernel: ${L} layers (2 to ${MAX_LAYERS})`);
-    const words = new Array<number>(MAX_LAYERS * LAYER_WORDS).fill(0);
-    layers.forEach((info, l) => words.splice(l * LAYER_WORDS, LAYER_WORDS, ...layerWords(info)));
+    // The shader's array holds MAX_LAYERS blocks; the ones past the stack stay zero.
+    const blocks = layers.map(layerWords);
+    const words = blocks.flat().concat(new Array<number>((MAX_LAYERS - L) * blocks[0]!.length).fill(0));
     const uniform = uniformWords(this.device, `${label}.layers`, words);
     const T = layers[0]!.T;
     const steps = stepUniform(this.device, `${label}.steps`, T + 2 * L - 2, (s) => [s, 2 * L - 1]).buffer;
@@ -125,13 +124,45 @@ export class RecurrentWaveKernel {
 }
 
 /**
+ * Where layer l of L starts in each buffer that holds every layer's, given the strides: layer l at l
+ * strides, except dabove, where the top layer is region 0 (the head's gradient arrives there, and after a
+ * wave, layer 0's for the embedding).
+ */
+export function stackBases(l: number, L: number, stride: LayerBases): LayerBases {
+  return {
+    states: l * stride.states,
+    act: l * stride.act,
+    dg: l * stride.dg,
+    scratch: l * stride.scratch,
+    gx: l * stride.gx,
+    dabove: (L - 1 - l) * stride.dabove,
+  };
+}
+
+/**
+ * The projections into layer l of a wavefront stack: above the first, its gx from the layer below's h
+ * through its W_ih and b_ih; below the top, its dabove from the layer above's dgx through that layer's W_ih.
+ */
+export function stackLinks(
+  l: number,
+  L: number,
+  stride: LayerBases,
+  weights: (l: number) => { wih: number; bih: number },
+): WaveLinks {
+  const w = weights(l);
+  return {
+    ...(l > 0 ? { input: { wih: w.wih, bih: w.bih, below: (l - 1) * stride.states } } : {}),
+    ...(l < L - 1 ? { above: { dg: (l + 1) * stride.dg, wih: weights(l + 1).wih } } : {}),
+  };
+}
+
+/**
  * A stand-alone stack of L layers for the registry cases and the tuner: the flat parameters' layout (per
  * layer W_ih (G·H, H) | b_ih | W_hh | b_hh | peepholes (3H)), the per-layer strides of the six buffers a
  * wavefront reaches, and each layer's uniform block (initial state zeros; the top layer's dabove at 0).
  */
 export function waveStack(cell: CellType, L: number, T: number, B: number, H: number) {
   const G = gateCount(cell);
-  const N = T * B;
   const per = 2 * G * H * H + 2 * G * H + 3 * H;
   const off = (l: number) => {
     const o = l * per;
@@ -139,15 +170,7 @@ export function waveStack(cell: CellType, L: number, T: number, B: number, H: nu
     return { wih: o, bih: o + G * H * H, whh, bhh: whh + G * H * H, peep: whh + G * H * H + G * H };
   };
   const size = cellBufferFloats(cell, T, B, H);
-  const align = (n: number) => Math.ceil(n / 64) * 64;
-  const stride = {
-    states: align(size.states),
-    act: align(size.act),
-    dg: align(size.dg),
-    scratch: align(size.scratch),
-    gx: align(N * G * H),
-    dabove: align(N * H),
-  };
+  const stride = regionStrides(cell, T, B, H, { wave: true });
   const infos = Array.from({ length: L }, (_, l): CellLayerInfo => {
     const o = off(l);
     const lt = {
@@ -157,18 +180,8 @@ export function waveStack(cell: CellType, L: number, T: number, B: number, H: nu
     };
     return {
       ...cellLayerInfo(T, B, H, G, lt, false),
-      bases: {
-        states: l * stride.states,
-        act: l * stride.act,
-        dg: l * stride.dg,
-        scratch: l * stride.scratch,
-        gx: l * stride.gx,
-        dabove: (L - 1 - l) * stride.dabove,
-      },
-      wave: {
-        ...(l > 0 ? { input: { wih: o.wih, bih: o.bih, below: (l - 1) * stride.states } } : {}),
-        ...(l < L - 1 ? { above: { dg: (l + 1) * stride.dg, wih: off(l + 1).wih } } : {}),
-      },
+      bases: stackBases(l, L, stride),
+      wave: stackLinks(l, L, stride, off),
     };
   });
   return { params: L * per, off, size, stride, infos };
