@@ -45,7 +45,7 @@ export function SelfTestPanel() {
             <span className="muted small" data-testid="selftest-skipped">
               {' '}
               · {summary.skipped} hardware-GPU paths left out (tile shapes only the tuner picks, the layer
-              wavefront): a software adapter is never tuned
+              wavefront): a software adapter is never tuned and never takes them
             </span>
           )}
         </p>
