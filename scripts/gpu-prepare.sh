@@ -18,5 +18,7 @@ corpus=../shared/corpora/tinyshakespeare.txt
 cat <<'MSG'
 Ready. Device tool call (carry [".gpu-kit", ".bench"], timeout_s 600; ~9.5 min of the session's 15):
   source .gpu-kit/setup.sh && bash .bench/gpu-run-all.sh
-Everything lands in $OUT (summary.txt, log.txt, err.txt); record it in docs/BENCHMARKS.md, then give_back.
+Everything lands in $OUT (summary.txt, log.txt, err.txt); give_back, then here
+  node scripts/bench-report.mjs FILES_AT > /tmp/report.md
+prints the tables to record in docs/BENCHMARKS.md (read err.txt too).
 MSG
