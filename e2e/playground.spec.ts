@@ -183,7 +183,9 @@ test('race mode trains two cells on the same budget side by side and samples eac
   await expect(page.getByTestId('race-start')).toHaveText('Restart race', { timeout: 120_000 });
   // Each lane drew its curve and one validation pass at the budget.
   await expect(page.getByTestId('race-chart').locator('path[stroke-width="1.8"]')).toHaveCount(2);
-  await expect(page.getByTestId('race-chart').locator(':not(.legend) > g > circle')).toHaveCount(2);
+  await expect(
+    page.getByTestId('race-chart').locator(':not(.legend) > g > circle:not(.last-point)'),
+  ).toHaveCount(2);
   await expect(page.getByTestId('race-grads').locator('path[stroke-width="1.8"]')).toHaveCount(2);
   await page.getByTestId('race-sample').click();
   for (const lane of await page.getByTestId('race-lane').all())

@@ -192,12 +192,14 @@ function draw(
   g.append('g')
     .attr('class', 'axis')
     .call(d3.axisLeft(y).ticks(5, log ? '~g' : undefined));
+  // A log scale's ticks(5) holds every minor tick (1…9 per decade): grid lines only where the axis has labels.
+  const labelled = y.tickFormat(5, log ? '~g' : undefined);
   g.append('g')
     .attr('class', 'grid')
     .call(
       d3
         .axisLeft(y)
-        .ticks(5)
+        .tickValues(y.ticks(5).filter((v) => labelled(v) !== ''))
         .tickSize(-innerW)
         .tickFormat(() => ''),
     );
@@ -234,6 +236,15 @@ function draw(
       .attr('stroke-opacity', s.faint ? 0.3 : 1)
       .attr('stroke-dasharray', s.dashed ? '5 4' : null)
       .attr('d', line(s.points));
+    // The latest value as a dot: a line of one point (after the first step) draws nothing.
+    const last = s.points.findLast(ok);
+    if (last && !s.faint && !s.dashed)
+      g.append('circle')
+        .attr('class', 'last-point')
+        .attr('cx', x(last[0]))
+        .attr('cy', y(last[1]))
+        .attr('r', 2.5)
+        .attr('fill', s.color);
   }
   const legend = g
     .append('g')

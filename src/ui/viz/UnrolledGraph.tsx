@@ -58,7 +58,9 @@ export function UnrolledGraph({ chars, states, H, predicted, grads, lstm, seqLen
   // Log scale between the smallest and largest gradient of the window: vanishing shows as thinning to the left.
   const scale = (g: number) => (maxG > minG ? Math.log(Math.max(g, minG) / minG) / Math.log(maxG / minG) : 1);
   const width = folded ? 260 : Math.max(300, K * W + 70);
-  const height = 200;
+  // The window's labels sit under the input characters, clear of the arrows between them.
+  const height = 214;
+  const yNote = 206;
   const yX = 170;
   const yCell = 108;
   const yH = 62;
@@ -134,15 +136,15 @@ export function UnrolledGraph({ chars, states, H, predicted, grads, lstm, seqLen
                   x1={(K - seqLen) * W - 6}
                   y1={yCell - 40}
                   x2={(K - seqLen) * W - 6}
-                  y2={yCell + 40}
+                  y2={yNote - 14}
                   className="boundary"
                 />
-                <text x={(K - seqLen) * W - 4} y={yCell + 56} className="muted-text" textAnchor="middle">
+                <text x={(K - seqLen) * W - 4} y={yNote} className="muted-text" textAnchor="middle">
                   BPTT stops
                 </text>
               </>
             ) : (
-              <text x={-8} y={yCell + 56} className="muted-text">
+              <text x={-8} y={yNote} className="muted-text">
                 ← the window goes on (T = {seqLen})
               </text>
             )}
