@@ -109,6 +109,10 @@ test('seq2seq with attention: own examples train to reverse strings, with the al
   await page.getByTestId('decode-button').click();
   await expect(page.getByTestId('decode-error')).toContainText('never seen the character');
   await page.screenshot({ path: 'test-results/tasks-seq2seq.png', fullPage: true });
+  // The encoder–decoder exports for PyTorch: model, decoder tokens and a predict.py that decodes.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-torch').click();
+  expect((await download).suggestedFilename()).toMatch(/^unroll-seq2seq-gru-1x16-step\d+\.zip$/);
 });
 
 test('bidirectional: "is there an x ahead?" is learned once the model also reads each line backwards', async ({

@@ -1,5 +1,6 @@
 // `npm run export -- --model FILE --out DIR`: writes the PyTorch export folder (model.safetensors,
-// vocab.json, train.py, README.txt). Refuses task and peephole models and an existing non-empty folder.
+// vocab.json, train.py or a task model's predict.py, README.txt). Refuses peephole models and an existing
+// non-empty folder.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeCheckpoint } from '../core/checkpoint';

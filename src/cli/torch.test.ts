@@ -163,3 +163,71 @@ describe('PyTorch export parity: classifiers and taggers', () => {
     }, 60_000);
   }
 });
+
+describe('PyTorch export parity: encoder–decoders', () => {
+  const cases: [TaskKind, string, 'lstm' | 'gru' | 'rnn', number, boolean][] = [
+    ['seq2seq', 'reverse', 'lstm', 1, true],
+    ['seq2seq', 'sort', 'gru', 2, false],
+    ['generate', 'depth', 'rnn', 1, false],
+  ];
+  for (const [kind, task, cell, layers, attention] of cases) {
+    it(`${kind} ${task}, ${cell} ${layers} layer${layers > 1 ? 's' : ''}${attention ? ' with attention' : ''}: predict.py decodes, beam-searches and scores as Unroll does`, async () => {
+      const m = TaskModel.create({
+        kind,
+        examples: examplesFor({ kind, generated: task, count: 120 }, 5),
+        model: {
+          cell,
+          embedSize: 6,
+          hiddenSize: 8,
+          layers,
+          learnedInit: false,
+          ...(attention ? { attention } : {}),
+        },
+        train: { ...DEFAULT_TRAIN, batchSize: 8, learningRate: 0.03, seed: 3 },
+        device: null,
+      });
+      for (let i = 0; i < 30; i++) m.trainStep();
+      await m.flush();
+      // Inputs of several lengths (one window each length in Unroll, one at a time in PyTorch).
+      const inputs = [...new Set(m.valSet.map((e) => e.input))].slice(0, 10);
+      const want = await m.decode(inputs);
+      const beam = await m.candidates(inputs[0]!, 3);
+      const evaluation = await m.evaluate();
+      const out = mkdtempSync(join(dir, `${kind}-`));
+      for (const f of exportFiles(decodeCheckpoint(await m.save()))) writeFileSync(join(out, f.name), f.data);
+      m.dispose();
+      writeFileSync(join(out, 'inputs.txt'), inputs.join('\n') + '\n');
+      writeFileSync(join(out, 'val.txt'), m.valSet.map((e) => `${e.input}\t${e.target}`).join('\n') + '\n');
+      const lines = (args: string[]) =>
+        py([join(out, 'predict.py'), ...args])
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const greedy = lines(['--predict', join(out, 'inputs.txt')]) as {
+        input: string;
+        predicted: string;
+        logProb: number;
+      }[];
+      expect(greedy.map((g) => g.input)).toEqual(inputs);
+      expect(greedy.map((g) => g.predicted)).toEqual(want.map((w) => w.text));
+      greedy.forEach((g, i) => expect(Math.abs(g.logProb - want[i]!.logProb)).toBeLessThan(1e-4));
+      const [searched] = lines(['--predict', join(out, 'inputs.txt'), '--beam', '3']) as {
+        candidates: { output: string; logProb: number }[];
+      }[];
+      expect(searched!.candidates.map((c) => c.output)).toEqual(beam.map((b) => b.text));
+      searched!.candidates.forEach((c, i) =>
+        expect(Math.abs(c.logProb - beam[i]!.logProb)).toBeLessThan(1e-4),
+      );
+      const [score] = lines(['--eval', join(out, 'val.txt')]) as {
+        examples: number;
+        loss: number;
+        accuracy: number;
+        exact: number;
+      }[];
+      expect(score!.examples).toBe(m.valSet.length);
+      expect(Math.abs(score!.loss - evaluation.loss)).toBeLessThan(1e-5);
+      expect(score!.accuracy).toBeCloseTo(evaluation.accuracy, 12);
+      expect(score!.exact).toBeCloseTo(evaluation.exact, 12);
+    }, 120_000);
+  }
+});

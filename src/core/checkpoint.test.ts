@@ -121,4 +121,17 @@ describe('checkpoints', () => {
       decodeCheckpoint(encodeCheckpoint({ ...base, task: { ...task, classes: ['a', 'b'] } })),
     ).toThrow(/task metadata does not match its 3 output classes/);
   });
+
+  it("keeps an encoder–decoder's decoder steps, and drops a value that is no step count", () => {
+    const encDec = { ...model, learnedInit: false, outputSize: model.vocabSize, encoder: { vocabSize: 2 } };
+    const base = { ...checkpoint(), model: encDec, params: initParams(encDec, paramLayout(encDec), 5) };
+    delete base.optimizer;
+    delete base.state;
+    const task = { kind: 'seq2seq' as const, classes: base.vocab, sources: ['x', 'y'], decoderSteps: 5 };
+    expect(decodeCheckpoint(encodeCheckpoint({ ...base, task })).task).toEqual(task);
+    const { decoderSteps: _, ...older } = task;
+    expect(
+      decodeCheckpoint(encodeCheckpoint({ ...base, task: { ...task, decoderSteps: 0.5 } })).task,
+    ).toEqual(older);
+  });
 });

@@ -48,8 +48,10 @@ export interface Checkpoint {
    * A sequence-task model (issue 9): its kind and classes (by head row); `vocab` is then the input alphabet
    * with the padding token (classify, tag) or equals `classes`, the decoder's tokens (encoder–decoder kinds,
    * whose `sources` are the encoder's tokens: characters, or whole labels for generate). Absent for an LM.
+   * `decoderSteps`: an encoder–decoder's most decoder steps (the longest output + END), where greedy and beam
+   * decoding stop; files written before it existed lack it.
    */
-  task?: { kind: TaskKind; classes: string[]; sources?: string[] };
+  task?: { kind: TaskKind; classes: string[]; sources?: string[]; decoderSteps?: number };
   /**
    * The recurrent tile shapes the run trained with on a GPU (core/tiles.ts). A resume compiles the same ones
    * so training continues with the same summation order; unusable values are dropped (tiles only affect speed).
@@ -195,8 +197,13 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const tiles = savedTiles(meta.tiles, model.cell);
   if (tiles) ck.tiles = tiles;
   if (meta.task !== undefined) {
-    const task = parseJson<{ kind?: unknown; classes?: unknown; sources?: unknown }>(meta, 'task');
-    const { classes, sources } = task;
+    const task = parseJson<{
+      kind?: unknown;
+      classes?: unknown;
+      sources?: unknown;
+      decoderSteps?: unknown;
+    }>(meta, 'task');
+    const { classes, sources, decoderSteps } = task;
     const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((c) => typeof c === 'string');
     if (
       !TASK_KINDS.includes(task.kind as TaskKind) ||
@@ -210,7 +217,11 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       throw new CheckpointError(
         `The model file's task metadata does not list the ${model.encoder.vocabSize} input tokens its encoder needs.`,
       );
-    ck.task = { kind: task.kind as TaskKind, classes, ...(strings(sources) ? { sources } : {}) };
+    const steps =
+      model.encoder && Number.isInteger(decoderSteps) && (decoderSteps as number) >= 1
+        ? { decoderSteps: decoderSteps as number }
+        : {};
+    ck.task = { kind: task.kind as TaskKind, classes, ...(strings(sources) ? { sources } : {}), ...steps };
   } else if (model.outputSize !== undefined && model.outputSize !== model.vocabSize)
     throw new CheckpointError('The model file has a classifier head but no task metadata.');
   return ck;

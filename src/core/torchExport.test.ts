@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint } from './checkpoint';
 import { DEFAULT_TRAIN } from './config';
+import { paramLayout } from './params';
 import { exportFiles } from './torchExport';
 
 const ck = (o: Partial<Checkpoint>): Checkpoint => ({
@@ -15,14 +16,38 @@ const ck = (o: Partial<Checkpoint>): Checkpoint => ({
 });
 
 describe('PyTorch export', () => {
-  it('refuses encoder–decoders and peephole LSTMs with the reason', () => {
-    expect(() =>
-      exportFiles(ck({ task: { kind: 'seq2seq', classes: ['\0', 'a'], sources: ['a'] } })),
-    ).toThrow(
-      /seq2seq model \(an encoder–decoder\); the PyTorch export rebuilds language models, classifiers and taggers/,
-    );
+  it('refuses peephole LSTMs with the reason', () => {
     expect(() => exportFiles(ck({ model: { ...ck({}).model, cell: 'lstm-peephole' } }))).toThrow(
       /Peephole LSTMs cannot be exported/,
     );
+  });
+
+  it("gives an encoder–decoder a predict.py that stops where Unroll's decoding stops", () => {
+    const model = { ...ck({}).model, vocabSize: 2, encoder: { vocabSize: 1 } };
+    const params = new Float32Array(paramLayout(model).totalSize);
+    const files = exportFiles(
+      ck({
+        model,
+        params,
+        train: { ...DEFAULT_TRAIN, seqLen: 9 },
+        task: { kind: 'seq2seq', classes: ['\0', 'a'], sources: ['a'], decoderSteps: 4 },
+      }),
+    );
+    expect(files.map((f) => f.name)).toEqual(['model.safetensors', 'vocab.json', 'predict.py', 'README.txt']);
+    const py = files.find((f) => f.name === 'predict.py')!.data as string;
+    expect(py).toContain('"decoderSteps": 4');
+    expect(py).toContain('"window": 9');
+    expect(py).not.toContain('@');
+    expect(files.find((f) => f.name === 'vocab.json')!.data).toBe('["\\u0000","a"]');
+    // A file saved before decoderSteps existed: the window less one source step bounds the decoding.
+    const older = exportFiles(
+      ck({
+        model,
+        params,
+        train: { ...DEFAULT_TRAIN, seqLen: 9 },
+        task: { kind: 'generate', classes: ['\0', 'a'], sources: ['a'] },
+      }),
+    );
+    expect(older.find((f) => f.name === 'predict.py')!.data).toContain('"decoderSteps": 8');
   });
 });

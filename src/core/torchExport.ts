@@ -1,10 +1,13 @@
 // "Export for scaling out": the files of a folder a user takes to PyTorch — model.safetensors (the
 // checkpoint, PyTorch state_dict names), vocab.json, and train.py (standard library + torch) that rebuilds
 // the same model from nn.Embedding / nn.LSTM|GRU|RNN / nn.Linear, evaluates it and keeps training, on one
-// GPU or several with torchrun. Peephole LSTMs have no PyTorch module and are refused with a plain reason.
+// GPU or several with torchrun; for a task model predict.py, which rebuilds it and predicts (classifier,
+// tagger: torch_task.py; encoder–decoder: torch_seq2seq.py). Peephole LSTMs have no PyTorch module and are
+// refused with a plain reason.
 import { type Checkpoint, encodeCheckpoint } from './checkpoint';
 import { isEncoderDecoder } from './tasks';
 import commonPy from './torch_common.py?raw';
+import seq2seqPy from './torch_seq2seq.py?raw';
 import taskPy from './torch_task.py?raw';
 import trainPy from './torch_train.py?raw';
 
@@ -71,13 +74,10 @@ unless OpenBLAS is installed (apt-get install libopenblas0-pthread), about 20x s
 
 /**
  * A classifier or tagger: predict.py rebuilds it (nn.Embedding → nn.LSTM/GRU/RNN, bidirectional when it is →
- * nn.Linear) and predicts or evaluates example files. Encoder–decoders (seq2seq, generate) are refused.
+ * nn.Linear) and predicts or evaluates example files. Encoder–decoders get their own predict.py.
  */
 function taskFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): ExportFile[] {
-  if (isEncoderDecoder(task.kind))
-    throw new Error(
-      `This is a ${task.kind} model (an encoder–decoder); the PyTorch export rebuilds language models, classifiers and taggers. Its model.safetensors already uses PyTorch's state_dict names (encoder.*, decoder.*).`,
-    );
+  if (isEncoderDecoder(task.kind)) return encoderDecoderFiles(ck, task);
   const m = ck.model;
   const summary = `${task.kind} ${m.cell} ${m.layers}×${m.hiddenSize}${m.bidirectional ? ' bidirectional' : ''}, ${task.classes.length} classes, step ${ck.step}`;
   const readme = `Unroll export: ${summary}
@@ -97,6 +97,43 @@ function taskFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): Expor
       name: 'predict.py',
       data: script(taskPy, { model: m, task: task.kind, classes: task.classes }, summary),
     },
+    { name: 'README.txt', data: readme },
+  ];
+}
+
+/**
+ * An encoder–decoder (seq2seq, generate): predict.py rebuilds both stacks from PyTorch modules (attention's W_c
+ * as extra input columns of the decoder cell) and decodes greedily or by beam search, stopping where Unroll
+ * does: at END or after the model's decoder steps (files from before `decoderSteps` was saved: the window
+ * less one source step, an upper bound).
+ */
+function encoderDecoderFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): ExportFile[] {
+  const m = ck.model;
+  const decoderSteps = task.decoderSteps ?? ck.train.seqLen - 1;
+  const what = task.kind === 'generate' ? 'label' : 'input';
+  const summary = `${task.kind} ${m.cell} ${m.layers}×${m.hiddenSize}${m.attention ? ' with attention' : ''}, ${task.sources?.length ?? 0} ${task.kind === 'generate' ? 'labels' : 'input characters'}, ${task.classes.length - 1} output characters, step ${ck.step}`;
+  const readme = `Unroll export: ${summary}
+
+  model.safetensors  weights with PyTorch state_dict names (encoder.*, decoder.*${m.attention ? ', attention.*' : ''}, head.*)
+  vocab.json         the decoder's tokens by id: END ("\u0000") first, then the output characters
+  predict.py         rebuilds the encoder and decoder in PyTorch (nn.Embedding → nn.${moduleName(m.cell)} each, → nn.Linear)
+                     and decodes; needs only Python 3.8+ and PyTorch
+
+  python predict.py --predict inputs.txt            # one ${what} per line → JSON lines with the greedy output
+  python predict.py --predict inputs.txt --beam 4   # the 4 best outputs by beam search
+  python predict.py --eval examples.txt             # ${what}<TAB>output lines → loss, accuracy and exact matches
+`;
+  const config = {
+    model: m,
+    task: task.kind,
+    sources: task.sources ?? [],
+    decoderSteps,
+    window: ck.train.seqLen,
+  };
+  return [
+    { name: 'model.safetensors', data: encodeCheckpoint(ck) },
+    { name: 'vocab.json', data: JSON.stringify(task.classes) },
+    { name: 'predict.py', data: script(seq2seqPy, config, summary) },
     { name: 'README.txt', data: readme },
   ];
 }

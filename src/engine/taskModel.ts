@@ -190,7 +190,7 @@ export class TaskModel {
       task: {
         kind: this.kind,
         classes: this.classes,
-        ...(this.codec ? { sources: this.codec.sources } : {}),
+        ...(this.codec ? { sources: this.codec.sources, decoderSteps: this.codec.D } : {}),
       },
     });
   }

@@ -10,7 +10,7 @@ export function ModelFiles() {
   const ready = useRunStore((s) => s.run.status === 'ready');
   const peephole = useRunStore((s) => s.run.info?.model.cell === 'lstm-peephole');
   const task = useRunStore((s) => s.run.info?.task?.kind);
-  // Encoder–decoders have no export; classifiers and taggers get predict.py, language models train.py.
+  // Task models get predict.py (an encoder–decoder's decodes), language models train.py.
   const encDec = task !== undefined && isEncoderDecoder(task);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -46,12 +46,12 @@ export function ModelFiles() {
         type="button"
         className="small"
         data-testid="export-torch"
-        disabled={!ready || busy || peephole || encDec}
+        disabled={!ready || busy || peephole}
         title={
-          encDec
-            ? 'Encoder–decoder models do not export to PyTorch yet (their model.safetensors has PyTorch names)'
-            : peephole
-              ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
+          peephole
+            ? 'Peephole LSTMs have no PyTorch module: they cannot be exported'
+            : encDec
+              ? 'A folder for PyTorch: model.safetensors, vocab.json and a predict.py that rebuilds the encoder and decoder and decodes inputs (greedy or beam search) or scores examples'
               : task
                 ? 'A folder for PyTorch: model.safetensors, vocab.json and a predict.py that rebuilds the model and predicts or evaluates examples'
                 : 'A folder for PyTorch: model.safetensors, vocab.json and a train.py that continues training (also with torchrun)'
