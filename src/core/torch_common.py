@@ -1,5 +1,6 @@
 # Shared head of the generated PyTorch scripts (src/core/torchExport.ts pastes it in at @COMMON@): imports,
-# the embedded configuration, and safetensors read and written with the standard library only.
+# the embedded configuration, safetensors read and written with the standard library only, and the command
+# line the predict.py scripts share.
 import argparse
 import array
 import json
@@ -57,3 +58,15 @@ def save_safetensors(path, tensors, meta):
         for blob in blobs:
             f.write(blob)
     os.replace(tmp, path)
+
+
+# ---- the command line every predict.py shares
+def predict_arguments(eval_help):
+    """--model, --vocab and one of --predict FILE or --eval FILE (its lines as `eval_help` says)."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--model', default=os.path.join(HERE, 'model.safetensors'))
+    ap.add_argument('--vocab', default=os.path.join(HERE, 'vocab.json'))
+    what = ap.add_mutually_exclusive_group(required=True)
+    what.add_argument('--predict', help='a file of inputs, one per line')
+    what.add_argument('--eval', help=eval_help)
+    return ap

@@ -138,12 +138,7 @@ def beam(model, text, width):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', default=os.path.join(HERE, 'model.safetensors'))
-    ap.add_argument('--vocab', default=os.path.join(HERE, 'vocab.json'))
-    what = ap.add_mutually_exclusive_group(required=True)
-    what.add_argument('--predict', help='a file of inputs, one per line')
-    what.add_argument('--eval', help='a file of input<TAB>output lines')
+    ap = predict_arguments('a file of input<TAB>output lines')
     ap.add_argument('--beam', type=int, default=1, help='with --predict: this many best outputs by beam search')
     args = ap.parse_args()
     with open(args.vocab, encoding='utf-8') as f:

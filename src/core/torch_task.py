@@ -87,12 +87,7 @@ def run(model, vocab, inputs, batch=64):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--model', default=os.path.join(HERE, 'model.safetensors'))
-    ap.add_argument('--vocab', default=os.path.join(HERE, 'vocab.json'))
-    what = ap.add_mutually_exclusive_group(required=True)
-    what.add_argument('--predict', help='a file of inputs, one per line')
-    what.add_argument('--eval', help='a file of input<TAB>label lines (tag: one tag character per input character)')
+    ap = predict_arguments('a file of input<TAB>label lines (tag: one tag character per input character)')
     args = ap.parse_args()
     with open(args.vocab, encoding='utf-8') as f:
         vocab = json.load(f)
