@@ -26,6 +26,7 @@ const VARIANTS = {
   'suite-default': 'default tiles',
   'suite-wave': 'wavefront',
   'suite-tuned': 'tuned',
+  phases: 'pass per phase',
   'suite-at-step': 'recorded at step',
 };
 
@@ -168,7 +169,7 @@ export function report(logText, summaryText = '') {
         title,
         fmt(r.ms_per_step, 3),
         fmt(r.gpu_ms_total, 3),
-        phases.map((k) => fmt(p[k], 3)).join(' / '),
+        'forward' in p ? phases.map((k) => fmt(p[k], 3)).join(' / ') : 'one pass',
         fmt(r.host_ms_to_submit, 3),
         fmt(r.gpu_memory_mib, 0),
       ]);

@@ -17,7 +17,7 @@ const unroll = (cell, hidden, layers, batch, seq, ms, extra = {}) =>
     dispatches_per_step: 549,
     model_gflop: 4.0,
     device: 'NVIDIA H200',
-    gpu_ms_by_phase: { forward: 1, loss: 0.1, backward: 2, weight_grads: 0.3, optimizer: 0.05 },
+    gpu_ms_by_phase: { step: ms - 0.5 },
     gpu_ms_total: ms - 0.5,
     gpu_memory_mib: 131,
     tiles: 'forward 8u×8b k32/1, backward 32u×8b k32/1',
@@ -54,6 +54,10 @@ const log = [
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"4u×8b k32/4","backward_tile":"16u×8b k128/8","forward_ms_per_step":0.012,"backward_ms_per_step":0.03}',
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"wave_ms_per_step":0.06,"layer_by_layer_ms_per_step":0.084}',
   unroll('lstm', 256, 2, 32, 128, 4.5, { tiles: 'forward 4u×8b k32/4, backward 16u×8b k128/8, wavefront' }),
+  '=== phases',
+  unroll('lstm', 256, 2, 32, 128, 6.1, {
+    gpu_ms_by_phase: { forward: 1, loss: 0.1, backward: 2, weight_grads: 0.3, optimizer: 0.05 },
+  }),
   '=== quality',
   '{"quality":1.55,"step":500,"train_s":9.1,"val_loss":1.549}',
   '{"impl":"unroll-webgpu","quality":true,"steps":1500,"best_val_loss":1.48,"ms_per_step":18.2,"tiles":"t"}',
@@ -87,8 +91,15 @@ describe('bench report', () => {
     expect(rnn).toContain('1.07× slower'); // 3.0 against 2.8 eager
     expect(rnn).toContain('2.00× slower'); // 3.0 against 1.5 in the graph
     // Every variant with its dispatches; the cut-off wave line leaves RNN's wave cell empty.
-    expect(md).toContain('| LSTM 2×256 B32 T128 | 6.000 (549) | 3.750 (295) | 4.500 (549) | — |');
-    expect(md).toContain('| RNN 2×256 B32 T128 | 3.000 (549) | — | — | — |');
+    expect(md).toContain(
+      '| LSTM 2×256 B32 T128 | 6.000 (549) | 3.750 (295) | 4.500 (549) | 6.100 (549) | — |',
+    );
+    expect(md).toContain('| RNN 2×256 B32 T128 | 3.000 (549) | — | — | — | — |');
+    // Phase times where the passes were per phase, else the one pass.
+    expect(md).toContain(
+      '| LSTM 2×256 B32 T128 | pass per phase | 6.100 | 5.600 | 1.000 / 0.100 / 2.000 / 0.300 / 0.050 |',
+    );
+    expect(md).toContain('| LSTM 2×256 B32 T128 | wavefront | 3.750 | 3.250 | one pass |');
     // The tuner: fastest tiles against the default (first line), and the wavefront's two times.
     expect(md).toContain('4u×8b k32/4 12.0 (default 20.0)');
     expect(md).toContain('16u×8b k128/8 30.0 (default 50.0)');

@@ -65,8 +65,26 @@ const RUNS = [
       '--vocab',
       '7',
     ].concat(['--tiles', 'default', '--wave', 'on']),
-    fields: ['ms_per_step', 'dispatches_per_step', 'wave'],
-    expect: { wave: true },
+    fields: ['ms_per_step', 'dispatches_per_step', 'wave', 'passes_per_step'],
+    expect: { wave: true, passes_per_step: 1 },
+  },
+  // A pass per phase, each timed: the per-phase breakdown.
+  {
+    args: [
+      '--cell',
+      'rnn',
+      '--hidden',
+      '8',
+      '--layers',
+      '1',
+      '--batch',
+      '2',
+      '--seq',
+      '4',
+      '--vocab',
+      '7',
+    ].concat(['--tiles', 'default', '--phase-passes', 'on']),
+    fields: ['ms_per_step', 'passes_per_step', 'gpu_ms_by_phase'],
   },
   { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops', 'split'] },
   {
@@ -112,6 +130,10 @@ for (const { args, fields, expect = {} } of RUNS) {
   const wrong = Object.entries(expect).filter(([f, v]) => last[f] !== v);
   if (wrong.length) {
     console.error(`bench ${args.join(' ')}: expected ${JSON.stringify(expect)}:\n${out}`);
+    process.exit(1);
+  }
+  if (args.includes('--phase-passes') && !('backward' in last.gpu_ms_by_phase && last.passes_per_step > 1)) {
+    console.error(`bench ${args.join(' ')}: no per-phase passes and times:\n${out}`);
     process.exit(1);
   }
   // Every timed step after the first submits commands recorded ahead (Engine.encodeAhead).

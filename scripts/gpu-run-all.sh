@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine (after `source .gpu-kit/setup.sh`; scripts/gpu-prepare.sh put this in .bench/):
 # PyTorch/cuDNN's suite; Unroll's training-step suite with default tiles, with the layer wavefront
-# (EngineOptions.wave; default tiles), tuned (every candidate's time) and with each iteration recorded at its
+# (EngineOptions.wave; default tiles), tuned (every candidate's time), LSTM 2×256 with a compute pass per
+# phase (Engine.phasePasses: the per-phase breakdown) and the suite with each iteration recorded at its
 # step instead of ahead (Engine.encodeAhead); the self-test (every kernel and tile candidate against the
 # reference); then — when the corpus came along — time to quality. Sized for
 # the device tool's limits: one command of at most 600 s (each step has its own time limit, most informative
@@ -23,11 +24,13 @@ step() { # name, seconds, command…: runs it under a time limit, appends its ou
   echo "$name: exit $? in $((SECONDS - t0)) s (limit $limit)" | tee -a "$out/summary.txt"
 }
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >> "$out/summary.txt" 2>&1
-step torch 75 python3 torch_rnn.py --suite
-step suite-default 95 node bench.mjs --suite --tiles default
-step suite-wave 75 node bench.mjs --suite --tiles default --wave on
-step suite-tuned 130 node bench.mjs --suite --sweep
-step suite-at-step 50 node bench.mjs --suite --tiles default --record-ahead off
-step selftest 80 node selftest.mjs
-[ -f tinyshakespeare.txt ] && step quality 90 node bench.mjs --quality --corpus tinyshakespeare.txt --steps 1500
+step torch 70 python3 torch_rnn.py --suite
+step suite-default 90 node bench.mjs --suite --tiles default
+step suite-wave 70 node bench.mjs --suite --tiles default --wave on
+step suite-tuned 120 node bench.mjs --suite --sweep
+# The per-phase breakdown (a compute pass per phase) for LSTM 2×256, beside its one-pass time in suite-default.
+step phases 20 node bench.mjs --cell lstm --hidden 256 --layers 2 --batch 32 --seq 128 --tiles default --phase-passes on
+step suite-at-step 40 node bench.mjs --suite --tiles default --record-ahead off
+step selftest 70 node selftest.mjs
+[ -f tinyshakespeare.txt ] && step quality 85 node bench.mjs --quality --corpus tinyshakespeare.txt --steps 1500
 grep -E "^[0-9]+ passed, [0-9]+ failed" "$out/log.txt" >> "$out/summary.txt"

@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     'record-ahead',
     'wave',
     'count-only',
+    'phase-passes',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
@@ -95,6 +96,9 @@ async function main(): Promise<void> {
   const ahead = onOff(args.str('record-ahead', 'on'), 'record-ahead');
   // on / off: a single stack's layers step as one wavefront (EngineOptions.wave) where the model and tiles
   // allow, or not; auto: as the tiles say (the tuner's choice with --tiles auto, never with default tiles).
+  // on: each phase of an iteration in a compute pass of its own, timed separately (gpu_ms_by_phase); off (the
+  // default, as the engine runs): one pass per iteration, timed as a whole (`step`).
+  const phasePasses = onOff(args.str('phase-passes', 'off'), 'phase-passes');
   const waveArg = args.str('wave', 'auto');
   const wave = waveArg === 'auto' ? undefined : onOff(waveArg, 'wave', 'auto, on or off');
   for (const [cell, H, L, B, T] of configs) {
@@ -125,6 +129,7 @@ async function main(): Promise<void> {
       wave === undefined ? {} : { wave },
     );
     engine.encodeAhead = ahead;
+    engine.phasePasses = phasePasses;
     // What a step encodes and allocates, without running one (no timing: any adapter, any size).
     if (args.flag('count-only')) {
       const shape = engine.stepShape();

@@ -176,3 +176,32 @@ describe('Engine: iterations recorded ahead of their step', () => {
     expect(Buffer.from(ahead.params.buffer).equals(Buffer.from(atStep.params.buffer))).toBe(true);
   });
 });
+
+describe('Engine: one compute pass per iteration', () => {
+  it('trains bitwise as a pass per phase does, in one pass timed as a whole', async () => {
+    const m = model('gru', { layers: 2 });
+    const run = async (phases: boolean) => {
+      const e = Engine.create(device, m, train());
+      e.phasePasses = phases;
+      const losses: number[] = [];
+      const timed: string[][] = [];
+      e.events.on('metrics', (x) => (losses.push(x.loss), timed.push(Object.keys(x.gpuMs ?? {}))));
+      randomSteps(e, 4, 3);
+      await e.flush();
+      const params = await e.readParams();
+      const shape = e.stepShape();
+      e.dispose();
+      return { losses, params, shape, timed };
+    };
+    const one = await run(false);
+    const phased = await run(true);
+    expect(one.shape.passes).toBe(1);
+    expect(phased.shape.passes).toBeGreaterThan(4);
+    expect(one.shape.dispatches).toBe(phased.shape.dispatches);
+    expect(one.losses).toEqual(phased.losses);
+    expect(Buffer.from(one.params.buffer).equals(Buffer.from(phased.params.buffer))).toBe(true);
+    // SwiftShader has timestamps: the phases are timed separately, or the one pass as `step`.
+    expect(one.timed.at(-1)).toEqual(['step']);
+    expect(phased.timed.at(-1)).toEqual(expect.arrayContaining(['forward', 'loss', 'backward', 'optimizer']));
+  });
+});

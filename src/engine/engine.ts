@@ -17,7 +17,7 @@ import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
 import { limitProblems } from './memory';
-import { countIteration, encodeIteration } from './iteration';
+import { countIteration, encodeIteration, onePass } from './iteration';
 import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
@@ -68,6 +68,12 @@ export class Engine implements Trainer {
   private readonly ahead = new AheadStep();
   /** Record each iteration ahead of its step (tests switch it off to compare). */
   encodeAhead = true;
+  /**
+   * Record each phase of an iteration (forward, loss, backward, weight gradients, optimiser) in a compute pass
+   * of its own, timed separately: the benchmark's per-phase breakdown. Off (the default), the whole iteration
+   * is one pass, timed as a whole (iteration.ts onePass).
+   */
+  phasePasses = false;
   private lastSplit = 0;
   train: TrainConfig;
 
@@ -224,9 +230,11 @@ export class Engine implements Trainer {
     this.timer.begin();
     const enc = this.device.createCommandEncoder({ label: 'Engine.step' });
     enc.clearBuffer(this.grads);
-    encodeIteration(p, this.kernels, this.model.learnedInit, this.optimizer(), (label, phase) =>
-      enc.beginComputePass({ label, ...this.timer.passTimestamps(phase) }),
-    );
+    const open = (label: string, phase: string) =>
+      enc.beginComputePass({ label, ...this.timer.passTimestamps(phase) });
+    const one = this.phasePasses ? null : onePass(() => open('Engine.step', 'step'));
+    encodeIteration(p, this.kernels, this.model.learnedInit, this.optimizer(), one ? one.opener : open);
+    one?.close();
     const phases = slot ? this.timer.resolve(enc, slot.buffer, p.timingOffset) : [];
     if (slot) p.ring.copy(enc, slot, p.stats, 0, 0, p.statsFloats * 4);
     const commands = enc.finish();
@@ -392,7 +400,13 @@ export class Engine implements Trainer {
 
   /** Work encoded per iteration (the benchmark reports it); `wave`: the layers step as one wavefront. */
   stepShape(): { dispatches: number; passes: number; submits: number; wave: boolean } {
-    const counts = countIteration(this.plan, this.kernels, this.model.learnedInit, this.optimizer());
+    const counts = countIteration(
+      this.plan,
+      this.kernels,
+      this.model.learnedInit,
+      this.optimizer(),
+      this.phasePasses,
+    );
     return { ...counts, submits: 1, wave: this.plan.wave !== null };
   }
 

@@ -147,21 +147,57 @@ function encodeWeightGrads(pass: GPUComputePassEncoder, p: Plan, k: EngineKernel
   }
 }
 
-/** Passes and dispatches an iteration records, counted by encoding it into stand-in pass encoders. */
+/**
+ * An iteration in one compute pass: every phase's opener returns the same pass, opened at the first, whose
+ * end() waits for close(). Dispatches in one pass are ordered as they are across passes (each dispatch is its
+ * own synchronisation scope), so results are the same bit for bit; what goes is each pass boundary's cost
+ * and the pipeline and group binds that a new pass repeats. Only pass methods the kernels call (through
+ * pipelines.ts dispatch) are forwarded.
+ */
+export function onePass(open: () => GPUComputePassEncoder): { opener: PassOpener; close: () => void } {
+  let pass: GPUComputePassEncoder | null = null;
+  let view: GPUComputePassEncoder | null = null;
+  return {
+    opener: () => {
+      if (!pass) {
+        const p = (pass = open());
+        view = {
+          setPipeline: (pipeline: GPUComputePipeline) => p.setPipeline(pipeline),
+          setBindGroup: (i: number, g: GPUBindGroup, offsets?: number[]) =>
+            offsets ? p.setBindGroup(i, g, offsets) : p.setBindGroup(i, g),
+          dispatchWorkgroups: (x: number, y?: number, z?: number) => p.dispatchWorkgroups(x, y, z),
+          end: () => undefined,
+        } as unknown as GPUComputePassEncoder;
+      }
+      return view!;
+    },
+    close: () => pass?.end(),
+  };
+}
+
+/**
+ * Passes and dispatches an iteration records, counted by encoding it into stand-in pass encoders (`phases`:
+ * a pass per phase, else one for the whole iteration).
+ */
 export function countIteration(
   p: Plan,
   k: EngineKernels,
   learnedInit: boolean,
   optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
+  phases: boolean,
 ): { dispatches: number; passes: number } {
   let dispatches = 0;
   let passes = 0;
-  const counter = {
-    setPipeline: () => undefined,
-    setBindGroup: () => undefined,
-    dispatchWorkgroups: () => void dispatches++,
-    end: () => undefined,
-  } as unknown as GPUComputePassEncoder;
-  encodeIteration(p, k, learnedInit, optimizer, () => (passes++, counter));
+  const counter = () =>
+    ({
+      setPipeline: () => undefined,
+      setBindGroup: () => undefined,
+      dispatchWorkgroups: () => void dispatches++,
+      end: () => undefined,
+    }) as unknown as GPUComputePassEncoder;
+  const open = () => (passes++, counter());
+  const one = phases ? null : onePass(open);
+  encodeIteration(p, k, learnedInit, optimizer, one ? one.opener : open);
+  one?.close();
   return { dispatches, passes };
 }
