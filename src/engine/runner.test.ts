@@ -6,7 +6,7 @@ import { acquireNodeDevice } from '../cli/dawn';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { DEFAULT_TRAIN } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
-import { TrainingRunner } from './runner';
+import { TrainingRunner, stepsPerBatch } from './runner';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -44,5 +44,44 @@ describe('TrainingRunner', () => {
     expect(ck.step).toBe(3);
     expect(ck.state?.fresh).toBe(true);
     runner.dispose();
+  });
+
+  it('reports a divergence once when the steps behind it in the batch diverged too', async () => {
+    const runner = TrainingRunner.create({
+      text: syntheticTask('alternating').generate(2, 2000),
+      model: { cell: 'rnn', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
+      train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4, clipNorm: 0 },
+      device,
+    });
+    const lm = runner.lm;
+    await runner.step();
+    const params = await lm.trainer.readParams();
+    const head = lm.trainer.layout.headWeight;
+    params.fill(3e38, head.offset, head.offset + head.size);
+    await lm.trainer.writeParams(params);
+    const diverged: string[] = [];
+    runner.events.on('diverged', (d) => diverged.push(d.message));
+    runner.minBatch = 4; // four steps in flight: all four overflow
+    runner.play();
+    await runner.idle();
+    expect(lm.step).toBe(5);
+    expect(diverged).toEqual([expect.stringMatching(/^Step 2: the gradient is not finite/)]);
+    expect(runner.runState).toBe('paused');
+    // The next play reports again.
+    runner.play();
+    await runner.idle();
+    expect(diverged).toHaveLength(2);
+    runner.dispose();
+  });
+});
+
+describe('stepsPerBatch', () => {
+  it('fills about 50 ms, one step at least and 16 at most', () => {
+    expect(stepsPerBatch(500)).toBe(1);
+    expect(stepsPerBatch(20)).toBe(2);
+    expect(stepsPerBatch(4)).toBe(12);
+    expect(stepsPerBatch(1)).toBe(16);
+    expect(stepsPerBatch(0)).toBe(1);
+    expect(stepsPerBatch(NaN)).toBe(1);
   });
 });

@@ -41,8 +41,20 @@ export interface RunnerEvents extends EventMap {
   error: string;
 }
 
-/** Steps submitted between waits for the GPU: keeps at most this many in flight. */
-const FLUSH_EVERY = 4;
+/**
+ * Steps submitted between waits for the GPU, from the last batch's time per step: as many as fill about
+ * `BATCH_MS` (one to `MAX_BATCH`). Each wait leaves the GPU idle until the next submit (the completion round
+ * trip, the metrics, a turn of the message loop): once a batch, so a fast GPU gets batches long enough that
+ * this costs a few per cent, and a slow one (a software adapter) still pauses and reports after each step.
+ * The readback rings hold 64 in flight: metrics (freed by the wait) and validation windows, one per step,
+ * whose slots free as their maps land — two batches' worth stay well inside.
+ */
+export function stepsPerBatch(msPerStep: number): number {
+  if (!(msPerStep > 0)) return 1;
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_MS / msPerStep)));
+}
+const BATCH_MS = 50;
+const MAX_BATCH = 16;
 
 /** What a runner drives: the character LM (CharLM) or a sequence task (TaskModel). */
 export interface Trainable {
@@ -69,6 +81,12 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   private loop: Promise<void> | null = null;
   private pending: StepPoint[] = [];
   private gpuMs: number[] = [];
+  /** Steps in the next batch (stepsPerBatch); at least `minBatch`. */
+  private batch = 1;
+  /** The least steps a batch holds (tests raise it to put several steps in flight on a slow adapter). */
+  minBatch = 1;
+  /** A divergence was reported since play() or step(): the steps already in flight behind it stay quiet. */
+  private divergenceReported = false;
   valEvery: number;
   /** Stop (pause) at this step: a race gives every lane the same budget. */
   budget = Infinity;
@@ -107,8 +125,11 @@ export class TrainingRunner<L extends Trainable = CharLM> {
     });
     if (m.nonFinite) {
       // The GPU skipped this update, so the parameters and optimiser state are those of the last finite step;
-      // the carried hidden state may hold the overflow, so the next window starts afresh.
+      // the carried hidden state may hold the overflow, so the next window starts afresh. Steps of the same
+      // batch behind it were skipped too; the first is the one to report.
       this.lm.trainer.resetState();
+      if (this.divergenceReported) return;
+      this.divergenceReported = true;
       const names = this.lm.trainer.layout.tensors.map((t) => t.name);
       const first = names[Array.from(m.tensorNorms).findIndex((v) => !Number.isFinite(v))];
       this.events.emit('diverged', {
@@ -144,6 +165,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   /** Starts (or resumes) training until pause(). */
   play(): void {
     if (this.state === 'training') return;
+    this.divergenceReported = false;
     this.setState('training');
     this.loop ??= this.run().finally(() => (this.loop = null));
   }
@@ -155,6 +177,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   /** One iteration while paused (or idle). */
   async step(): Promise<void> {
     if (this.state === 'training') return;
+    this.divergenceReported = false;
     this.trainOne();
     await this.lm.flush();
     this.drain();
@@ -172,10 +195,13 @@ export class TrainingRunner<L extends Trainable = CharLM> {
     let steps = 0;
     try {
       while (this.state === 'training') {
-        for (let i = 0; i < FLUSH_EVERY && this.state === 'training' && this.lm.step < this.budget; i++) {
+        const start = performance.now();
+        let n = 0;
+        for (; n < Math.max(this.batch, this.minBatch); n++) {
+          if (this.state !== 'training' || this.lm.step >= this.budget) break;
           this.trainOne();
-          steps++;
         }
+        steps += n;
         if (this.lm.step >= this.budget) {
           await this.lm.flush();
           this.drain();
@@ -187,6 +213,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
         await this.lm.flush();
         this.drain();
         const now = performance.now();
+        if (n > 0) this.batch = stepsPerBatch((now - start) / n);
         if (now - t0 > 500) {
           const ms = (now - t0) / steps;
           const gpu = this.gpuMs.length
