@@ -48,6 +48,11 @@ export interface Evaluation {
 export class GpuInference {
   private readonly sampler: SampleKernel;
   private readonly plans = new Map<string, ForwardPlan>();
+  /** Per plan and row count, the log-softmax call and its output (owned by the plan: freed with it). */
+  private readonly softmaxCalls = new WeakMap<
+    ForwardPlan,
+    Map<number, { call: SampleCall; logp: GPUBuffer }>
+  >();
   /** Forward passes encoded as a layer wavefront (tests check the path is taken). */
   waveForwards = 0;
 
@@ -166,18 +171,36 @@ export class GpuInference {
     extra: Region[] = [],
   ): Promise<{ logp: Float64Array; extra: Float32Array[] }> {
     const V = outputsOf(this.model);
-    const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
-    const bufs = this.sampleBuffers(p, rows, 1, logp);
-    const call = this.sampler.prepare(rows, V, row0 * V, bufs, GREEDY, 1);
+    const { call, logp } = this.softmaxCall(p, rows);
+    // The offset lands before this submit; a later call on the same plan writes its own before its submit.
+    this.sampler.setOptions(call, row0 * V, GREEDY);
     const pass = enc.beginComputePass({ label: 'GpuInference.logSoftmax' });
     this.sampler.encodeLogSoftmax(pass, call);
     pass.end();
     const read = encodeReadback(this.device, enc, [{ buf: logp, offset: 0, floats: rows * V }, ...extra]);
     this.device.queue.submit([enc.finish()]);
     const [lp, ...parts] = await read();
-    SampleKernel.destroy(call);
-    for (const b of [logp, bufs.draws, bufs.tokens, bufs.out, bufs.work]) b.destroy();
     return { logp: Float64Array.from(lp!), extra: parts };
+  }
+
+  /**
+   * The log-softmax call over `rows` rows of plan `p`'s logits, made once per plan and row count: greedy and
+   * beam decoding call it once per output token, and building buffers and bind groups each time would cost
+   * more than the readback. Its buffers join the plan's, so they go when the plan does.
+   */
+  private softmaxCall(p: ForwardPlan, rows: number): { call: SampleCall; logp: GPUBuffer } {
+    let byRows = this.softmaxCalls.get(p);
+    if (!byRows) this.softmaxCalls.set(p, (byRows = new Map()));
+    let c = byRows.get(rows);
+    if (!c) {
+      const V = outputsOf(this.model);
+      const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
+      const bufs = this.sampleBuffers(p, rows, 1, logp);
+      const call = this.sampler.prepare(rows, V, 0, bufs, GREEDY, 1);
+      p.buffers.push(logp, bufs.draws, bufs.tokens, bufs.out, bufs.work, call.uniform, call.steps);
+      byRows.set(rows, (c = { call, logp }));
+    }
+    return c;
   }
 
   /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */
