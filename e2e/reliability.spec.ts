@@ -58,6 +58,46 @@ test('after a reload the chart history is back, and the user continues or starts
   await expect(page.getByTestId('run-restored')).toHaveCount(0);
 });
 
+test('the autosaved model is kept as a Blob, and one kept as bytes by an older version comes back', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(`/${SMALL}&cell=rnn`);
+  await paste(page, TEXT);
+  await steps(page, 2);
+  // The record the page wrote, then rewritten as the earlier format (the file's bytes in the record).
+  const record = (rewrite: boolean) =>
+    page.evaluate(async (rewrite) => {
+      const db = await new Promise<IDBDatabase>((res, rej) => {
+        const r = indexedDB.open('unroll', 1);
+        r.onsuccess = () => res(r.result);
+        r.onerror = () => rej(r.error);
+      });
+      const get = <T>(mode: IDBTransactionMode, op: (s: IDBObjectStore) => IDBRequest<T>) =>
+        new Promise<T>((res, rej) => {
+          const q = op(db.transaction('files', mode).objectStore('files'));
+          q.onsuccess = () => res(q.result);
+          q.onerror = () => rej(q.error);
+        });
+      const m = await get<{ file?: Blob; step: number } | undefined>('readonly', (s) => s.get('model'));
+      const isBlob = m?.file instanceof Blob;
+      if (rewrite && m?.file) {
+        const { file, ...rest } = m;
+        const bytes = await file.arrayBuffer();
+        await get('readwrite', (s) => s.put({ ...rest, bytes }, 'model'));
+      }
+      db.close();
+      return { step: m?.step, isBlob };
+    }, rewrite);
+  await expect.poll(async () => (await record(false)).step, { timeout: 30_000 }).toBe(2);
+  expect(await record(true)).toEqual({ step: 2, isBlob: true });
+  await page.reload();
+  await expect(page.getByTestId('run-restored')).toContainText('model at step 2');
+  await page.getByTestId('restored-continue').click();
+  await steps(page, 1);
+  expect(await stepOf(page)).toBe(3);
+});
+
 test('storage that refuses writes is reported, and training goes on', async ({ page }) => {
   test.setTimeout(120_000);
   await page.addInitScript(() => {

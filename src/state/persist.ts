@@ -97,6 +97,7 @@ export interface SavedCorpus {
 }
 
 export interface SavedModel {
+  /** The model file. */
   bytes: ArrayBuffer;
   step: number;
   savedAt: string;
@@ -164,7 +165,18 @@ export const persist = {
     }
     return { text: parts.join(''), source: meta.source };
   },
-  saveModel: (m: SavedModel) => tx('readwrite', (s) => s.put(m, 'model')),
-  loadModel: () => tx<SavedModel | undefined>('readonly', (s) => s.get('model')),
+  /** Keeps the model file as a Blob (stored by reference, not cloned on the page's thread). */
+  saveModel: (m: Omit<SavedModel, 'bytes'> & { file: Blob }) => tx('readwrite', (s) => s.put(m, 'model')),
+  /** The saved model with its file's bytes (records from before Blobs hold the bytes themselves). */
+  async loadModel(): Promise<SavedModel | undefined> {
+    const m = await tx<(Omit<SavedModel, 'bytes'> & { file?: Blob; bytes?: ArrayBuffer }) | undefined>(
+      'readonly',
+      (s) => s.get('model'),
+    );
+    if (!m) return undefined;
+    const { file, bytes, ...rest } = m;
+    const data = file instanceof Blob ? await file.arrayBuffer() : bytes;
+    return data instanceof ArrayBuffer ? { ...rest, bytes: data } : undefined;
+  },
   forgetModel: () => tx('readwrite', (s) => s.delete('model')),
 };

@@ -49,6 +49,8 @@ let nextRun = 0;
 let pendingLoad: { run: number; name: string; history?: { data: SavedHistory; step: number } } | null = null;
 /** Waiting requests for a model file, answered in order (the worker handles messages in order). */
 const modelWaiters: ((bytes: ArrayBuffer, name: string) => void)[] = [];
+/** The same for model files asked for as Blobs (autosave). */
+const blobWaiters: ((blob: Blob) => void)[] = [];
 
 let statsFor = '';
 /** Recomputes the corpus statistics in slices; a newer text cancels an older computation. */
@@ -107,10 +109,14 @@ function autosave(): void {
   lastAutosave = performance.now();
   const step = live.last()?.step ?? get().run.info?.step ?? 0;
   const history = historyOf(live.steps, live.val, live.task);
-  void runActions
-    .download(true)
-    .then(({ bytes }) =>
-      persist.saveModel({ bytes, step, savedAt: new Date().toISOString(), history, task: get().task.kind }),
+  // As a Blob: IndexedDB then keeps a reference, where an ArrayBuffer of a big model (tens of MB) was cloned on
+  // this thread, holding the page for a long moment (~170 ms at 2×512 on the dev machine) every autosave.
+  new Promise<Blob>((resolve) => {
+    blobWaiters.push(resolve);
+    send({ type: 'saveModel', optimizer: true, blob: true });
+  })
+    .then((file) =>
+      persist.saveModel({ file, step, savedAt: new Date().toISOString(), history, task: get().task.kind }),
     )
     .then(stored, (e: unknown) => storageFailed('the trained model', e));
 }
@@ -477,6 +483,9 @@ export function handleRunEvent(msg: FromWorker): boolean {
       return true;
     case 'modelFile':
       modelWaiters.shift()?.(msg.bytes, msg.name);
+      return true;
+    case 'modelBlob':
+      blobWaiters.shift()?.(msg.blob);
       return true;
     default:
       return false;

@@ -413,6 +413,10 @@ async function handle(msg: ToWorker): Promise<void> {
       const step = r.lm.step;
       const bytes = await r.lm.save(msg.optimizer);
       if (msg.optimizer) recovery.keep(currentRun, bytes, step);
+      if (msg.blob) {
+        post({ type: 'modelBlob', blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), step });
+        return;
+      }
       const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       const m = r.lm.model;
       const what = taskRunner ? `${taskRunner.lm.kind}-` : '';

@@ -109,7 +109,11 @@ export type ToWorker =
   | { type: 'raceSetup'; run: number; cells: CellType[]; budget: number; setup: RunSetup }
   | { type: 'racePlay' }
   | { type: 'racePause' }
-  | { type: 'saveModel'; optimizer: boolean }
+  /**
+   * The current model file: as bytes (`modelFile`, a download) or, with `blob`, as a Blob (`modelBlob`, the
+   * autosave: a Blob reaches IndexedDB without the page copying the bytes on its thread).
+   */
+  | { type: 'saveModel'; optimizer: boolean; blob?: boolean }
   /** Resume from a model file on the given corpus (the file must come from that corpus). */
   | {
       type: 'loadModel';
@@ -160,6 +164,7 @@ export type FromWorker =
       error?: string;
     }
   | { type: 'modelFile'; bytes: ArrayBuffer; name: string }
+  | { type: 'modelBlob'; blob: Blob; step: number }
   | { type: 'inspection'; id: number; step: number; text: string; data: Inspection; weights?: WeightSnapshot }
   | { type: 'inspectError'; id: number; message: string }
   | { type: 'raceReady'; run: number; lanes: RunInfo[] }
