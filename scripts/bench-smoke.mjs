@@ -14,6 +14,10 @@ execFileSync(process.execPath, ['scripts/bundle.mjs', 'src/cli/bench.ts', BUNDLE
   stdio: 'inherit',
 });
 
+/** A training step of a tiny model: hidden 8, batch 2, window 4, vocabulary 7. */
+const tiny = (cell, layers) => ['--cell', cell, '--hidden', '8', '--layers', String(layers)].concat(TINY);
+const TINY = ['--batch', '2', '--seq', '4', '--vocab', '7'];
+
 const RUNS = [
   {
     args: [
@@ -51,39 +55,13 @@ const RUNS = [
   },
   // The layer wavefront (EngineOptions.wave): its line must say it ran.
   {
-    args: [
-      '--cell',
-      'lstm',
-      '--hidden',
-      '8',
-      '--layers',
-      '3',
-      '--batch',
-      '2',
-      '--seq',
-      '4',
-      '--vocab',
-      '7',
-    ].concat(['--tiles', 'default', '--wave', 'on']),
+    args: [...tiny('lstm', 3), '--tiles', 'default', '--wave', 'on'],
     fields: ['ms_per_step', 'dispatches_per_step', 'wave', 'passes_per_step'],
     expect: { wave: true, passes_per_step: 1 },
   },
   // A pass per phase, each timed: the per-phase breakdown.
   {
-    args: [
-      '--cell',
-      'rnn',
-      '--hidden',
-      '8',
-      '--layers',
-      '1',
-      '--batch',
-      '2',
-      '--seq',
-      '4',
-      '--vocab',
-      '7',
-    ].concat(['--tiles', 'default', '--phase-passes', 'on']),
+    args: [...tiny('rnn', 1), '--tiles', 'default', '--phase-passes', 'on'],
     fields: ['ms_per_step', 'passes_per_step', 'gpu_ms_by_phase'],
   },
   { args: ['--kernel', 'matmul', '--small', '--steps', '3', '--warmup', '1'], fields: ['gflops', 'split'] },

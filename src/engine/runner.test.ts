@@ -14,24 +14,31 @@ beforeAll(async () => {
 });
 afterAll(() => device?.destroy());
 
+/**
+ * A runner after `steps` good steps whose output layer is then overflowed: logits become ±∞, the softmax NaN,
+ * every gradient NaN from the next step on. `diverged` collects the messages.
+ */
+async function overflowing(cell: 'gru' | 'rnn', steps: number) {
+  const runner = TrainingRunner.create({
+    text: syntheticTask('alternating').generate(2, 2000),
+    model: { cell, embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
+    train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4, clipNorm: 0 },
+    device,
+  });
+  const lm = runner.lm;
+  for (let i = 0; i < steps; i++) await runner.step();
+  const params = await lm.trainer.readParams();
+  const head = lm.trainer.layout.headWeight;
+  params.fill(3e38, head.offset, head.offset + head.size);
+  await lm.trainer.writeParams(params);
+  const diverged: string[] = [];
+  runner.events.on('diverged', (d) => diverged.push(d.message));
+  return { runner, lm, params, diverged };
+}
+
 describe('TrainingRunner', () => {
   it('pauses on a non-finite gradient, names the tensor, skips the update, and still saves cleanly', async () => {
-    const runner = TrainingRunner.create({
-      text: syntheticTask('alternating').generate(2, 2000),
-      model: { cell: 'gru', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
-      train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4, clipNorm: 0 },
-      device,
-    });
-    const lm = runner.lm;
-    await runner.step();
-    await runner.step();
-    // Overflow the output layer: logits become ±∞, the softmax NaN, every gradient NaN.
-    const params = await lm.trainer.readParams();
-    const head = lm.trainer.layout.headWeight;
-    params.fill(3e38, head.offset, head.offset + head.size);
-    await lm.trainer.writeParams(params);
-    const diverged: string[] = [];
-    runner.events.on('diverged', (d) => diverged.push(d.message));
+    const { runner, lm, params, diverged } = await overflowing('gru', 2);
     await runner.step();
     expect(diverged).toHaveLength(1);
     expect(diverged[0]).toMatch(
@@ -47,20 +54,7 @@ describe('TrainingRunner', () => {
   });
 
   it('reports a divergence once when the steps behind it in the batch diverged too', async () => {
-    const runner = TrainingRunner.create({
-      text: syntheticTask('alternating').generate(2, 2000),
-      model: { cell: 'rnn', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
-      train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4, clipNorm: 0 },
-      device,
-    });
-    const lm = runner.lm;
-    await runner.step();
-    const params = await lm.trainer.readParams();
-    const head = lm.trainer.layout.headWeight;
-    params.fill(3e38, head.offset, head.offset + head.size);
-    await lm.trainer.writeParams(params);
-    const diverged: string[] = [];
-    runner.events.on('diverged', (d) => diverged.push(d.message));
+    const { runner, lm, diverged } = await overflowing('rnn', 1);
     runner.minBatch = 4; // four steps in flight: all four overflow
     runner.play();
     await runner.idle();
