@@ -90,8 +90,13 @@ export function report(logText, summaryText = '') {
   const any = [...runs.values()].flatMap((v) => Object.values(v))[0];
   const out = [];
   const t0 = [...torch.values()][0];
+  // nvidia-smi's "name, driver" line opens summary.txt; the steps' "name: exit …" lines follow.
+  const gpu = summaryText.split('\n').find((l) => /^[^:,]+, [\d.]+$/.test(l.trim()));
+  const device = gpu
+    ? `${gpu.split(',')[0].trim()} (driver ${gpu.split(',')[1]?.trim() ?? '?'})`
+    : any?.device;
   out.push(
-    `### ${any?.date ?? 'date unknown'} — ${any?.device ?? 'device unknown'}, Dawn on Vulkan, fp32, V 65, Adam, clip 5`,
+    `### ${any?.date ?? 'date unknown'} — ${device ?? 'device unknown'}, Dawn on Vulkan, fp32, V 65, Adam, clip 5`,
     '',
     'Command: `bash scripts/gpu-prepare.sh`, then in one device call `source .gpu-kit/setup.sh && bash ' +
       '.bench/gpu-run-all.sh`; tables by `node scripts/bench-report.mjs DIR`' +

@@ -78,7 +78,10 @@ describe('bench report', () => {
   });
 
   it('compares the fastest variant with both PyTorch timings and the goal', () => {
-    const md = report(log, 'torch: exit 0 in 40 s (limit 75)\nsuite-wave: exit 124 in 75 s (limit 75)');
+    const md = report(
+      log,
+      'NVIDIA H200, 580.159.04\ntorch: exit 0 in 40 s (limit 75)\nsuite-wave: exit 124 in 75 s (limit 75)',
+    );
     const row = md.split('\n').find((l) => l.startsWith('| LSTM 2×256 B32 T128 | 3.750'));
     expect(row).toBeDefined();
     expect(row).toContain('| wavefront |');
@@ -106,6 +109,7 @@ describe('bench report', () => {
     expect(md).toContain('60.0 vs 84.0');
     expect(md).toContain('| 1.55 | 500 | 9.10 | 8.7 |');
     expect(md).toContain('- suite-wave: exit 124 in 75 s (limit 75)');
-    expect(md).toContain('### 2026-12-04 — NVIDIA H200');
+    expect(md).toContain('### 2026-12-04 — NVIDIA H200 (driver 580.159.04), Dawn on Vulkan');
+    expect(report(log)).toContain('### 2026-12-04 — NVIDIA H200, Dawn'); // no summary: the bench's device
   });
 });
