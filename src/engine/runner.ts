@@ -166,6 +166,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   play(): void {
     if (this.state === 'training') return;
     this.divergenceReported = false;
+    this.batch = 1; // measured afresh: the settings may have changed the time per step
     this.setState('training');
     this.loop ??= this.run().finally(() => (this.loop = null));
   }
@@ -244,6 +245,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
 
   setConfig(patch: Partial<TrainConfig>): void {
     this.lm.setConfig(patch);
+    this.batch = 1;
   }
 
   dispose(): void {
