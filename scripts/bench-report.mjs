@@ -92,9 +92,8 @@ export function report(logText, summaryText = '') {
   const t0 = [...torch.values()][0];
   // nvidia-smi's "name, driver" line opens summary.txt; the steps' "name: exit …" lines follow.
   const gpu = summaryText.split('\n').find((l) => /^[^:,]+, [\d.]+$/.test(l.trim()));
-  const device = gpu
-    ? `${gpu.split(',')[0].trim()} (driver ${gpu.split(',')[1]?.trim() ?? '?'})`
-    : any?.device;
+  const [gpuName, driver] = gpu ? gpu.split(',').map((x) => x.trim()) : [];
+  const device = gpu ? `${gpuName} (driver ${driver})` : any?.device;
   out.push(
     `### ${any?.date ?? 'date unknown'} — ${device ?? 'device unknown'}, Dawn on Vulkan, fp32, V 65, Adam, clip 5`,
     '',
@@ -198,9 +197,9 @@ export function report(logText, summaryText = '') {
   // 4. The tuner: per configuration the fastest candidate each way against the default, and the wavefront.
   const sweep = (sections.get('suite-tuned') ?? []).filter((r) => r.sweep);
   if (sweep.length) {
-    const keys = [...new Set(sweep.map((r) => `${r.cell.toUpperCase()} H${r.hidden} B${r.batch}`))];
-    const tunerRows = keys.map((key) => {
-      const lines = sweep.filter((r) => `${r.cell.toUpperCase()} H${r.hidden} B${r.batch}` === key);
+    const shapeOf = (r) => `${r.cell.toUpperCase()} H${r.hidden} B${r.batch}`; // what the tuner tunes
+    const tunerRows = [...new Set(sweep.map(shapeOf))].map((key) => {
+      const lines = sweep.filter((r) => shapeOf(r) === key);
       const tiles = lines.filter((r) => r.forward_tile);
       const fastest = (k) => [...tiles].sort((a, b) => a[`${k}_ms_per_step`] - b[`${k}_ms_per_step`])[0];
       const first = tiles[0]; // the tuner times DEFAULT_TILES first

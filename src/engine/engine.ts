@@ -17,7 +17,7 @@ import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
 import { limitProblems } from './memory';
-import { countIteration, encodeIteration, onePass } from './iteration';
+import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
 import { EngineKernels, type Plan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
@@ -71,7 +71,7 @@ export class Engine implements Trainer {
   /**
    * Record each phase of an iteration (forward, loss, backward, weight gradients, optimiser) in a compute pass
    * of its own, timed separately: the benchmark's per-phase breakdown. Off (the default), the whole iteration
-   * is one pass, timed as a whole (iteration.ts onePass).
+   * is one pass, timed as a whole (iteration.ts encodeIteration).
    */
   phasePasses = false;
   private lastSplit = 0;
@@ -232,9 +232,7 @@ export class Engine implements Trainer {
     enc.clearBuffer(this.grads);
     const open = (label: string, phase: string) =>
       enc.beginComputePass({ label, ...this.timer.passTimestamps(phase) });
-    const one = this.phasePasses ? null : onePass(() => open('Engine.step', 'step'));
-    encodeIteration(p, this.kernels, this.model.learnedInit, this.optimizer(), one ? one.opener : open);
-    one?.close();
+    encodeIteration(p, this.kernels, this.model.learnedInit, this.optimizer(), open, this.phasePasses);
     const phases = slot ? this.timer.resolve(enc, slot.buffer, p.timingOffset) : [];
     if (slot) p.ring.copy(enc, slot, p.stats, 0, 0, p.statsFloats * 4);
     const commands = enc.finish();

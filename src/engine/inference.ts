@@ -6,7 +6,7 @@ import { type ModelConfig, actCount, outputsOf } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
-import { SampleKernel, type SampleCall } from '../gpu/kernels/sample';
+import { type LogSoftmaxCall, SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
 import { encodeForward } from './iteration';
 import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, resetRows } from './plan';
@@ -51,7 +51,7 @@ export class GpuInference {
   /** Per plan and row count, the log-softmax call and its output (owned by the plan: freed with it). */
   private readonly softmaxCalls = new WeakMap<
     ForwardPlan,
-    Map<number, { call: SampleCall; logp: GPUBuffer }>
+    Map<number, { call: LogSoftmaxCall; logp: GPUBuffer }>
   >();
   /** Forward passes encoded as a layer wavefront (tests check the path is taken). */
   waveForwards = 0;
@@ -173,7 +173,7 @@ export class GpuInference {
     const V = outputsOf(this.model);
     const { call, logp } = this.softmaxCall(p, rows);
     // The offset lands before this submit; a later call on the same plan writes its own before its submit.
-    this.sampler.setOptions(call, row0 * V, GREEDY);
+    this.sampler.setOptions(call, row0 * V);
     const pass = enc.beginComputePass({ label: 'GpuInference.logSoftmax' });
     this.sampler.encodeLogSoftmax(pass, call);
     pass.end();
@@ -188,32 +188,33 @@ export class GpuInference {
    * beam decoding call it once per output token, and building buffers and bind groups each time would cost
    * more than the readback. Its buffers join the plan's, so they go when the plan does.
    */
-  private softmaxCall(p: ForwardPlan, rows: number): { call: SampleCall; logp: GPUBuffer } {
+  private softmaxCall(p: ForwardPlan, rows: number): { call: LogSoftmaxCall; logp: GPUBuffer } {
     let byRows = this.softmaxCalls.get(p);
     if (!byRows) this.softmaxCalls.set(p, (byRows = new Map()));
     let c = byRows.get(rows);
     if (!c) {
-      const V = outputsOf(this.model);
-      const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * V);
-      const bufs = this.sampleBuffers(p, rows, 1, logp);
-      const call = this.sampler.prepare(rows, V, 0, bufs, GREEDY, 1);
-      p.buffers.push(logp, bufs.draws, bufs.tokens, bufs.out, bufs.work, call.uniform, call.steps);
+      const logp = createStorageBuffer(this.device, 'GpuInference.logp', rows * outputsOf(this.model));
+      const call = this.sampler.prepareLogSoftmax(rows, outputsOf(this.model), p.logits, logp);
+      p.buffers.push(logp, call.uniform);
       byRows.set(rows, (c = { call, logp }));
     }
     return c;
   }
 
-  /** Scratch buffers of a sampling call over plan `p`'s logits (tracked for destruction by the caller). */
-  private sampleBuffers(p: ForwardPlan, B: number, S: number, logp?: GPUBuffer, tokens?: GPUBuffer) {
+  /**
+   * Scratch buffers of a sampling call over plan `p`'s logits, writing its tokens into `tokens` (tracked for
+   * destruction by the caller, `tokens` excepted).
+   */
+  private sampleBuffers(p: ForwardPlan, B: number, S: number, tokens: GPUBuffer) {
     const V = outputsOf(this.model);
     const mk = (label: string, n: number) => createStorageBuffer(this.device, `GpuInference.${label}`, n);
     return {
       logits: p.logits,
       draws: mk('draws', S * B),
-      tokens: tokens ?? mk('tokens', B),
+      tokens,
       out: mk('out', S * B),
       work: mk('work', 2 * B * V),
-      logp: logp ?? mk('logp', 1),
+      logp: mk('logp', 1),
     };
   }
 
@@ -361,7 +362,7 @@ export class GpuInference {
     const sp = this.plan(1, 1);
     const rng = new Rng(seed);
     // The sampled token goes straight into the sampling plan's input buffer: the next step embeds it.
-    const bufs = this.sampleBuffers(sp, 1, SAMPLE_CHUNK, undefined, sp.tokens);
+    const bufs = this.sampleBuffers(sp, 1, SAMPLE_CHUNK, sp.tokens);
     const fromPrime = this.sampler.prepare(
       1,
       V,
@@ -438,5 +439,3 @@ export class GpuInference {
     this.plans.clear();
   }
 }
-
-const GREEDY: SampleOptions = { temperature: 0, topK: 0, topP: 1 };

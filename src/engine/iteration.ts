@@ -47,8 +47,27 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
   k.matmul.encode(pass, p.headGemm);
 }
 
-/** Records one training iteration (all its passes) after the caller has cleared the gradients. */
+/**
+ * Records one training iteration after the caller has cleared the gradients: with `phases`, each phase in a
+ * pass of its own opened by `beginPass` (timed separately); else the whole iteration in one pass, opened as
+ * `Engine.step` and timed as phase `step` (onePass).
+ */
 export function encodeIteration(
+  p: Plan,
+  k: EngineKernels,
+  learnedInit: boolean,
+  optimizer: { kernel: OptimizerKernel; call: OptimizerCall },
+  beginPass: PassOpener,
+  phases: boolean,
+): void {
+  if (phases) return encodePhases(p, k, learnedInit, optimizer, beginPass);
+  const one = onePass(() => beginPass('Engine.step', 'step'));
+  encodePhases(p, k, learnedInit, optimizer, one.opener);
+  one.close();
+}
+
+/** The iteration's phases, each in the pass `beginPass` opens for it. */
+function encodePhases(
   p: Plan,
   k: EngineKernels,
   learnedInit: boolean,
@@ -154,7 +173,7 @@ function encodeWeightGrads(pass: GPUComputePassEncoder, p: Plan, k: EngineKernel
  * and the pipeline and group binds that a new pass repeats. Only pass methods the kernels call (through
  * pipelines.ts dispatch) are forwarded.
  */
-export function onePass(open: () => GPUComputePassEncoder): { opener: PassOpener; close: () => void } {
+function onePass(open: () => GPUComputePassEncoder): { opener: PassOpener; close: () => void } {
   let pass: GPUComputePassEncoder | null = null;
   let view: GPUComputePassEncoder | null = null;
   return {
@@ -195,9 +214,6 @@ export function countIteration(
       dispatchWorkgroups: () => void dispatches++,
       end: () => undefined,
     }) as unknown as GPUComputePassEncoder;
-  const open = () => (passes++, counter());
-  const one = phases ? null : onePass(open);
-  encodeIteration(p, k, learnedInit, optimizer, one ? one.opener : open);
-  one?.close();
+  encodeIteration(p, k, learnedInit, optimizer, () => (passes++, counter()), phases);
   return { dispatches, passes };
 }

@@ -35,15 +35,22 @@ export interface SampleBuffers {
   logp: GPUBuffer;
 }
 
-export interface SampleCall {
+/** A log-softmax over B rows of V logits (prepareLogSoftmax), or the part of a SampleCall that runs one. */
+export interface LogSoftmaxCall {
   B: number;
   V: number;
   uniform: GPUBuffer;
+  logSoftmax: GPUBindGroup;
+}
+
+export interface SampleCall extends LogSoftmaxCall {
   steps: GPUBuffer;
   stride: number;
   sample: GPUBindGroup;
-  logSoftmax: GPUBindGroup;
 }
+
+/** Temperature 1, nothing cut: the plain log-softmax. */
+const PLAIN: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
 
 function words(B: number, V: number, logitsOff: number, o: SamplingOptions): Word[] {
   const greedy = o.temperature === 0;
@@ -113,8 +120,18 @@ export class SampleKernel {
     };
   }
 
+  /**
+   * A log-softmax alone (no sampling, so none of its buffers): B rows of V logits from element `logitsOff`
+   * (setOptions moves it) into `logp`, at temperature 1. `uniform` is the caller's to destroy.
+   */
+  prepareLogSoftmax(B: number, V: number, logits: GPUBuffer, logp: GPUBuffer, logitsOff = 0): LogSoftmaxCall {
+    const uniform = uniformWords(this.device, 'SampleKernel.logSoftmaxParams', words(B, V, logitsOff, PLAIN));
+    const logSoftmax = bindGroup(this.device, this.logSoftmax, { 0: uniform, 2: logits, 7: logp });
+    return { B, V, uniform, logSoftmax };
+  }
+
   /** New options (and logits offset); lands before the next submit. */
-  setOptions(call: SampleCall, logitsOff: number, o: SamplingOptions): void {
+  setOptions(call: LogSoftmaxCall, logitsOff: number, o: SamplingOptions = PLAIN): void {
     writeWords(this.device, call.uniform, words(call.B, call.V, logitsOff, o));
   }
 
@@ -123,7 +140,7 @@ export class SampleKernel {
     dispatch(pass, this.sample, call.sample, [call.B], [s * call.stride]);
   }
 
-  encodeLogSoftmax(pass: GPUComputePassEncoder, call: SampleCall): void {
+  encodeLogSoftmax(pass: GPUComputePassEncoder, call: LogSoftmaxCall): void {
     dispatch(pass, this.logSoftmax, call.logSoftmax, [call.B]);
   }
 
