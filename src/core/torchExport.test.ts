@@ -36,10 +36,10 @@ describe('PyTorch export', () => {
     expect(files.map((f) => f.name)).toEqual(['model.safetensors', 'vocab.json', 'predict.py', 'README.txt']);
     const py = files.find((f) => f.name === 'predict.py')!.data as string;
     expect(py).toContain('"decoderSteps": 4');
-    expect(py).toContain('"window": 9');
+    expect(py).toContain('"sourceSteps": 5');
     expect(py).not.toContain('@');
     expect(files.find((f) => f.name === 'vocab.json')!.data).toBe('["\\u0000","a"]');
-    // A file saved before decoderSteps existed: the window less one source step bounds the decoding.
+    // A file saved before decoderSteps existed: the window less one step bounds the decoding and the inputs.
     const older = exportFiles(
       ck({
         model,
@@ -48,6 +48,8 @@ describe('PyTorch export', () => {
         task: { kind: 'generate', classes: ['\0', 'a'], sources: ['a'] },
       }),
     );
-    expect(older.find((f) => f.name === 'predict.py')!.data).toContain('"decoderSteps": 8');
+    const olderPy = older.find((f) => f.name === 'predict.py')!.data as string;
+    expect(olderPy).toContain('"decoderSteps": 8');
+    expect(olderPy).toContain('"sourceSteps": 8'); // not 9 − 8 = 1: the inputs' bound is the window's too
   });
 });

@@ -104,12 +104,15 @@ function taskFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): Expor
 /**
  * An encoder–decoder (seq2seq, generate): predict.py rebuilds both stacks from PyTorch modules (attention's W_c
  * as extra input columns of the decoder cell) and decodes greedily or by beam search, stopping where Unroll
- * does: at END or after the model's decoder steps (files from before `decoderSteps` was saved: the window
- * less one source step, an upper bound).
+ * does: at END or after the model's decoder steps, and refusing inputs longer than the longest it trained on.
  */
 function encoderDecoderFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task']>): ExportFile[] {
   const m = ck.model;
-  const decoderSteps = task.decoderSteps ?? ck.train.seqLen - 1;
+  // The window holds the longest source and then the decoder's steps. A file from before decoderSteps was
+  // saved bounds either by the window less one step.
+  const T = ck.train.seqLen;
+  const decoderSteps = task.decoderSteps ?? T - 1;
+  const sourceSteps = task.decoderSteps ? T - task.decoderSteps : T - 1;
   const what = task.kind === 'generate' ? 'label' : 'input';
   const summary = `${task.kind} ${m.cell} ${m.layers}×${m.hiddenSize}${m.attention ? ' with attention' : ''}, ${task.sources?.length ?? 0} ${task.kind === 'generate' ? 'labels' : 'input characters'}, ${task.classes.length - 1} output characters, step ${ck.step}`;
   const readme = `Unroll export: ${summary}
@@ -128,7 +131,7 @@ function encoderDecoderFiles(ck: Checkpoint, task: NonNullable<Checkpoint['task'
     task: task.kind,
     sources: task.sources ?? [],
     decoderSteps,
-    window: ck.train.seqLen,
+    sourceSteps,
   };
   return [
     { name: 'model.safetensors', data: encodeCheckpoint(ck) },

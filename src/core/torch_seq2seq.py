@@ -97,7 +97,7 @@ def source(text):
     if unknown:
         sys.exit('predict.py: %r: %s' % (text, 'not one of the model\'s inputs' if whole
                                          else 'the model never saw %r' % unknown[0]))
-    longest = CONFIG['window'] - CONFIG['decoderSteps']
+    longest = CONFIG['sourceSteps']
     if not parts or len(parts) > longest:
         sys.exit('predict.py: %r: inputs must have 1 to %d characters (the longest training input)' % (text, longest))
     return torch.tensor([[index[c]] for c in parts])
