@@ -2,7 +2,8 @@
 // step, then the JSON lines torch_rnn.py and the benchmark print; summary.txt: each step's exit status) into
 // the Markdown section docs/BENCHMARKS.md records: Unroll against PyTorch eager and CUDA graph in the same run
 // (both ratios, achieved GFLOP/s, issue 8's goal), every variant the script ran (default tiles, wavefront,
-// tuned, recorded at each step), the per-phase GPU breakdown, the tuner's choices and time to quality.
+// tuned, recorded at each step), the per-phase GPU breakdown, the tuner's choices, time to quality and
+// greedy decoding both ways.
 // A GPU session has 15 minutes of device time and this turns its output into the record without hand copying.
 // Usage: node scripts/bench-report.mjs DIR   (DIR holds log.txt and summary.txt; prints Markdown)
 import { readFileSync } from 'node:fs';
@@ -254,7 +255,27 @@ export function report(logText, summaryText = '') {
       );
   }
 
-  // 6. What each step of the script did (a step cut off by its time limit shows exit 124).
+  // 6. Greedy decoding of an encoder–decoder task's validation set: carried states vs the window re-run.
+  const decode = (sections.get('decode') ?? []).filter((r) => r.decode === true);
+  if (decode.length) {
+    out.push(
+      table(
+        ['decoder', 'model', 'examples', 'tokens', 'ms', 'tokens/s', 'same outputs'],
+        decode.map((r) => [
+          r.decoder === 'step' ? 'a step per token (carried state)' : 'window re-run per token',
+          `${r.cell.toUpperCase()} ${r.layers}×${r.hidden} B${r.batch} T${r.window}`,
+          String(r.examples),
+          String(r.tokens),
+          fmt(r.decode_ms),
+          String(Math.round(r.tokens_per_s)),
+          r.same_outputs === undefined ? '' : r.same_outputs ? 'yes' : '**no**',
+        ]),
+      ),
+      '',
+    );
+  }
+
+  // 7. What each step of the script did (a step cut off by its time limit shows exit 124).
   const status = summaryText.split('\n').filter((l) => l.trim());
   if (status.length) out.push('Run (summary.txt):', '', ...status.map((l) => `- ${l}`), '');
   return out.join('\n');

@@ -58,6 +58,9 @@ const log = [
   unroll('lstm', 256, 2, 32, 128, 6.1, {
     gpu_ms_by_phase: { forward: 1, loss: 0.1, backward: 2, weight_grads: 0.3, optimizer: 0.05 },
   }),
+  '=== decode',
+  '{"impl":"unroll-webgpu","decode":true,"decoder":"step","cell":"lstm","hidden":256,"layers":1,"batch":32,"window":19,"examples":40,"tokens":215,"decode_ms":12.5,"tokens_per_s":17200}',
+  '{"impl":"unroll-webgpu","decode":true,"decoder":"window","cell":"lstm","hidden":256,"layers":1,"batch":32,"window":19,"examples":40,"tokens":215,"decode_ms":50,"tokens_per_s":4300,"same_outputs":true}',
   '=== quality',
   '{"quality":1.55,"step":500,"train_s":9.1,"val_loss":1.549}',
   '{"impl":"unroll-webgpu","quality":true,"steps":1500,"best_val_loss":1.48,"ms_per_step":18.2,"tiles":"t"}',
@@ -108,6 +111,10 @@ describe('bench report', () => {
     expect(md).toContain('16u×8b k128/8 30.0 (default 50.0)');
     expect(md).toContain('60.0 vs 84.0');
     expect(md).toContain('| 1.55 | 500 | 9.10 | 8.7 |');
+    expect(md).toContain(
+      '| a step per token (carried state) | LSTM 1×256 B32 T19 | 40 | 215 | 12.50 | 17200 |  |',
+    );
+    expect(md).toContain('| window re-run per token | LSTM 1×256 B32 T19 | 40 | 215 | 50.00 | 4300 | yes |');
     expect(md).toContain('- suite-wave: exit 124 in 75 s (limit 75)');
     expect(md).toContain('### 2026-12-04 — NVIDIA H200 (driver 580.159.04), Dawn on Vulkan');
     expect(report(log)).toContain('### 2026-12-04 — NVIDIA H200, Dawn'); // no summary: the bench's device

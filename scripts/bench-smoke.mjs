@@ -1,6 +1,6 @@
 // `npm test`'s bench stage: proves `npm run bench` works end to end — the bundle builds, and a training-step
-// configuration (its recurrent tiles tuned first, every candidate's time printed), the matmul kernel and the
-// time-to-quality mode each print well-formed JSON lines. It runs tiny shapes on whatever adapter is here
+// configuration (its recurrent tiles tuned first, every candidate's time printed), the matmul kernel, the
+// time-to-quality mode and encoder–decoder decoding each print well-formed JSON lines. It runs tiny shapes on whatever adapter is here
 // (SwiftShader in CI) and asserts nothing about time.
 import { execFileSync } from 'node:child_process';
 import { ensureChromium, gpuEnv } from './gpu-env.mjs';
@@ -86,6 +86,24 @@ const RUNS = [
       '2',
     ],
     fields: ['best_val_loss', 'reached', 'train_s', 'steps'],
+  },
+  // Greedy decoding both ways: the window re-run must give the step decoder's outputs.
+  {
+    args: [
+      '--decode',
+      '--hidden',
+      '8',
+      '--batch',
+      '4',
+      '--examples',
+      '40',
+      '--train-steps',
+      '2',
+      '--reps',
+      '1',
+    ],
+    fields: ['decode_ms', 'tokens_per_s', 'tokens', 'same_outputs'],
+    expect: { decoder: 'window', same_outputs: true },
   },
 ];
 

@@ -4,7 +4,8 @@
 // each step ending in a completion wait. `--kernel matmul` times the matmul kernel alone instead;
 // `--quality --corpus FILE` measures time to quality (cli/benchQuality.ts). `--tiles` (cli/tiles.ts) picks
 // the recurrent steps' tile shapes, tuned per configuration on a GPU; `--sweep` prints every candidate's time;
-// `--wave on` steps the layers as one wavefront; `--count-only` prints what a step encodes and allocates.
+// `--wave on` steps the layers as one wavefront; `--count-only` prints what a step encodes and allocates;
+// `--decode` times greedy decoding of an encoder–decoder task (cli/benchDecode.ts).
 import { type CellType, DEFAULT_TRAIN, gateCount } from '../core/config';
 import { Rng } from '../core/rng';
 import { Engine } from '../engine/engine';
@@ -12,6 +13,7 @@ import { encodeCheckpoint } from '../core/checkpoint';
 import type { StepMetrics } from '../engine/types';
 import { Args, UsageError } from './args';
 import { benchMatmul } from './benchMatmul';
+import { benchDecode } from './benchDecode';
 import { benchQuality } from './benchQuality';
 import { adapterName } from '../gpu/device';
 import { acquireNodeDevice } from './dawn';
@@ -66,12 +68,22 @@ async function main(): Promise<void> {
     'wave',
     'count-only',
     'phase-passes',
+    'decode',
+    'task-data',
+    'attention',
+    'examples',
+    'train-steps',
   ]);
   const ctx = await acquireNodeDevice();
   const { device, adapter } = ctx;
   const deviceName = adapterName(adapter);
   if (adapter.isSoftware)
     console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
+  if (args.flag('decode')) {
+    await benchDecode(ctx, args);
+    device.destroy();
+    return;
+  }
   if (args.str('kernel', '') === 'matmul' || args.flag('quality')) {
     await (args.flag('quality') ? benchQuality(ctx, args) : benchMatmul(ctx, args));
     device.destroy();

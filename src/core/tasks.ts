@@ -6,6 +6,9 @@
 import { Rng, pick, word } from './rng';
 import { SEQ_TASKS } from './seqTasks';
 
+/** Validation every this many steps at most for tasks: an evaluation is a few forward batches. */
+export const taskValEvery = (valEvery: number): number => Math.min(valEvery, 20);
+
 export type TaskKind = 'classify' | 'tag' | 'seq2seq' | 'generate';
 export const TASK_KINDS: readonly TaskKind[] = ['classify', 'tag', 'seq2seq', 'generate'];
 

@@ -8,6 +8,7 @@ import { type InitialState, modelForward } from '../reference/model';
 import type { ReverseInputs } from '../reference/bidirectional';
 import { logSoftmax, sampleToken } from '../reference/sampling';
 import type { Evaluation, Inspection } from './inference';
+import type { StepDecoder } from './seq2seqTask';
 import {
   type Decoder,
   type EvalResult,
@@ -172,32 +173,57 @@ export class CpuInference {
   decoder(width: number): Decoder {
     const V = this.model.vocabSize;
     let state: State | undefined;
-    const rows = (logits: Float64Array, n: number) => {
-      const out = new Float64Array(n * V);
-      for (let b = 0; b < n; b++) out.set(logSoftmax(logits.subarray(b * V, (b + 1) * V)), b * V);
-      return out;
-    };
     return {
       start: async (prime) => {
         checkSampleRequest(prime);
         const r = this.run(prime, prime.length, 1);
         state = r.state;
-        return rows(r.logits.subarray((prime.length - 1) * V), 1);
+        return logSoftmaxRows(r.logits.subarray((prime.length - 1) * V), 1, V);
       },
       next: async (tokens, parents) => {
-        const H = this.model.hiddenSize;
-        const pick = (x: Float64Array) => {
-          const o = new Float64Array(width * H);
-          parents.forEach((p, b) => o.set(x.subarray(p * H, (p + 1) * H), b * H));
-          return o;
-        };
         const inputs = new Uint32Array(width);
         inputs.set(tokens);
-        const r = this.run(inputs, 1, width, { h: state!.h.map(pick), c: state!.c.map(pick) });
+        const r = this.run(inputs, 1, width, gather(state!, parents, this.model.hiddenSize));
         state = r.state;
-        return rows(r.logits, width);
+        return logSoftmaxRows(r.logits, width, V);
       },
       dispose: () => undefined,
     };
   }
+
+  /** GpuInference.taskDecoder's twin: the encoder and first decoder step, then one-step decoder windows. */
+  taskDecoder(B: number): StepDecoder | null {
+    if (!this.model.encoder || this.model.attention) return null;
+    const O = outputsOf(this.model);
+    let state: State | undefined;
+    return {
+      start: async (prompt, split) => {
+        const r = this.run(prompt, split + 1, B, undefined, split);
+        state = r.state;
+        return logSoftmaxRows(r.logits.subarray(split * B * O), B, O);
+      },
+      next: async (tokens, parents) => {
+        const r = this.run(tokens, 1, B, gather(state!, parents, this.model.hiddenSize), 0);
+        state = r.state;
+        return logSoftmaxRows(r.logits, B, O);
+      },
+    };
+  }
+}
+
+/** Log-softmax of the first `n` rows of `logits` (rows of V). */
+function logSoftmaxRows(logits: Float64Array, n: number, V: number): Float64Array {
+  const out = new Float64Array(n * V);
+  for (let b = 0; b < n; b++) out.set(logSoftmax(logits.subarray(b * V, (b + 1) * V)), b * V);
+  return out;
+}
+
+/** Row b of the result is row parents[b] of `state`, every layer (h and c). */
+function gather(state: State, parents: ArrayLike<number>, H: number): State {
+  const pick = (x: Float64Array) => {
+    const o = new Float64Array(parents.length * H);
+    for (let b = 0; b < parents.length; b++) o.set(x.subarray(parents[b]! * H, (parents[b]! + 1) * H), b * H);
+    return o;
+  };
+  return { h: state.h.map(pick), c: state.c.map(pick) };
 }

@@ -9,7 +9,8 @@ import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFlo
 import { type LogSoftmaxCall, SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
 import { encodeForward } from './iteration';
-import { type EngineKernels, type ForwardPlan, buildPlan, carryRows, resetRows } from './plan';
+import { type EngineKernels, type ForwardPlan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
+import type { StepDecoder } from './seq2seqTask';
 import {
   type Decoder,
   type EvalResult,
@@ -65,11 +66,17 @@ export class GpuInference {
     this.sampler = new SampleKernel(device);
   }
 
-  /** A forward-only plan for (T, B), cached; the oldest is dropped beyond a few shapes. */
+  /**
+   * A forward-only plan for (T, B), cached; the least recently used is dropped beyond a dozen shapes (an
+   * encoder–decoder evaluation uses two per source length, and a decoder's one-step plan must outlive them).
+   */
   private plan(T: number, B: number, split = 0): ForwardPlan {
     const key = `${T}x${B}/${split}`;
     let p = this.plans.get(key);
-    if (!p) {
+    if (p) {
+      this.plans.delete(key);
+      this.plans.set(key, p);
+    } else {
       p = buildPlan(
         { device: this.device, model: this.model, kernels: this.kernels, clipNorm: 0, ...this.ctx },
         T,
@@ -78,7 +85,7 @@ export class GpuInference {
         split,
       );
       this.plans.set(key, p);
-      if (this.plans.size > 8) {
+      if (this.plans.size > 12) {
         const [oldKey, old] = this.plans.entries().next().value as [string, ForwardPlan];
         this.plans.delete(oldKey);
         void this.device.queue.onSubmittedWorkDone().then(() => old.buffers.forEach((b) => b.destroy()));
@@ -431,6 +438,39 @@ export class GpuInference {
         return (await this.logProbs(bp, 0, width, enc)).logp;
       },
       dispose: () => undefined,
+    };
+  }
+
+  /**
+   * Step-by-step decoding of an encoder–decoder model for B rows (StepDecoder): the encoder and the decoder's
+   * first step run as one window of split + 1 steps, whose last states become the carried states of a
+   * one-step decoder window; each further token is one step of that window from its parent row's state — D
+   * small forwards instead of D whole windows. Null with attention (each step reads every encoder state).
+   */
+  taskDecoder(B: number): StepDecoder | null {
+    if (!this.model.encoder || this.model.attention) return null;
+    return {
+      start: async (prompt, split) => {
+        const T = split + 1;
+        if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
+        const pp = this.plan(T, B, split);
+        const sp = this.plan(1, B);
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStart' });
+        this.forward(pp, prompt, resetRows(B), enc);
+        const to = carriedSlots(sp, this.model.hiddenSize);
+        const bytes = B * this.model.hiddenSize * 4;
+        carriedSlots(pp, this.model.hiddenSize).forEach((from, l) => {
+          enc.copyBufferToBuffer(pp.states, from.h, sp.states, to[l]!.h, bytes);
+          enc.copyBufferToBuffer(pp.states, from.c, sp.states, to[l]!.c, bytes);
+        });
+        return (await this.logProbs(pp, split * B, B, enc)).logp;
+      },
+      next: async (tokens, parents) => {
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
+        const sp = this.plan(1, B);
+        this.forward(sp, tokens, parents, enc);
+        return (await this.logProbs(sp, 0, B, enc)).logp;
+      },
     };
   }
 

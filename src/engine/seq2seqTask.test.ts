@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { numberWords } from '../core/seqTasks';
 import { generatedTask, parseExamples } from '../core/tasks';
 import { type ModelShape } from './lm';
-import { bucketBatches, charScore } from './seq2seqTask';
+import { bucketBatches, charScore, windowDecoder } from './seq2seqTask';
 import { TaskModel } from './taskModel';
 import { variantOf } from './taskVariant';
 
@@ -127,9 +127,13 @@ describe('encoder–decoder windows', () => {
     }
     const norm = (d: { toks: number[]; logProb: number }) => d.logProb / (d.toks.length + 1);
     const best = all.sort((a, b) => norm(b) - norm(a)).slice(0, 8);
-    const beam = await codec.beam('ab', 8, B, logProbs);
+    const beam = await codec.beam('ab', 8, B, windowDecoder(logProbs, m.T, B, O));
     expect(beam.map((d) => d.text)).toEqual(best.map((d) => d.toks.map((t) => m.classes[t]).join('')));
     beam.forEach((d, i) => expect(d.logProb).toBeCloseTo(best[i]!.logProb, 9));
+    // Carrying each beam's state from its parent row gives the same beams as re-running the window.
+    const stepwise = await codec.beam('ab', 8, B, m.decoderOf(m.inference));
+    expect(stepwise.map((d) => d.text)).toEqual(beam.map((d) => d.text));
+    stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(beam[i]!.logProb, 9));
   });
 });
 
@@ -176,6 +180,47 @@ describe('encoder–decoder TaskModel', () => {
       /other examples/,
     );
     for (const m of [gpu, cpu, again]) m.dispose();
+  });
+
+  it('decodes a token at a time from carried states as re-running the window would (GPU and CPU, greedy and beam)', async () => {
+    const examples = generatedTask('reverse')
+      .generate(3, 200)
+      .filter((e) => e.input.length <= 5);
+    const setup = {
+      kind: 'seq2seq' as const,
+      examples,
+      model: { ...shape, cell: 'lstm' as const, layers: 2 },
+      train,
+    };
+    const gpu = TaskModel.create({ ...setup, device });
+    for (let i = 0; i < 25; i++) gpu.trainStep();
+    await gpu.flush();
+    const cpu = await TaskModel.resume(await gpu.save(), examples, null);
+    const inputs = gpu.valSet.map((e) => e.input);
+    const outputs: string[][] = [];
+    for (const m of [gpu, cpu]) {
+      const B = m.train.batchSize;
+      const codec = m.codec!;
+      const window = () =>
+        windowDecoder((t, s) => m.inference.batchLogProbs(t, m.T, B, s), m.T, B, m.classes.length);
+      expect(m.inference.taskDecoder(B)).not.toBeNull();
+      const stepwise = await codec.decode(inputs, B, m.decoderOf(m.inference));
+      const whole = await codec.decode(inputs, B, window());
+      expect(stepwise.map((d) => d.text)).toEqual(whole.map((d) => d.text));
+      stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(whole[i]!.logProb, 4));
+      outputs.push(stepwise.map((d) => d.text));
+      const beams = [
+        await codec.beam(inputs[0]!, 4, B, m.decoderOf(m.inference)),
+        await codec.beam(inputs[0]!, 4, B, window()),
+      ];
+      expect(beams[0]!.map((d) => d.text)).toEqual(beams[1]!.map((d) => d.text));
+      beams[0]!.forEach((d, i) => expect(d.logProb).toBeCloseTo(beams[1]![i]!.logProb, 4));
+    }
+    expect(outputs[0]).toEqual(outputs[1]);
+    // Outputs several characters long: the carried state (both layers, h and c) decides the later ones.
+    expect(outputs[0]!.filter((o) => o.length >= 3).length).toBeGreaterThan(inputs.length / 2);
+    gpu.dispose();
+    cpu.dispose();
   });
 
   it('a side-by-side variant flips attention (or the reverse layer) and keeps the data, split and settings', () => {

@@ -2,14 +2,60 @@
 // the encoder, then the decoder reads END (as "begin") and the output, predicting the output and END (teacher
 // forcing). Batches hold examples of one source length, so the encoder's last step is every row's last real
 // input and the hand-off state is exact (no padding inside the encoder); shorter outputs pad the decoder's
-// tail, unlabelled. Decoding (greedy, beam) re-runs the forward window with the tokens chosen so far: the
-// decoder is causal, so position k's distribution depends only on what came before it.
+// tail, unlabelled. Decoding (greedy, beam) goes one output token at a time through a StepDecoder: the
+// backends carry each row's decoder state from step to step (one one-step window per token); a model with
+// attention re-runs the whole window with the tokens chosen so far (windowDecoder) — the decoder is causal,
+// so position k's distribution depends only on what came before it.
 import { NO_TARGET, type TokenBatch } from '../core/batches';
 import { END, type Example, type TaskKind } from '../core/tasks';
 import type { Prediction } from './taskTypes';
 
 /** Log-probabilities (T·B, O) of a window of tokens whose first `split` steps are the source. */
 export type WindowLogProbs = (inputs: Uint32Array, split: number) => Promise<Float64Array>;
+
+/**
+ * Decoding one output token per call. `start` runs the encoder over the sources and the decoder's first step
+ * (END): `prompt` is (split + 1)·B tokens, t-major. `next` advances every row one step: row b continues from
+ * row parents[b] of the previous call (beam search reorders its beams; greedy keeps rows in place) and reads
+ * tokens[b]. Both return the (B, O) log-probabilities of the step they ran.
+ */
+export interface StepDecoder {
+  start(prompt: Uint32Array, split: number): Promise<Float64Array>;
+  next(tokens: Uint32Array, parents: Uint32Array): Promise<Float64Array>;
+}
+
+/**
+ * A StepDecoder that re-runs the whole window of T steps with each row's tokens so far (for models whose
+ * decoder steps need more than the carried state: attention reads every encoder state).
+ */
+export function windowDecoder(logProbs: WindowLogProbs, T: number, B: number, O: number): StepDecoder {
+  let window = new Uint32Array(T * B);
+  let split = 0;
+  let t = 0;
+  const rowsAt = (logp: Float64Array) => logp.slice(t * B * O, (t + 1) * B * O);
+  return {
+    async start(prompt, s) {
+      window = new Uint32Array(T * B);
+      window.set(prompt);
+      split = s;
+      t = s;
+      return rowsAt(await logProbs(window, split));
+    },
+    async next(tokens, parents) {
+      if (t + 1 >= T) throw new Error(`Decoding past the window of ${T} steps.`);
+      const prev = window.slice();
+      for (let u = 0; u <= t; u++) for (let b = 0; b < B; b++) window[u * B + b] = prev[u * B + parents[b]!]!;
+      t++;
+      window.set(tokens.subarray(0, B), t * B);
+      return rowsAt(await logProbs(window, split));
+    },
+  };
+}
+
+/** Rows that stay in place from step to step (greedy decoding). */
+function inPlace(B: number): Uint32Array {
+  return Uint32Array.from({ length: B }, (_, b) => b);
+}
 
 /** One decoded output: its tokens (END excluded) and the log-probability of tokens + END. */
 export interface Decoded {
@@ -105,10 +151,10 @@ export class Seq2SeqCodec {
     return { inputs, targets, count: Math.max(1, count), split, startsEpoch: true };
   }
 
-  /** Sources of `inputs` (one length) and END at the decoder's first step; the rest for decoding to fill. */
+  /** Sources of `inputs` (one length), then END at the decoder's first step: (split + 1)·B tokens. */
   private prompt(inputs: readonly string[], B: number): { tokens: Uint32Array; split: number } {
     const split = this.splitOf(inputs);
-    const tokens = new Uint32Array(this.T * B);
+    const tokens = new Uint32Array((split + 1) * B);
     inputs.forEach((x, b) => this.sourceTokens(x).forEach((tok, t) => (tokens[t * B + b] = tok)));
     return { tokens, split };
   }
@@ -118,39 +164,39 @@ export class Seq2SeqCodec {
   }
 
   /** Greedy decoding of up to B inputs of one length: the likeliest token at each step until END. */
-  async greedy(inputs: readonly string[], B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
+  async greedy(inputs: readonly string[], B: number, dec: StepDecoder): Promise<Decoded[]> {
     const O = this.targets.length;
     const { tokens, split } = this.prompt(inputs, B);
     const out = inputs.map(() => ({ toks: [] as number[], logProb: 0, done: false }));
-    for (let k = 0; k < this.D && out.some((o) => !o.done); k++) {
-      const logp = await logProbs(tokens, split);
-      const t = split + k;
+    let logp = await dec.start(tokens, split);
+    for (let k = 0; ; k++) {
+      const chosen = new Uint32Array(B);
       out.forEach((o, b) => {
         if (o.done) return;
-        const row = logp.subarray((t * B + b) * O, (t * B + b + 1) * O);
+        const row = logp.subarray(b * O, (b + 1) * O);
         let best = 0;
         for (let c = 1; c < O; c++) if (row[c]! > row[best]!) best = c;
         o.logProb += row[best]!;
         // The window ends after D decoder steps: an output that has not ended by then stops there.
         if (best === 0 || k === this.D - 1) o.done = true;
-        if (best !== 0) {
-          o.toks.push(best);
-          if (t + 1 < this.T) tokens[(t + 1) * B + b] = best;
-        }
+        if (best !== 0) o.toks.push(best);
+        chosen[b] = best;
       });
+      if (out.every((o) => o.done)) break;
+      logp = await dec.next(chosen, inPlace(B));
     }
     return out.map((o) => ({ text: this.text(o.toks), logProb: o.logProb }));
   }
 
   /** Greedy decoding of any inputs, grouped into batches of one source length; answers in input order. */
-  async decode(inputs: readonly string[], B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
+  async decode(inputs: readonly string[], B: number, dec: StepDecoder): Promise<Decoded[]> {
     const answers = new Map<number, Decoded>();
     const indexed = inputs.map((x, i) => ({ x, i }));
     for (const chunk of chunksByLength(indexed, (e) => this.sourceLength(e.x), B)) {
       const decoded = await this.greedy(
         chunk.map((e) => e.x),
         B,
-        logProbs,
+        dec,
       );
       chunk.forEach((e, b) => answers.set(e.i, decoded[b]!));
     }
@@ -166,6 +212,7 @@ export class Seq2SeqCodec {
     examples: readonly Example[],
     B: number,
     logProbs: WindowLogProbs,
+    dec: StepDecoder,
     shown: number,
   ): Promise<{
     loss: number;
@@ -189,7 +236,7 @@ export class Seq2SeqCodec {
     const decoded = await this.decode(
       examples.map((e) => e.input),
       B,
-      logProbs,
+      dec,
     );
     let chars = 0;
     let right = 0;
@@ -225,28 +272,34 @@ export class Seq2SeqCodec {
    * live beam by every token, keeps the `width` likeliest live ones, and sets aside those that chose END.
    * Returns up to `width` outputs, best first by length-normalised log-probability (per token, END counted).
    */
-  async beam(input: string, width: number, B: number, logProbs: WindowLogProbs): Promise<Decoded[]> {
+  async beam(input: string, width: number, B: number, dec: StepDecoder): Promise<Decoded[]> {
     if (!(Number.isInteger(width) && width >= 1 && width <= B))
       throw new Error(`Beam width must be a whole number from 1 to the batch size ${B}.`);
     const O = this.targets.length;
     const { tokens, split } = this.prompt(new Array<string>(width).fill(input), B);
-    let live = [{ toks: [] as number[], logProb: 0 }];
-    const done: { toks: number[]; logProb: number }[] = [];
-    for (let k = 0; k < this.D && live.length; k++) {
-      const t = split + k;
-      live.forEach((bm, b) => bm.toks.forEach((tok, i) => (tokens[(split + 1 + i) * B + b] = tok)));
-      const logp = await logProbs(tokens, split);
-      const next: { toks: number[]; logProb: number }[] = [];
+    type Beam = { toks: number[]; logProb: number; parent: number; tok: number };
+    let live: Beam[] = [{ toks: [], logProb: 0, parent: 0, tok: 0 }];
+    const done: Beam[] = [];
+    let logp = await dec.start(tokens, split);
+    for (let k = 0; k < this.D; k++) {
+      const next: Beam[] = [];
       live.forEach((bm, b) => {
         for (let c = 0; c < O; c++) {
           const cand = {
             toks: c === 0 ? bm.toks : [...bm.toks, c],
-            logProb: bm.logProb + logp[(t * B + b) * O + c]!,
+            logProb: bm.logProb + logp[b * O + c]!,
+            parent: b,
+            tok: c,
           };
           (c === 0 || k === this.D - 1 ? done : next).push(cand);
         }
       });
       live = next.sort((a, b) => b.logProb - a.logProb).slice(0, width);
+      if (!live.length) break;
+      const chosen = new Uint32Array(B);
+      const parents = inPlace(B);
+      live.forEach((bm, b) => ((chosen[b] = bm.tok), (parents[b] = bm.parent)));
+      logp = await dec.next(chosen, parents);
     }
     const norm = (d: { toks: number[]; logProb: number }) => d.logProb / (d.toks.length + 1);
     return done

@@ -19,7 +19,14 @@ import { Engine } from './engine';
 import { chooseTiles } from './tuner';
 import type { GpuInference } from './inference';
 import { attend, probeStates } from './taskProbe';
-import { type Decoded, Seq2SeqCodec, type WindowLogProbs, bucketBatches } from './seq2seqTask';
+import {
+  type Decoded,
+  Seq2SeqCodec,
+  type StepDecoder,
+  type WindowLogProbs,
+  bucketBatches,
+  windowDecoder,
+} from './seq2seqTask';
 import type { Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
 export type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
@@ -348,7 +355,7 @@ export class TaskModel {
   /** Encoder–decoder kinds: greedy decoding of each input, with the model as it is now or on `frozen` ones. */
   async decode(inputs: readonly string[], frozen = this.inference): Promise<Decoded[]> {
     if (!this.codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
-    return this.codec.decode(inputs, this.train.batchSize, this.logProbsOf(frozen));
+    return this.codec.decode(inputs, this.train.batchSize, this.decoderOf(frozen));
   }
 
   /** Encoder–decoder kinds: the greedy output of `input`, or the best outputs of a beam of `beam`. */
@@ -356,11 +363,17 @@ export class TaskModel {
     const codec = this.codec;
     if (!codec) throw new Error(`A ${this.kind} model does not decode outputs.`);
     if (beam <= 1) return this.decode([input]);
-    return codec.beam(input, beam, this.train.batchSize, this.logProbsOf(this.inference));
+    return codec.beam(input, beam, this.train.batchSize, this.decoderOf(this.inference));
   }
 
   private logProbsOf(frozen: GpuInference | CpuInference): WindowLogProbs {
     return (tokens, split) => frozen.batchLogProbs(tokens, this.T, this.train.batchSize, split);
+  }
+
+  /** One token per step from carried states, or (attention) the window re-run with the tokens so far. */
+  decoderOf(frozen: GpuInference | CpuInference): StepDecoder {
+    const B = this.train.batchSize;
+    return frozen.taskDecoder(B) ?? windowDecoder(this.logProbsOf(frozen), this.T, B, this.classes.length);
   }
 
   /** Answers and class probabilities for `inputs` (characters the model never saw are refused). */
@@ -424,7 +437,13 @@ export class TaskModel {
     const first = this.valSet[0]!;
     if (this.codec) {
       const frozen = this.trainer.snapshot();
-      const e = await this.codec.evaluate(this.valSet, this.train.batchSize, this.logProbsOf(frozen), shown);
+      const e = await this.codec.evaluate(
+        this.valSet,
+        this.train.batchSize,
+        this.logProbsOf(frozen),
+        this.decoderOf(frozen),
+        shown,
+      );
       // The first prediction is the first validation example's greedy answer: no second decode for it.
       const answer = e.predictions[0]?.predicted;
       const alignment = this.model.attention ? await attend(this, first.input, frozen, answer) : undefined;

@@ -1,6 +1,7 @@
 // The next visit: a shared link's experiment, then what the last visit left (experiment, corpus, model and
 // its chart history), with the choice to continue that model or start a new one.
 import { syntheticTask } from '../core/synthetic';
+import { GENERATED_TASKS } from '../core/tasks';
 import { persist } from './persist';
 import { live } from './live';
 import { PRESET_CHARS, useRunStore } from './runStore';
@@ -56,6 +57,11 @@ export async function restoreSession(hash: string): Promise<void> {
   const t = get().task;
   if (t.kind !== 'lm' && !t.generated && exp?.task?.text && !t.text)
     set({ task: { ...t, text: exp.task.text } });
+  // A link to someone's own examples opened where there are none: the kind's first generated task, not an
+  // empty box and an error.
+  const now = get().task;
+  if (now.kind !== 'lm' && !now.generated && !now.text.trim())
+    set({ task: { ...now, generated: GENERATED_TASKS.find((g) => g.kind === now.kind)!.id } });
   const linkedPreset = new URLSearchParams(hash.replace(/^#/, '')).has('corpus');
   const corpus = linkedPreset ? undefined : await persist.loadCorpus().catch(() => undefined);
   if (corpus && typeof corpus.text === 'string')

@@ -12,7 +12,8 @@ import { adapterName } from '../gpu/device';
 import { compareRun } from './compare';
 import { attend } from '../engine/taskProbe';
 import { type TaskSource, examplesFor } from '../core/tasks';
-import { Recovery, type Run, taskValEvery } from './recovery';
+import { taskValEvery } from '../core/tasks';
+import { Recovery, type Run } from './recovery';
 import type {
   Backend,
   FromWorker,

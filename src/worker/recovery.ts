@@ -2,14 +2,11 @@
 // built from, or the latest model file of it, kept in worker memory. That file is the one the UI asks for when
 // it autosaves (every 10 s of training and on every pause), so a lost device costs at most a few seconds of
 // training, never the model, and recovery adds no readback of its own.
-import { type TaskSource, examplesFor } from '../core/tasks';
+import { type TaskSource, examplesFor, taskValEvery } from '../core/tasks';
 import { CharLM } from '../engine/lm';
 import { TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
 import type { Backend, RunSetup } from './protocol';
-
-/** Validation every this many steps at most for tasks: an evaluation is a few forward batches. */
-export const taskValEvery = (valEvery: number): number => Math.min(valEvery, 20);
 
 /** A run the worker holds: the character LM or a sequence task. */
 export type Run = TrainingRunner<CharLM> | TrainingRunner<TaskModel>;

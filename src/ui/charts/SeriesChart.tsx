@@ -28,6 +28,8 @@ interface Props {
   smoothing?: boolean;
   defaultLog?: boolean;
   height?: number;
+  /** What the chart says while it has nothing to draw. */
+  empty?: string;
 }
 
 const M = { top: 10, right: 16, bottom: 30, left: 52 };
@@ -40,6 +42,7 @@ export function SeriesChart({
   smoothing = false,
   defaultLog = false,
   height = 210,
+  empty = 'Press Train to see this chart fill',
 }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const [log, setLog] = useState(defaultLog);
@@ -65,14 +68,14 @@ export function SeriesChart({
       st.drawn = live.version;
       st.width = width;
       st.series = read({ smoothing: st.smooth });
-      draw(svg, st.series, width, height, st.log, yLabel, st);
+      draw(svg, st.series, width, height, st.log, yLabel, empty, st);
     };
     tick();
     return () => {
       cancelAnimationFrame(frame);
       ro.disconnect();
     };
-  }, [read, height, yLabel]);
+  }, [read, height, yLabel, empty]);
 
   useEffect(() => {
     state.current.drawn = -1;
@@ -157,6 +160,7 @@ function draw(
   height: number,
   log: boolean,
   yLabel: string,
+  empty: string,
   st: { x: d3.ScaleLinear<number, number> },
 ): void {
   const root = d3.select(svg);
@@ -171,7 +175,7 @@ function draw(
       .attr('x', innerW / 2)
       .attr('y', innerH / 2)
       .attr('text-anchor', 'middle')
-      .text('Press Train to see this chart fill');
+      .text(empty);
     return;
   }
   const [x0, x1] = d3.extent(all, (p) => p[0]) as [number, number];

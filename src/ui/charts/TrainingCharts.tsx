@@ -2,6 +2,7 @@
 // norm before and after clipping with the threshold drawn. Both read the live ring, never React state.
 import { useCallback } from 'react';
 import { live } from '../../state/live';
+import { taskValEvery } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
 import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
@@ -32,7 +33,16 @@ export function LossChart() {
 export function AccuracyChart() {
   const tag = useRunStore((s) => s.task.kind === 'tag');
   const read = useCallback((): Series[] => accuracySeries(live.task, tag), [tag]);
-  return <SeriesChart testId="accuracy-chart" title="Validation accuracy" yLabel="accuracy" read={read} />;
+  const every = useRunStore((s) => (s.run.status === 'ready' ? taskValEvery(s.valEvery) : 0));
+  return (
+    <SeriesChart
+      testId="accuracy-chart"
+      title="Validation accuracy"
+      yLabel="accuracy"
+      read={read}
+      {...(every ? { empty: `Evaluated every ${every} steps: the first point comes at step ${every}` } : {})}
+    />
+  );
 }
 
 /**

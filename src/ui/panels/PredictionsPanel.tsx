@@ -1,7 +1,7 @@
 // A sequence task's answers (issue 9): accuracy on the validation examples, the first examples with the
 // model's prediction (wrong labels, or wrong tags and output characters one by one, highlighted) and the
 // confusion matrix (rows: the truth, columns: the prediction) or, for attention models, the alignment matrix.
-import { isEncoderDecoder } from '../../core/tasks';
+import { isEncoderDecoder, taskValEvery } from '../../core/tasks';
 import { useDecodeStore } from '../../state/decodeActions';
 import { useRunStore } from '../../state/runStore';
 import { CompareBox } from './CompareBox';
@@ -15,6 +15,7 @@ export function PredictionsPanel() {
   const e = useRunStore((s) => s.taskEval);
   const info = useRunStore((s) => s.run.info?.task);
   const tried = useDecodeStore((s) => s.result?.alignment);
+  const every = useRunStore((s) => taskValEvery(s.valEvery));
   if (!info) return null;
   const seq = isEncoderDecoder(info.kind);
   const perChar = info.kind === 'tag' || seq;
@@ -32,7 +33,10 @@ export function PredictionsPanel() {
         )}
       </div>
       {!e ? (
-        <p className="muted">Press Train: the validation examples are evaluated every few steps.</p>
+        <p className="muted">
+          Press Train: the validation examples are evaluated every {every} steps, the first time at step{' '}
+          {every}.
+        </p>
       ) : (
         <div className="predictions-body">
           <table className="prediction-table" data-testid="prediction-table">
