@@ -1,12 +1,14 @@
 // Divergence on the GPU: an overflowing step pauses the runner with a message that names the first
 // non-finite gradient tensor, leaves the parameters as they were (the GPU skips the update), and the run
 // still saves a checkpoint that loads (no NaN reaches it).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { DEFAULT_TRAIN } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
+import { generatedTask } from '../core/tasks';
 import { TrainingRunner, stepsPerBatch } from './runner';
+import { TaskModel } from './taskModel';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -65,6 +67,43 @@ describe('TrainingRunner', () => {
     runner.play();
     await runner.idle();
     expect(diverged).toHaveLength(2);
+    runner.dispose();
+  });
+});
+
+describe('TrainingRunner with a task', () => {
+  it('holds training while an evaluation runs (its round trips would each queue behind a batch of steps)', async () => {
+    const m = TaskModel.create({
+      kind: 'classify',
+      examples: generatedTask('contains').generate(1, 200),
+      model: { cell: 'gru', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
+      train: { ...DEFAULT_TRAIN, batchSize: 8 },
+      device,
+    });
+    const runner = new TrainingRunner(m, 2);
+    runner.minBatch = 4;
+    let evaluating = false;
+    const evaluated: number[] = [];
+    const during: number[] = [];
+    const start = m.startValidation.bind(m);
+    m.startValidation = () => {
+      evaluating = true;
+      return start().finally(() => {
+        evaluating = false;
+        evaluated.push(m.step);
+      });
+    };
+    const trainStep = m.trainStep.bind(m);
+    m.trainStep = () => {
+      if (evaluating) during.push(m.step);
+      trainStep();
+    };
+    runner.play();
+    await vi.waitUntil(() => evaluated.length >= 2, { timeout: 60_000, interval: 20 });
+    runner.pause();
+    await runner.idle();
+    expect(evaluated.slice(0, 2)).toEqual([2, 4]);
+    expect(during).toEqual([]);
     runner.dispose();
   });
 });

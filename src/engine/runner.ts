@@ -67,6 +67,11 @@ export interface Trainable {
   flush(): Promise<void>;
   /** Starts a validation pass that goes on alongside training (or is quick); settles when done. */
   startValidation(): Promise<unknown>;
+  /**
+   * Training waits for each validation pass: the pass is a chain of dependent GPU round trips (a task's
+   * batches, a decoder's tokens), each of which would otherwise queue behind a batch of training steps.
+   */
+  readonly validationHoldsTraining?: boolean;
   /** Runs a validation pass to the end. */
   validate(): Promise<unknown>;
   setConfig(patch: Partial<TrainConfig>): void;
@@ -185,9 +190,16 @@ export class TrainingRunner<L extends Trainable = CharLM> {
     if (this.state === 'idle') this.setState('paused');
   }
 
-  private trainOne(): void {
+  /** One step, and the validation pass it starts when training is to wait for that pass. */
+  private trainOne(): Promise<unknown> | null {
     this.lm.trainStep();
-    if (this.lm.step % this.valEvery === 0) void this.lm.startValidation();
+    if (this.lm.step % this.valEvery !== 0) return null;
+    const pass = this.lm
+      .startValidation()
+      .catch((e: unknown) =>
+        this.events.emit('error', `Validation failed: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    return this.lm.validationHoldsTraining ? pass : null;
   }
 
   private async run(): Promise<void> {
@@ -198,9 +210,11 @@ export class TrainingRunner<L extends Trainable = CharLM> {
       while (this.state === 'training') {
         const start = performance.now();
         let n = 0;
-        for (; n < Math.max(this.batch, this.minBatch); n++) {
+        let held: Promise<unknown> | null = null;
+        while (n < Math.max(this.batch, this.minBatch) && !held) {
           if (this.state !== 'training' || this.lm.step >= this.budget) break;
-          this.trainOne();
+          held = this.trainOne();
+          n++;
         }
         steps += n;
         if (this.lm.step >= this.budget) {
@@ -228,6 +242,12 @@ export class TrainingRunner<L extends Trainable = CharLM> {
           t0 = now;
           steps = 0;
           this.gpuMs = [];
+        }
+        if (held) {
+          // Off the clock: the speed readout is training's.
+          const w0 = performance.now();
+          await held;
+          t0 += performance.now() - w0;
         }
         // Yield to the message loop so pause and sampling requests are handled between batches.
         await new Promise((r) => setTimeout(r, 0));

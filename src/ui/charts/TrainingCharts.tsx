@@ -2,7 +2,7 @@
 // norm before and after clipping with the threshold drawn. Both read the live ring, never React state.
 import { useCallback } from 'react';
 import { live } from '../../state/live';
-import { taskValEvery } from '../../core/tasks';
+import { isEncoderDecoder, taskValEvery } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
 import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
@@ -29,10 +29,13 @@ export function LossChart() {
   );
 }
 
-/** A sequence task's validation accuracy (and, for tagging, whole sequences right). */
+/** A sequence task's validation accuracy (and, for tagging and encoder–decoders, whole sequences right). */
 export function AccuracyChart() {
-  const tag = useRunStore((s) => s.task.kind === 'tag');
-  const read = useCallback((): Series[] => accuracySeries(live.task, tag), [tag]);
+  // Tagging and encoder–decoders score characters, and whole sequences besides.
+  const perChar = useRunStore(
+    (s) => s.task.kind === 'tag' || (s.task.kind !== 'lm' && isEncoderDecoder(s.task.kind)),
+  );
+  const read = useCallback((): Series[] => accuracySeries(live.task, perChar), [perChar]);
   const every = useRunStore((s) => (s.run.status === 'ready' ? taskValEvery(s.valEvery) : 0));
   return (
     <SeriesChart

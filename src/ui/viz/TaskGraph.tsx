@@ -70,7 +70,7 @@ export function TaskGraph() {
   const aligned = a && a.input.join('') === inputs.join('') ? a : null;
   const y0 = rowY[0]!;
   return (
-    <figure className="chart task-graph" data-testid="task-graph">
+    <figure className={seq ? 'chart task-graph wide' : 'chart task-graph'} data-testid="task-graph">
       <figcaption>
         <b>Unrolled</b>{' '}
         <span className="muted small">
@@ -85,7 +85,15 @@ export function TaskGraph() {
         </span>
       </figcaption>
       <div className="task-graph-scroll" ref={ref}>
-        <svg width={width} height={height} role="img" aria-label="The network unrolled over one example">
+        {/* An encoder–decoder spans the row and shrinks to fit it, so the whole decoder stays in view; the
+            others scroll (a classifier to its last step). */}
+        <svg
+          {...(seq
+            ? { viewBox: `0 0 ${width} ${height}`, style: { width: '100%', maxWidth: width, height: 'auto' } }
+            : { width, height })}
+          role="img"
+          aria-label="The network unrolled over one example"
+        >
           <defs>
             <ArrowMarker id="tg-arrow" size={6} className="graph-arrowhead" />
           </defs>
