@@ -25,6 +25,11 @@ test('classify: a generated task trains to high accuracy, with predictions and a
   await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
   await expect(page.getByTestId('status-accuracy')).toContainText('%');
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);
+  // Inside the model over the first example: the hidden state, or a gate of the GRU.
+  await expect(page.getByTestId('task-states-forward')).toBeVisible();
+  await page.getByTestId('task-states-view').selectOption({ label: 'gate z (update)' });
+  await expect(page.getByTestId('task-gates')).toBeVisible();
+  await expect(page.getByTestId('task-states')).toContainText('darker is more open');
   // The loss sits at each line's last step; how much of it reaches the earlier steps is drawn per position.
   await expect(
     page.getByTestId('grad-through-time').locator('path[stroke-width="1.8"]').first(),

@@ -7,7 +7,7 @@ import { softmaxXent } from '../reference/loss';
 import { type InitialState, modelForward } from '../reference/model';
 import type { ReverseInputs } from '../reference/bidirectional';
 import { logSoftmax, sampleToken } from '../reference/sampling';
-import type { Evaluation, Inspection } from './inference';
+import type { BatchStates, Evaluation, Inspection } from './inference';
 import type { StepDecoder } from './seq2seqTask';
 import {
   type Decoder,
@@ -64,19 +64,27 @@ export class CpuInference {
     return out;
   }
 
-  /** Top-layer (and reverse) states (T, B, H), GpuInference.batchStates's twin. */
+  /** Top-layer (and reverse) states (T, B, H) and row 0's gates, GpuInference.batchStates's twin. */
   async batchStates(
     inputs: Uint32Array,
     T: number,
     B: number,
     split = 0,
     reverse?: ReverseInputs,
-  ): Promise<{ top: Float32Array; reverse?: Float32Array }> {
+  ): Promise<BatchStates> {
     const batch = { T, B, inputs, split, ...(reverse ? { reverse } : {}) };
     const f = modelForward(this.model, this.layout, this.params(), batch);
     const BH = B * this.model.hiddenSize;
+    const AH = actCount(this.model.cell) * this.model.hiddenSize;
     const top = Float32Array.from(f.hs[f.hs.length - 1]!.subarray(BH));
-    return { top, ...(f.reverse ? { reverse: Float32Array.from(f.reverse.layer.h.subarray(BH)) } : {}) };
+    const all = f.acts[f.acts.length - 1]!;
+    const acts = new Float32Array(T * AH);
+    for (let t = 0; t < T; t++) acts.set(all.subarray(t * B * AH, t * B * AH + AH), t * AH);
+    return {
+      top,
+      acts,
+      ...(f.reverse ? { reverse: Float32Array.from(f.reverse.layer.h.subarray(BH)) } : {}),
+    };
   }
 
   /** Attention weights (T, B, S), GpuInference.alignment's twin. */

@@ -35,6 +35,16 @@ export interface Inspection {
   logp: Float32Array;
 }
 
+/** A task window seen from inside (batchStates). */
+export interface BatchStates {
+  /** The top layer's hidden states (T, B, H). */
+  top: Float32Array;
+  /** The top layer's gate activations of row 0 (T, A·H), in the cell's order (Inspection.gates). */
+  acts: Float32Array;
+  /** A bidirectional model's reverse direction (T, B, H), on its own rows. */
+  reverse?: Float32Array;
+}
+
 /** Characters generated per submit (and per streamed chunk). */
 export const SAMPLE_CHUNK = 32;
 
@@ -273,8 +283,9 @@ export class GpuInference {
   }
 
   /**
-   * The top layer's hidden states (T, B, H) of a task window (slots 1…T), and the reverse direction's (on its
-   * own rows) for a bidirectional model: what the playground draws for the probe example.
+   * The top layer's hidden states (T, B, H) of a task window (slots 1…T), the reverse direction's (on its
+   * own rows) for a bidirectional model, and the top layer's gate activations (T, A·H) of row 0: what the
+   * playground draws for the probe example.
    */
   async batchStates(
     inputs: Uint32Array,
@@ -282,18 +293,25 @@ export class GpuInference {
     B: number,
     split = 0,
     reverse?: ReverseInputs,
-  ): Promise<{ top: Float32Array; reverse?: Float32Array }> {
+  ): Promise<BatchStates> {
     const H = this.model.hiddenSize;
+    const AH = actCount(this.model.cell) * H;
     const p = this.taskPlan(inputs, T, B, split, reverse);
     const enc = this.device.createCommandEncoder({ label: 'GpuInference.states' });
     this.forward(p, inputs, resetRows(B), enc);
-    const last = p.stateOff[p.stateOff.length - 1]!;
-    const regions = [{ buf: p.states, offset: (last + B * H) * 4, floats: T * B * H }];
+    const last = p.stateOff.length - 1;
+    const regions = [{ buf: p.states, offset: (p.stateOff[last]! + B * H) * 4, floats: T * B * H }];
+    // Row 0's activations only, a region per step: every row's would be T·B·A·H floats.
+    for (let t = 0; t < T; t++)
+      regions.push({ buf: p.acts, offset: (p.actOff[last]! + t * B * AH) * 4, floats: AH });
     if (p.reverse) regions.push({ buf: p.reverse.states, offset: B * H * 4, floats: T * B * H });
     const read = encodeReadback(this.device, enc, regions);
     this.device.queue.submit([enc.finish()]);
-    const [top, rev] = await read();
-    return { top: top!, ...(rev ? { reverse: rev } : {}) };
+    const [top, ...rest] = await read();
+    const acts = new Float32Array(T * AH);
+    for (let t = 0; t < T; t++) acts.set(rest[t]!, t * AH);
+    const rev = rest[T];
+    return { top: top!, acts, ...(rev ? { reverse: rev } : {}) };
   }
 
   /**

@@ -151,8 +151,16 @@ describe('encoder–decoder TaskModel', () => {
     expect(ck.task?.sources).toEqual([...'abcdefgh']);
     expect(Object.keys(ck.params).length).toBeGreaterThan(0);
     const cpu = await TaskModel.resume(bytes, examples, null);
-    const [g, c] = [await gpu.evaluate(), await cpu.evaluate()];
+    const [g, c] = [await gpu.evaluate(12, true), await cpu.evaluate(12, true)];
     expect(g.loss).toBeCloseTo(c.loss, 4);
+    // The probe example's states and gates over source, START and output, GPU against the reference.
+    const first = gpu.valSet[0]!;
+    expect(g.states!.labels).toEqual([...first.input, 'START', ...first.target]);
+    for (const [x, y] of [
+      [g.states!.forward, c.states!.forward],
+      ...g.states!.gates.map((x, k) => [x, c.states!.gates[k]!]),
+    ] as const)
+      expect(Math.max(...x.map((v, i) => Math.abs(v - y[i]!)))).toBeLessThan(1e-4);
     expect(g.predictions.map((p) => p.predicted)).toEqual(c.predictions.map((p) => p.predicted));
     expect(g.accuracy).toBeCloseTo(c.accuracy, 9);
     // Exact matches by input length cover every validation example, shortest first.

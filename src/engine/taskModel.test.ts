@@ -176,6 +176,11 @@ describe('bidirectional TaskModel', () => {
     expect(g.states!.labels).toEqual([...gpu.valSet[0]!.input]);
     close(g.states!.forward, c.states!.forward);
     close(g.states!.reverse!, c.states!.reverse!);
+    // GRU: r, z and n of the forward layer; r and z are sigmoids.
+    expect(g.states!.gates).toHaveLength(3);
+    g.states!.gates.forEach((x, k) => close(x, c.states!.gates[k]!));
+    expect(g.states!.gates[1]!.every((z) => z > 0 && z < 1)).toBe(true);
+    expect(g.states!.gates[2]!.some((n) => n < 0)).toBe(true);
     gpu.dispose();
     cpu.dispose();
   });

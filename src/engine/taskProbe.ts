@@ -1,10 +1,11 @@
 // A task model seen from inside over one example, for the playground (issue 9): the top layer's hidden
 // states (first 64 units) at each step the window ran for it — the input characters, then for an
 // encoder–decoder START and the teacher-forced output — with, for a bidirectional model, the reverse
-// direction's states at the same positions (having read from the end back to there); and, for attention
+// direction's states at the same positions (having read from the end back to there); the top layer's gates
+// (forward direction); and, for attention
 // models, where each output step looked.
 import type { TokenBatch } from '../core/batches';
-import type { ModelConfig, TrainConfig } from '../core/config';
+import { type ModelConfig, type TrainConfig, actCount } from '../core/config';
 import type { Example } from '../core/tasks';
 import type { CpuInference } from './cpuInference';
 import type { GpuInference } from './inference';
@@ -31,7 +32,7 @@ export async function probeStates(
   const B = m.train.batchSize;
   const H = m.model.hiddenSize;
   const enc = m.encode([e], B);
-  const { top, reverse } = await frozen.batchStates(enc.inputs, m.T, B, enc.split ?? 0, enc.reverse);
+  const { top, acts, reverse } = await frozen.batchStates(enc.inputs, m.T, B, enc.split ?? 0, enc.reverse);
   const source = m.codec?.kind === 'generate' ? [e.input] : [...e.input];
   const labels = (m.codec ? [...source, 'START', ...e.target] : source).slice(0, m.T);
   const units = Math.min(H, MAX_UNITS);
@@ -43,7 +44,18 @@ export async function probeStates(
       forward[t * units + j] = top[t * B * H + j]!;
       if (back && reverse) back[t * units + j] = reverse[(steps - 1 - t) * B * H + j]!;
     }
-  return { labels, units, forward, ...(back ? { reverse: back } : {}) };
+  // The gates' activations (LSTM i, f, g, o; GRU r, z, n — its fourth, W_hn·h, is not a gate; RNN none).
+  const A = actCount(m.model.cell);
+  const gates = Array.from(
+    { length: m.model.cell === 'gru' ? 3 : m.model.cell === 'rnn' ? 0 : A },
+    (_, g) => {
+      const out = new Float32Array(steps * units);
+      for (let t = 0; t < steps; t++)
+        out.set(acts.subarray(t * A * H + g * H, t * A * H + g * H + units), t * units);
+      return out;
+    },
+  );
+  return { labels, units, forward, gates, ...(back ? { reverse: back } : {}) };
 }
 
 /**

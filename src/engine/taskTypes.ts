@@ -44,6 +44,8 @@ export interface ProbeStates {
   /** (steps, units) row-major */
   forward: Float32Array;
   reverse?: Float32Array;
+  /** The forward top layer's gates, each (steps, units): LSTM i, f, g, o; GRU r, z, n; none for RNN. */
+  gates: Float32Array[];
 }
 
 /** Attention weights of one decoded example: weights[k][i] for output step k (its characters, then END). */

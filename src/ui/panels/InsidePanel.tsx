@@ -12,6 +12,7 @@ import { NeuronView } from '../viz/NeuronView';
 import { PredictionStrip } from '../viz/PredictionStrip';
 import { UnrolledGraph } from '../viz/UnrolledGraph';
 import { WeightsView } from '../viz/WeightsView';
+import { gateNames } from './cells';
 import type { Inspection } from '../../state/protocolTypes';
 
 type Tab = 'graph' | 'predictions' | 'states' | 'neuron' | 'gradients' | 'weights';
@@ -48,12 +49,6 @@ const TABS: { id: Tab; label: string; note: string }[] = [
     note: 'The recurrent weights W_hh and input weights W_ih of the selected layer, one gate at a time (PyTorch layout: rows are the gate’s units). Blue negative, vermillion positive, scaled to the largest magnitude. Below, the norm of each weight matrix at each snapshot: watch it grow as the model learns, or explode before a divergence.',
   },
 ];
-
-function gateNames(cell: string | undefined): string[] {
-  if (cell === 'gru') return ['r (reset)', 'z (update)', 'n (candidate)'];
-  if (cell === 'rnn') return [];
-  return ['i (input)', 'f (forget)', 'g (candidate)', 'o (output)'];
-}
 
 function GateSelect({ gates, gate }: { gates: string[]; gate: number }) {
   return (

@@ -37,3 +37,10 @@ export const CELL_NOTES: Record<CellType, { name: string; note: string; eq: stri
     ],
   },
 };
+
+/** The gates a cell's activations hold, in PyTorch's order (an RNN has none). */
+export function gateNames(cell: string | undefined): string[] {
+  if (cell === 'gru') return ['r (reset)', 'z (update)', 'n (candidate)'];
+  if (cell === 'rnn') return [];
+  return ['i (input)', 'f (forget)', 'g (candidate)', 'o (output)'];
+}
