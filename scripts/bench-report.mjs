@@ -263,7 +263,7 @@ export function report(logText, summaryText = '') {
         ['decoder', 'model', 'examples', 'tokens', 'ms', 'tokens/s', 'same outputs'],
         decode.map((r) => [
           r.decoder === 'step' ? 'a step per token (carried state)' : 'window re-run per token',
-          `${r.cell.toUpperCase()} ${r.layers}×${r.hidden} B${r.batch} T${r.window}`,
+          `${r.cell.toUpperCase()} ${r.layers}×${r.hidden} B${r.batch} T${r.window}${r.attention ? ' attention' : ''}`,
           String(r.examples),
           String(r.tokens),
           fmt(r.decode_ms),

@@ -4,7 +4,7 @@
 # (EngineOptions.wave; default tiles), tuned (every candidate's time), LSTM 2×256 with a compute pass per
 # phase (Engine.phasePasses: the per-phase breakdown) and the suite with each iteration recorded at its
 # step instead of ahead (Engine.encodeAhead); the self-test (every kernel and tile candidate against the
-# reference); then — when the corpus came along — time to quality. Sized for
+# reference); greedy decoding both ways (with and without attention); then — when the corpus came along — time to quality. Sized for
 # the device tool's limits: one command of at most 600 s (each step has its own time limit, most informative
 # first) and at most 8 files back, so everything is appended as it comes to $OUT/summary.txt (a line per
 # step), $OUT/log.txt (stdout) and $OUT/err.txt (stderr): a run cut short still returns what it measured.
@@ -32,6 +32,7 @@ step suite-tuned 110 node bench.mjs --suite --sweep
 step phases 20 node bench.mjs --cell lstm --hidden 256 --layers 2 --batch 32 --seq 128 --tiles default --phase-passes on
 step suite-at-step 40 node bench.mjs --suite --tiles default --record-ahead off
 step selftest 70 node selftest.mjs
-step decode 10 node bench.mjs --decode --hidden 256 --batch 32 --train-steps 100
+# Greedy decoding of an encoder–decoder's validation set, a token per step against the window re-run.
+step decode 10 bash -c 'node bench.mjs --decode --hidden 256 --batch 32 --train-steps 100 && node bench.mjs --decode --attention --hidden 256 --batch 32 --train-steps 100'
 [ -f tinyshakespeare.txt ] && step quality 85 node bench.mjs --quality --corpus tinyshakespeare.txt --steps 1500
 grep -E "^[0-9]+ passed, [0-9]+ failed" "$out/log.txt" >> "$out/summary.txt"

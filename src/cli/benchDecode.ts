@@ -1,7 +1,7 @@
 // `npm run bench -- --decode [--task-data ID] [--attention]`: greedy decoding of an encoder–decoder task's
-// validation examples, both ways the engine can do it — one output token per step from the carried decoder
+// validation examples, both ways the engine can do it — one decoder step per output token from the carried
 // states (`decoder: "step"`, TaskModel.decoderOf) and the whole window re-run for every token (`"window"`,
-// what a model with attention needs) — after a short training run so outputs are several tokens long. One
+// the reference's way with attention) — after a short training run so outputs are several tokens long. One
 // JSON line per way: the median time to decode the set, tokens per second, and whether both gave the same
 // outputs. A playground task run decodes the validation set at every evaluation.
 import { type CellType, DEFAULT_TRAIN } from '../core/config';
@@ -46,7 +46,7 @@ export async function benchDecode(ctx: GpuContext, args: Args): Promise<void> {
   };
   const outputs: Record<string, string[]> = {};
   for (const [way, make] of Object.entries(ways)) {
-    if (way === 'step' && !m.inference.taskDecoder(B)) continue;
+    if (way === 'step' && !m.inference.taskDecoder(B, m.T)) continue;
     const times: number[] = [];
     let tokens = 0;
     for (let r = 0; r < reps; r++) {

@@ -8,7 +8,7 @@ import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
 import { type LogSoftmaxCall, SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
-import { encodeForward } from './iteration';
+import { encodeForward, encodeForwardRange } from './iteration';
 import { type EngineKernels, type ForwardPlan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
 import type { StepDecoder } from './seq2seqTask';
 import {
@@ -460,13 +460,19 @@ export class GpuInference {
   }
 
   /**
-   * Step-by-step decoding of an encoder–decoder model for B rows (StepDecoder): the encoder and the decoder's
-   * first step run as one window of split + 1 steps, whose last states become the carried states of a
-   * one-step decoder window; each further token is one step of that window from its parent row's state — D
-   * small forwards instead of D whole windows. Null with attention (each step reads every encoder state).
+   * Step-by-step decoding of an encoder–decoder model for B rows (StepDecoder) in windows of T. Without
+   * attention, the encoder and the decoder's first step run as one window of split + 1 steps, whose last
+   * states become the carried states of a one-step decoder window; each further token is one step of that
+   * window from its parent row's state. With attention, the whole window's plan keeps the encoder's states
+   * and keys, and each token runs the next decoder step alone (its state gathered from the parent rows first).
+   * Either way D small forwards instead of D whole windows.
    */
-  taskDecoder(B: number): StepDecoder | null {
-    if (!this.model.encoder || this.model.attention) return null;
+  taskDecoder(B: number, T: number): StepDecoder | null {
+    if (!this.model.encoder) return null;
+    return this.model.attention ? this.attentionDecoder(B, T) : this.carriedDecoder(B);
+  }
+
+  private carriedDecoder(B: number): StepDecoder {
     return {
       start: async (prompt, split) => {
         const T = split + 1;
@@ -488,6 +494,54 @@ export class GpuInference {
         const sp = this.plan(1, B);
         this.forward(sp, tokens, parents, enc);
         return (await this.logProbs(sp, 0, B, enc)).logp;
+      },
+    };
+  }
+
+  private attentionDecoder(B: number, T: number): StepDecoder {
+    const H = this.model.hiddenSize;
+    let split = 0;
+    let t = 0;
+    const run = async (p: ForwardPlan, enc: GPUCommandEncoder, from: number) => {
+      const pass = enc.beginComputePass({ label: 'GpuInference.decodeSteps' });
+      encodeForwardRange(pass, p, this.kernels, from, t + 1);
+      pass.end();
+      return (await this.logProbs(p, t * B, B, enc)).logp;
+    };
+    return {
+      start: async (prompt, s) => {
+        if (prompt.length !== (s + 1) * B) throw new Error(`GpuInference: expected ${(s + 1) * B} tokens`);
+        [split, t] = [s, s];
+        const p = this.plan(T, B, split);
+        const tokens = new Uint32Array(T * B);
+        tokens.set(prompt);
+        this.device.queue.writeBuffer(p.tokens, 0, tokens);
+        this.device.queue.writeBuffer(p.rows, 0, resetRows(B));
+        return run(p, this.device.createCommandEncoder({ label: 'GpuInference.decodeStart' }), 0);
+      },
+      next: async (tokens, parents) => {
+        if (t + 1 >= T) throw new Error(`Decoding past the window of ${T} steps.`);
+        t++;
+        const p = this.plan(T, B, split);
+        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
+        // Row b of the state before step t (slot t: h, then c in the second half) from row parents[b].
+        let tmp: GPUBuffer | null = null;
+        if (parents.some((r, b) => r !== b)) {
+          tmp = createStorageBuffer(this.device, 'GpuInference.gather', 2 * B * H);
+          const [h, c] = [p.stateOff[0]! + t * B * H, p.stateOff[0]! + (T + 1 + t) * B * H];
+          enc.copyBufferToBuffer(p.states, h * 4, tmp, 0, B * H * 4);
+          enc.copyBufferToBuffer(p.states, c * 4, tmp, B * H * 4, B * H * 4);
+          for (const [b, r] of parents.entries()) {
+            enc.copyBufferToBuffer(tmp, r * H * 4, p.states, (h + b * H) * 4, H * 4);
+            enc.copyBufferToBuffer(tmp, (B + r) * H * 4, p.states, (c + b * H) * 4, H * 4);
+          }
+        }
+        this.device.queue.writeBuffer(p.tokens, t * B * 4, tokens.subarray(0, B));
+        try {
+          return await run(p, enc, t);
+        } finally {
+          tmp?.destroy();
+        }
       },
     };
   }

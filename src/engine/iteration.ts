@@ -19,23 +19,7 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     k.matmul.encode(pass, p.headGemm);
     return;
   }
-  for (let l = 0; l < p.layers.length; l++) {
-    const cells = p.layers[l]!;
-    k.cell.encodeInit(pass, cells[0]!);
-    for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
-    const at = p.attention;
-    for (const [si, sg] of p.segments.entries()) {
-      // The decoder's steps attend to the encoder's (keys once, then context before each step).
-      if (at && si === 1) {
-        k.matmul.encode(pass, at.keysGemm);
-        for (let t = sg.start; t < sg.end; t++) {
-          k.attention!.encodeForward(pass, at.call, t);
-          k.matmul.encode(pass, at.ctxGemm[t - at.split]!);
-          k.cell.encodeForward(pass, cells[si]!, t);
-        }
-      } else k.cell.encodeForwardSteps(pass, cells[si]!, sg.start, sg.end);
-    }
-  }
+  encodeLayers(pass, p, k, 0, p.T);
   const rev = p.reverse;
   if (rev) {
     k.embed.encodeForward(pass, rev.embedding);
@@ -45,6 +29,54 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     k.concat!.encodeForward(pass, rev.concat);
   }
   k.matmul.encode(pass, p.headGemm);
+}
+
+/**
+ * The forward of steps [from, to) only, the states before `from` left by an earlier call on the same plan: a
+ * decoder stepping a token at a time (an attention decoder needs the encoder's states and keys, which stay
+ * in the plan). Embeddings, input projections and the head run over the whole window (cheap; they overwrite),
+ * the recurrent steps only over [from, to); from 0 also sets the initial states.
+ */
+export function encodeForwardRange(
+  pass: GPUComputePassEncoder,
+  p: ForwardPlan,
+  k: EngineKernels,
+  from: number,
+  to: number,
+): void {
+  if (p.wave || p.reverse) throw new Error('encodeForwardRange: not for a wavefront or bidirectional plan');
+  for (const call of p.embedding) k.embed.encodeForward(pass, call);
+  encodeLayers(pass, p, k, from, to);
+  k.matmul.encode(pass, p.headGemm);
+}
+
+/** Per layer: the initial state (from 0), the input GEMM, then each segment's steps within [from, to). */
+function encodeLayers(
+  pass: GPUComputePassEncoder,
+  p: ForwardPlan,
+  k: EngineKernels,
+  from: number,
+  to: number,
+) {
+  for (let l = 0; l < p.layers.length; l++) {
+    const cells = p.layers[l]!;
+    if (from === 0) k.cell.encodeInit(pass, cells[0]!);
+    for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
+    const at = p.attention;
+    for (const [si, sg] of p.segments.entries()) {
+      const [a, b] = [Math.max(from, sg.start), Math.min(to, sg.end)];
+      if (a >= b) continue;
+      // The decoder's steps attend to the encoder's (keys once the encoder is done, then context before each).
+      if (at && si === 1) {
+        if (a === sg.start) k.matmul.encode(pass, at.keysGemm);
+        for (let t = a; t < b; t++) {
+          k.attention!.encodeForward(pass, at.call, t);
+          k.matmul.encode(pass, at.ctxGemm[t - at.split]!);
+          k.cell.encodeForward(pass, cells[si]!, t);
+        }
+      } else k.cell.encodeForwardSteps(pass, cells[si]!, a, b);
+    }
+  }
 }
 
 /**

@@ -194,41 +194,45 @@ describe('encoder–decoder TaskModel', () => {
     const examples = generatedTask('reverse')
       .generate(3, 200)
       .filter((e) => e.input.length <= 5);
-    const setup = {
-      kind: 'seq2seq' as const,
-      examples,
-      model: { ...shape, cell: 'lstm' as const, layers: 2 },
-      train,
-    };
-    const gpu = TaskModel.create({ ...setup, device });
-    for (let i = 0; i < 25; i++) gpu.trainStep();
-    await gpu.flush();
-    const cpu = await TaskModel.resume(await gpu.save(), examples, null);
-    const inputs = gpu.valSet.map((e) => e.input);
-    const outputs: string[][] = [];
-    for (const m of [gpu, cpu]) {
-      const B = m.train.batchSize;
-      const codec = m.codec!;
-      const window = () =>
-        windowDecoder((t, s) => m.inference.batchLogProbs(t, m.T, B, s), m.T, B, m.classes.length);
-      expect(m.inference.taskDecoder(B)).not.toBeNull();
-      const stepwise = await codec.decode(inputs, B, m.decoderOf(m.inference));
-      const whole = await codec.decode(inputs, B, window());
-      expect(stepwise.map((d) => d.text)).toEqual(whole.map((d) => d.text));
-      stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(whole[i]!.logProb, 4));
-      outputs.push(stepwise.map((d) => d.text));
-      const beams = [
-        await codec.beam(inputs[0]!, 4, B, m.decoderOf(m.inference)),
-        await codec.beam(inputs[0]!, 4, B, window()),
-      ];
-      expect(beams[0]!.map((d) => d.text)).toEqual(beams[1]!.map((d) => d.text));
-      beams[0]!.forEach((d, i) => expect(d.logProb).toBeCloseTo(beams[1]![i]!.logProb, 4));
+    // A 2-layer LSTM (each layer's h and c carried into a one-step window); a GRU with attention (each
+    // step's attention reads the encoder states kept in the window's plan).
+    for (const model of [
+      { ...shape, cell: 'lstm' as const, layers: 2 },
+      { ...shape, attention: true },
+    ]) {
+      const setup = { kind: 'seq2seq' as const, examples, model, train };
+      const gpu = TaskModel.create({ ...setup, device });
+      for (let i = 0; i < 25; i++) gpu.trainStep();
+      await gpu.flush();
+      const cpu = await TaskModel.resume(await gpu.save(), examples, null);
+      const inputs = gpu.valSet.map((e) => e.input);
+      const outputs: string[][] = [];
+      expect(gpu.inference.taskDecoder(train.batchSize, gpu.T)).not.toBeNull();
+      // The reference decodes a token at a time only without attention.
+      expect(cpu.inference.taskDecoder(train.batchSize, cpu.T) === null).toBe(!!model.attention);
+      for (const m of [gpu, cpu]) {
+        const B = m.train.batchSize;
+        const codec = m.codec!;
+        const window = () =>
+          windowDecoder((t, s) => m.inference.batchLogProbs(t, m.T, B, s), m.T, B, m.classes.length);
+        const stepwise = await codec.decode(inputs, B, m.decoderOf(m.inference));
+        const whole = await codec.decode(inputs, B, window());
+        expect(stepwise.map((d) => d.text)).toEqual(whole.map((d) => d.text));
+        stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(whole[i]!.logProb, 4));
+        outputs.push(stepwise.map((d) => d.text));
+        const beams = [
+          await codec.beam(inputs[0]!, 4, B, m.decoderOf(m.inference)),
+          await codec.beam(inputs[0]!, 4, B, window()),
+        ];
+        expect(beams[0]!.map((d) => d.text)).toEqual(beams[1]!.map((d) => d.text));
+        beams[0]!.forEach((d, i) => expect(d.logProb).toBeCloseTo(beams[1]![i]!.logProb, 4));
+      }
+      expect(outputs[0]).toEqual(outputs[1]);
+      // Outputs several characters long: the carried state decides the later ones.
+      expect(outputs[0]!.filter((o) => o.length >= 3).length).toBeGreaterThan(inputs.length / 2);
+      gpu.dispose();
+      cpu.dispose();
     }
-    expect(outputs[0]).toEqual(outputs[1]);
-    // Outputs several characters long: the carried state (both layers, h and c) decides the later ones.
-    expect(outputs[0]!.filter((o) => o.length >= 3).length).toBeGreaterThan(inputs.length / 2);
-    gpu.dispose();
-    cpu.dispose();
   });
 
   it('a side-by-side variant flips attention (or the reverse layer) and keeps the data, split and settings', () => {

@@ -2,10 +2,10 @@
 // the encoder, then the decoder reads END (as "begin") and the output, predicting the output and END (teacher
 // forcing). Batches hold examples of one source length, so the encoder's last step is every row's last real
 // input and the hand-off state is exact (no padding inside the encoder); shorter outputs pad the decoder's
-// tail, unlabelled. Decoding (greedy, beam) goes one output token at a time through a StepDecoder: the
-// backends carry each row's decoder state from step to step (one one-step window per token); a model with
-// attention re-runs the whole window with the tokens chosen so far (windowDecoder) — the decoder is causal,
-// so position k's distribution depends only on what came before it.
+// tail, unlabelled. Decoding (greedy, beam) goes one output token at a time through a StepDecoder: the GPU
+// runs one decoder step per token from each row's carried state (GpuInference.taskDecoder); where a backend
+// cannot (the CPU reference with attention), windowDecoder re-runs the whole window with the tokens chosen so
+// far — the decoder is causal, so position k's distribution depends only on what came before it.
 import { NO_TARGET, type TokenBatch } from '../core/batches';
 import { END, type Example, type TaskKind } from '../core/tasks';
 import type { Prediction } from './taskTypes';
@@ -25,8 +25,8 @@ export interface StepDecoder {
 }
 
 /**
- * A StepDecoder that re-runs the whole window of T steps with each row's tokens so far (for models whose
- * decoder steps need more than the carried state: attention reads every encoder state).
+ * A StepDecoder that re-runs the whole window of T steps with each row's tokens so far: the reference's way
+ * for attention models, and the oracle the step decoders are tested against.
  */
 export function windowDecoder(logProbs: WindowLogProbs, T: number, B: number, O: number): StepDecoder {
   let window = new Uint32Array(T * B);

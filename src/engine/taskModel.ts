@@ -373,10 +373,12 @@ export class TaskModel {
     return (tokens, split) => frozen.batchLogProbs(tokens, this.T, this.train.batchSize, split);
   }
 
-  /** One token per step from carried states, or (attention) the window re-run with the tokens so far. */
+  /** One token per step from carried states, or (attention on the CPU) the window re-run with the tokens so far. */
   decoderOf(frozen: GpuInference | CpuInference): StepDecoder {
     const B = this.train.batchSize;
-    return frozen.taskDecoder(B) ?? windowDecoder(this.logProbsOf(frozen), this.T, B, this.classes.length);
+    return (
+      frozen.taskDecoder(B, this.T) ?? windowDecoder(this.logProbsOf(frozen), this.T, B, this.classes.length)
+    );
   }
 
   /** Answers and class probabilities for `inputs` (characters the model never saw are refused). */
