@@ -9,14 +9,16 @@ import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from '.
 
 export function LossChart() {
   const task = useRunStore((s) => s.task.kind !== 'lm');
+  const every = useRunStore((s) => (s.task.kind !== 'lm' ? taskValEvery(s.valEvery) : s.valEvery));
   const read = useCallback(
     ({ smoothing }: { smoothing: number }): Series[] =>
       lossSeries(
         live.steps,
         task ? live.task.map((p) => ({ step: p.step, nats: p.loss, bits: p.loss / Math.LN2 })) : live.val,
         smoothing,
+        every,
       ),
-    [task],
+    [task, every],
   );
   return (
     <SeriesChart

@@ -35,13 +35,15 @@ export function lossSeries(
   steps: readonly StepPoint[],
   val: readonly ValPoint[],
   smoothing: number,
+  /** Validation cadence, named in the legend until the first pass lands (on a slow GPU that takes a while). */
+  every?: number,
 ): Series[] {
   const raw = finitePoints(steps.map((p) => [p.step, p.loss]));
   return [
     { name: 'training (raw)', color: PALETTE.blue, points: raw, faint: true },
     { name: 'training', color: PALETTE.blue, points: ema(raw, smoothing) },
     {
-      name: 'validation',
+      name: val.length === 0 && every ? `validation (every ${every} steps)` : 'validation',
       color: PALETTE.orange,
       points: finitePoints(val.map((v) => [v.step, v.nats])),
       dots: true,

@@ -1,6 +1,7 @@
 // Run controls and status: Train/Pause, Step, Reset (space, s, r), the step, epoch, latest losses and speed,
 // a help popover with the shortcuts, and "copy link" for the experiment in the URL.
 import { useEffect, useRef, useState } from 'react';
+import { taskValEvery } from '../../core/tasks';
 import { live } from '../../state/live';
 import { needsSetup, runActions } from '../../state/runActions';
 import { useRunStore } from '../../state/runStore';
@@ -23,6 +24,7 @@ const readLive = () => {
 export function RunBar() {
   const run = useRunStore((s) => s.run);
   const backend = useRunStore((s) => s.backend);
+  const valEvery = useRunStore((s) => (s.task.kind === 'lm' ? s.valEvery : taskValEvery(s.valEvery)));
   const liveStatus = useLive(readLive);
   // Before the first step of a loaded model, show where it stands.
   const status = liveStatus.step ? liveStatus : { ...liveStatus, step: run.info?.step ?? 0 };
@@ -118,7 +120,7 @@ export function RunBar() {
           <dt>loss</dt>
           <dd data-testid="status-loss">{status.loss !== undefined ? status.loss.toFixed(3) : '—'}</dd>
         </div>
-        <div>
+        <div title={`Validation loss: a pass over the held-out text every ${valEvery} steps`}>
           <dt>val</dt>
           <dd data-testid="status-val">{status.val !== undefined ? status.val.toFixed(3) : '—'}</dd>
         </div>
