@@ -143,6 +143,8 @@ test('bidirectional: "is there an x ahead?" is learned once the model also reads
   // Both directions' hidden states over that example.
   await expect(page.getByTestId('task-states-forward').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('task-states-reverse').locator('canvas')).toBeVisible();
+  // The gradient through time of both directions: the reverse one's fades the other way.
+  await expect(page.getByTestId('grad-through-time')).toContainText('reverse layer');
   // Side by side: the same model without the reverse layer, same data and steps, stays far below.
   await page.getByTestId('compare-button').click();
   const other = page.getByTestId('compare-result').locator('tbody tr').nth(1);

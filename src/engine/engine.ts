@@ -16,7 +16,7 @@ import {
 import { OptimizerKernel, type OptimizerCall } from '../gpu/kernels/optimizer';
 import { GpuTimer } from '../gpu/timing';
 import { GpuInference } from './inference';
-import { limitProblems } from './memory';
+import { dhNormRows, limitProblems } from './memory';
 import { countIteration, encodeIteration } from './iteration';
 import { tilesFor } from './tuner';
 import type { CellTiles } from '../core/tiles';
@@ -262,7 +262,7 @@ export class Engine implements Trainer {
   }
 
   private emitMetrics(step: number, s: Float32Array, T: number, gpuMs?: Record<string, number>): void {
-    const shape = { tensors: this.layout.tensors.length, layers: this.model.layers, T };
+    const shape = { tensors: this.layout.tensors.length, layers: dhNormRows(this.model), T };
     const metrics = decodeStepMetrics(step, s, shape, gpuMs);
     this.events.emit('metrics', metrics);
     if (metrics.nonFinite) this.events.emit('diverged', metrics);

@@ -143,6 +143,7 @@ function encodePhases(
   if (rev) {
     pass = beginPass('Engine.backwardReverse', 'backward');
     k.cell.encodeBackwardSteps(pass, rev.cell, 0, p.T);
+    k.norm.encodeSegments(pass, p.dhNorms[L]!);
     pass.end();
     pass = beginPass('Engine.weightGradsReverse', 'weight_grads');
     for (const call of rev.grads) k.matmul.encode(pass, call);

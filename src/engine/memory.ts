@@ -90,8 +90,13 @@ export function planSizes(m: ModelConfig, T: number, B: number, o: PlanOptions =
     scratch: forwardOnly ? 1 : all(layer.scratch, region.scratch),
     colsumPartials: forwardOnly ? 1 : columnSumScratch(N, Math.max(G * H, 3 * H, outputsOf(m))),
     splitPartials: forwardOnly ? 1 : Math.max(1, ...weightGradSpecs(m, N).map(splitFloats)),
-    stats: STATS.tensorNorms + paramLayout(m).tensors.length + m.layers * T,
+    stats: STATS.tensorNorms + paramLayout(m).tensors.length + dhNormRows(m) * T,
   };
+}
+
+/** Rows of ‖∂L/∂h_t‖ a step reports: one per layer, and the reverse direction's after them. */
+export function dhNormRows(m: ModelConfig): number {
+  return m.layers + (m.bidirectional ? 1 : 0);
 }
 
 export interface MemoryEstimate {

@@ -377,6 +377,11 @@ export function buildPlan(
           own: (b) => buffers.push(b),
         })
       : null;
+  // The reverse direction's ‖∂L/∂h‖ by its own step (scratch at base 0, as its backward leaves it): row L.
+  if (reverse && !forwardOnly)
+    dhNorms.push(
+      uniform(k.norm.prepareSegments(scratch, dhFullOff, B * H, T, stats, STATS.tensorNorms + nT + L * T)),
+    );
   // The head reads the top layer's states, or [forward; reverse] (2H) for a bidirectional model.
   const top = reverse ? { buf: reverse.cat, off: 0 } : { buf: states, off: stateOff[L - 1]! + B * H };
   const K = reverse ? 2 * H : H;

@@ -82,10 +82,12 @@ export async function fullIterationCheck(
       ['tensor norms', m.tensorNorms, r.norms.perTensor],
       ['global norm', [m.gradNorm], [r.norms.global]],
       ['clip scale', [m.clipScale], [r.scale]],
-      ...m.dhNorms.map((d, l): [string, ArrayLike<number>, ArrayLike<number>] => [
-        `‖dh_t‖ layer ${l}`,
+      // One row per layer, and a bidirectional model's reverse direction after them.
+      ['‖dh_t‖ rows', [m.dhNorms.length], [r.fb.dhNorms.length]],
+      ...r.fb.dhNorms.map((d, l): [string, ArrayLike<number>, ArrayLike<number>] => [
+        `‖dh_t‖ ${l < model.layers ? `layer ${l}` : 'reverse'}`,
+        m.dhNorms[l] ?? [],
         d,
-        r.fb.dhNorms[l]!,
       ]),
       ['optimizer m', state.m, ref.state.m],
       // v holds squares of gradients (~1e-8): compare relatively with a matching absolute floor.

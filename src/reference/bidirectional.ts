@@ -40,7 +40,10 @@ export function reverseForward(
   return { x0, layer: layerForward(cfg.cell, T, B, H, gx, layerWeights(params, lt), zeros, zeros) };
 }
 
-/** BPTT of the reverse direction given ∂L/∂h on its own rows; adds every gradient it owns into `grads`. */
+/**
+ * BPTT of the reverse direction given ∂L/∂h on its own rows; adds every gradient it owns into `grads` and
+ * returns ‖∂L/∂h‖ at each of its steps (its own order: step 0 read each sequence's last character).
+ */
 export function reverseBackward(
   cfg: ModelConfig,
   layout: ParamLayout,
@@ -51,7 +54,7 @@ export function reverseBackward(
   fwd: { x0: Float64Array; layer: LayerForward },
   dAbove: Float64Array,
   grads: Float64Array,
-): void {
+): Float64Array {
   const H = cfg.hiddenSize;
   const E = cfg.embedSize;
   const G = gateCount(cfg.cell);
@@ -69,4 +72,5 @@ export function reverseBackward(
     E,
   );
   addInto(grads, layout.embedding.offset, embeddingBackward(cfg.vocabSize, E, dx, rev.inputs));
+  return back.dhNorms;
 }

@@ -48,7 +48,7 @@ export interface ForwardBackward {
   /** per layer, (T+1, B, H): slot 0 is the initial state */
   hs: Float64Array[];
   cs: Float64Array[];
-  /** per layer, (T): ‖∂L/∂h_t‖ over the batch */
+  /** per layer, (T): ‖∂L/∂h_t‖ over the batch; a bidirectional model's reverse direction after them */
   dhNorms: Float64Array[];
   /** per layer, (B, H): the state after the last step (carried to the next window) */
   finalH: Float64Array[];
@@ -390,12 +390,13 @@ export function forwardBackward(
   addInto(grads, layout.headWeight.offset, matmul(mm(O, K, N, true, false), xent.dlogits, top));
   addInto(grads, layout.headBias.offset, colSum(N, O, xent.dlogits));
   let dAbove = matmul(mm(N, K, O, false, false), xent.dlogits, view(params, layout.headWeight)); // (N, K)
+  // Per layer, then the reverse direction's (row L, by its own step).
+  const dhNorms: Float64Array[] = new Array(L);
   if (reverse) {
     const split = concatBackward(N, H, dAbove, batch.reverse!.map);
-    reverseBackward(cfg, layout, params, T, B, batch.reverse!, reverse, split.dbwd, grads);
+    dhNorms[L] = reverseBackward(cfg, layout, params, T, B, batch.reverse!, reverse, split.dbwd, grads);
     dAbove = split.dfwd;
   }
-  const dhNorms: Float64Array[] = new Array(L);
   for (let l = L - 1; l >= 0; l--) {
     const lt = segs[0]!.layers[l]!;
     const I = l === 0 ? E : H;

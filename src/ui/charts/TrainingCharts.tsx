@@ -55,7 +55,8 @@ export function AccuracyChart() {
  * chart of its own for task runs, where a classifier's loss at the last step must travel back to the first).
  */
 export function GradThroughTimeChart({ height }: { height?: number }) {
-  const read = useCallback((): Series[] => gradThroughTimeSeries(live.steps), []);
+  const reverse = useRunStore((s) => !!s.run.info?.model.bidirectional);
+  const read = useCallback((): Series[] => gradThroughTimeSeries(live.steps, reverse), [reverse]);
   return (
     <SeriesChart
       testId="grad-through-time"

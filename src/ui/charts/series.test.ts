@@ -97,5 +97,13 @@ describe('chart series', () => {
       'layer 2 at step 7',
     ]);
     expect(gradThroughTimeSeries([])).toEqual([]);
+    // Bidirectional: the last row is the reverse direction, by its own step, drawn from the right.
+    const rev = gradThroughTimeSeries(pts, true).filter((x) => !x.faint);
+    expect(rev.map((x) => x.name)).toEqual(['layer 1 (step 9)', 'reverse layer (step 9)']);
+    expect(rev[1]!.points).toEqual([
+      [2, 1],
+      [1, 2],
+      [0, 11],
+    ]);
   });
 });

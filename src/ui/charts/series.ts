@@ -116,24 +116,34 @@ export function gradSeries(pts: readonly StepPoint[], clip: number): Series[] {
  * ‖∂L/∂hₜ‖ over the positions of the last training window, one line per layer, with faint lines for the
  * windows at a quarter, half and three quarters of training so far: the vanishing gradient as a slope.
  */
-export function gradThroughTimeSeries(pts: readonly StepPoint[]): Series[] {
+export function gradThroughTimeSeries(pts: readonly StepPoint[], reverse = false): Series[] {
   // Colours per layer as the gradient-norm chart's per-layer lines.
   const last = pts[pts.length - 1];
   if (!last) return [];
   const earlier = [0.25, 0.5, 0.75]
     .map((f) => pts[Math.floor(f * (pts.length - 1))]!)
     .filter((p) => p !== last && p.dhNorms.length > 0);
+  const rows = last.dhNorms.length;
+  // A bidirectional model's last row is its reverse direction, by its own step (0: the line's last character):
+  // drawn at position T − 1 − step, so its gradient fades to the right as the forward one's fades to the left
+  // (exact for full-length lines; a shorter line's steps sit further left).
+  const isReverse = (l: number) => reverse && l === rows - 1;
+  const name = (l: number) => (isReverse(l) ? 'reverse layer' : `layer ${l + 1}`);
+  const line = (d: Float32Array | number[] | undefined, l: number): [number, number][] => {
+    const v = Array.from(d ?? []);
+    return v.map((x, t) => [isReverse(l) ? v.length - 1 - t : t, x] as [number, number]);
+  };
   return last.dhNorms.flatMap((_, l) => [
     ...earlier.map((p) => ({
-      name: `layer ${l + 1} at step ${p.step}`,
-      color: LAYER_COLORS[l % LAYER_COLORS.length]!,
-      points: (p.dhNorms[l] ?? []).map((v, t) => [t, v] as [number, number]),
+      name: `${name(l)} at step ${p.step}`,
+      color: isReverse(l) ? PALETTE.vermillion : LAYER_COLORS[l % LAYER_COLORS.length]!,
+      points: line(p.dhNorms[l], l),
       faint: true,
     })),
     {
-      name: `layer ${l + 1} (step ${last.step})`,
-      color: LAYER_COLORS[l % LAYER_COLORS.length]!,
-      points: last.dhNorms[l]!.map((v, t) => [t, v] as [number, number]),
+      name: `${name(l)} (step ${last.step})`,
+      color: isReverse(l) ? PALETTE.vermillion : LAYER_COLORS[l % LAYER_COLORS.length]!,
+      points: line(last.dhNorms[l], l),
     },
   ]);
 }
