@@ -193,11 +193,23 @@ function draw(
     .attr('class', 'axis')
     .attr('transform', `translate(0,${innerH})`)
     .call(d3.axisBottom(x).tickValues(x.ticks(6).filter(Number.isInteger)).tickFormat(d3.format('~s')));
+  // A log scale's ticks(5) holds every minor tick (1…9 per decade), labelled or blank; below 0.001 a label is
+  // written 1e-5 (0.00001 crowds the axis title), and grid lines go only where the axis has labels.
+  const labelled = y.tickFormat(5, log ? '~g' : undefined);
+  const small = d3.format('.0e');
   g.append('g')
     .attr('class', 'axis')
-    .call(d3.axisLeft(y).ticks(5, log ? '~g' : undefined));
-  // A log scale's ticks(5) holds every minor tick (1…9 per decade): grid lines only where the axis has labels.
-  const labelled = y.tickFormat(5, log ? '~g' : undefined);
+    .call(
+      log
+        ? d3
+            .axisLeft(y)
+            .tickValues(y.ticks(5))
+            .tickFormat((v) => {
+              const s = labelled(v);
+              return s && Math.abs(+v) < 1e-3 ? small(+v) : s;
+            })
+        : d3.axisLeft(y).ticks(5),
+    );
   g.append('g')
     .attr('class', 'grid')
     .call(
