@@ -4,10 +4,11 @@
 # (EngineOptions.wave; default tiles), tuned (every candidate's time), LSTM 2×256 with a compute pass per
 # phase (Engine.phasePasses: the per-phase breakdown) and the suite with each iteration recorded at its
 # step instead of ahead (Engine.encodeAhead); the self-test (every kernel and tile candidate against the
-# reference); greedy decoding both ways (with and without attention); then — when the corpus came along — time to quality. Sized for
-# the device tool's limits: one command of at most 600 s (each step has its own time limit, most informative
-# first) and at most 8 files back, so everything is appended as it comes to $OUT/summary.txt (a line per
-# step), $OUT/log.txt (stdout) and $OUT/err.txt (stderr): a run cut short still returns what it measured.
+# reference); greedy decoding both ways (with and without attention); then — when the corpus came along —
+# time to quality. Sized for the device tool's limits: one command of at most 600 s (each step has its own
+# time limit, most informative first) and at most 8 files back, so everything is appended as it comes to
+# $OUT/summary.txt (a line per step), $OUT/log.txt (stdout) and $OUT/err.txt (stderr): a run cut short still
+# returns what it measured.
 set -u
 out=${OUT:-/tmp/out}
 mkdir -p "$out"

@@ -79,13 +79,16 @@ async function main(): Promise<void> {
   const deviceName = adapterName(adapter);
   if (adapter.isSoftware)
     console.error(`note: ${deviceName} is a software adapter; timings here say nothing about GPUs.`);
-  if (args.flag('decode')) {
-    await benchDecode(ctx, args);
-    device.destroy();
-    return;
-  }
-  if (args.str('kernel', '') === 'matmul' || args.flag('quality')) {
-    await (args.flag('quality') ? benchQuality(ctx, args) : benchMatmul(ctx, args));
+  // The modes that are not a training step.
+  const other = args.flag('decode')
+    ? benchDecode
+    : args.flag('quality')
+      ? benchQuality
+      : args.str('kernel', '') === 'matmul'
+        ? benchMatmul
+        : null;
+  if (other) {
+    await other(ctx, args);
     device.destroy();
     return;
   }

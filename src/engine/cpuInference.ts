@@ -203,7 +203,7 @@ export class CpuInference {
    * GpuInference.taskDecoder's twin without attention: the encoder and first decoder step, then one-step
    * decoder windows. Null with attention (the caller re-runs the window: the reference keeps no plan).
    */
-  taskDecoder(B: number, _T?: number): StepDecoder | null {
+  taskDecoder(B: number): StepDecoder | null {
     if (!this.model.encoder || this.model.attention) return null;
     const O = outputsOf(this.model);
     let state: State | undefined;

@@ -8,8 +8,9 @@ import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
 import { type LogSoftmaxCall, SampleKernel, type SampleCall } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
-import { encodeForward, encodeForwardRange } from './iteration';
+import { encodeForward } from './iteration';
 import { type EngineKernels, type ForwardPlan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
+import { type DecodeContext, attentionDecoder, carriedDecoder } from './taskDecoders';
 import type { StepDecoder } from './seq2seqTask';
 import {
   type Decoder,
@@ -350,22 +351,19 @@ export class GpuInference {
     return out;
   }
 
-  /** Copies the state after the last step of `from` (row `src`) into slot T of `to`, rows [0, rows). */
-  private copyState(enc: GPUCommandEncoder, from: ForwardPlan, src: number, to: ForwardPlan, rows: number) {
-    const H = this.model.hiddenSize;
-    const bytes = H * 4;
-    from.stateOff.forEach((fromOff, l) => {
-      const fromC = fromOff + (from.T + 1) * from.B * H;
-      const toC = to.stateOff[l]! + (to.T + 1) * to.B * H;
-      for (let r = 0; r < rows; r++) {
-        for (const [fo, tOff] of [
-          [fromOff, to.stateOff[l]!],
-          [fromC, toC],
-        ] as const) {
-          const s = (fo + (from.T * from.B + src) * H) * 4;
-          const d = (tOff + (to.T * to.B + r) * H) * 4;
-          enc.copyBufferToBuffer(from.states, s, to.states, d, bytes);
-        }
+  /**
+   * Copies the state after the last step of `from` into slot T of `to` (what `to` carries), rows [0, rows):
+   * each from row `src` of `from`, or (no `src`) row for row.
+   */
+  private copyState(enc: GPUCommandEncoder, from: ForwardPlan, to: ForwardPlan, rows: number, src?: number) {
+    const bytes = this.model.hiddenSize * 4;
+    const dst = carriedSlots(to, this.model.hiddenSize);
+    carriedSlots(from, this.model.hiddenSize).forEach((f, l) => {
+      for (const k of ['h', 'c'] as const) {
+        if (src === undefined) enc.copyBufferToBuffer(from.states, f[k], to.states, dst[l]![k], rows * bytes);
+        else
+          for (let r = 0; r < rows; r++)
+            enc.copyBufferToBuffer(from.states, f[k] + src * bytes, to.states, dst[l]![k] + r * bytes, bytes);
       }
     });
   }
@@ -411,7 +409,7 @@ export class GpuInference {
         let s = 0;
         if (done === 0) {
           this.forward(pp, prime, resetRows(1), enc);
-          this.copyState(enc, pp, 0, sp, 1);
+          this.copyState(enc, pp, sp, 1, 0);
         }
         const pass = enc.beginComputePass({ label: 'GpuInference.sampleSteps' });
         if (done === 0) this.sampler.encodeSample(pass, fromPrime, s++);
@@ -443,7 +441,7 @@ export class GpuInference {
         const pp = this.plan(prime.length, 1);
         const enc = this.device.createCommandEncoder({ label: 'GpuInference.beamPrime' });
         this.forward(pp, prime, resetRows(1), enc);
-        this.copyState(enc, pp, 0, bp, width);
+        this.copyState(enc, pp, bp, width, 0);
         return (await this.logProbs(pp, prime.length - 1, 1, enc)).logp;
       },
       next: async (tokens, parents) => {
@@ -460,90 +458,21 @@ export class GpuInference {
   }
 
   /**
-   * Step-by-step decoding of an encoder–decoder model for B rows (StepDecoder) in windows of T. Without
-   * attention, the encoder and the decoder's first step run as one window of split + 1 steps, whose last
-   * states become the carried states of a one-step decoder window; each further token is one step of that
-   * window from its parent row's state. With attention, the whole window's plan keeps the encoder's states
-   * and keys, and each token runs the next decoder step alone (its state gathered from the parent rows first).
-   * Either way D small forwards instead of D whole windows.
+   * Step-by-step decoding of an encoder–decoder model for B rows in windows of T (engine/taskDecoders.ts): D
+   * small forwards instead of D whole windows.
    */
   taskDecoder(B: number, T: number): StepDecoder | null {
     if (!this.model.encoder) return null;
-    return this.model.attention ? this.attentionDecoder(B, T) : this.carriedDecoder(B);
-  }
-
-  private carriedDecoder(B: number): StepDecoder {
-    return {
-      start: async (prompt, split) => {
-        const T = split + 1;
-        if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
-        const pp = this.plan(T, B, split);
-        const sp = this.plan(1, B);
-        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStart' });
-        this.forward(pp, prompt, resetRows(B), enc);
-        const to = carriedSlots(sp, this.model.hiddenSize);
-        const bytes = B * this.model.hiddenSize * 4;
-        carriedSlots(pp, this.model.hiddenSize).forEach((from, l) => {
-          enc.copyBufferToBuffer(pp.states, from.h, sp.states, to[l]!.h, bytes);
-          enc.copyBufferToBuffer(pp.states, from.c, sp.states, to[l]!.c, bytes);
-        });
-        return (await this.logProbs(pp, split * B, B, enc)).logp;
-      },
-      next: async (tokens, parents) => {
-        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
-        const sp = this.plan(1, B);
-        this.forward(sp, tokens, parents, enc);
-        return (await this.logProbs(sp, 0, B, enc)).logp;
-      },
+    const ctx: DecodeContext = {
+      device: this.device,
+      kernels: this.kernels,
+      H: this.model.hiddenSize,
+      plan: (t, b, split) => this.plan(t, b, split),
+      forward: (p, inputs, rows, enc) => this.forward(p, inputs, rows, enc),
+      logProbs: async (p, row0, rows, enc) => (await this.logProbs(p, row0, rows, enc)).logp,
+      copyState: (enc, from, to, rows) => this.copyState(enc, from, to, rows),
     };
-  }
-
-  private attentionDecoder(B: number, T: number): StepDecoder {
-    const H = this.model.hiddenSize;
-    let split = 0;
-    let t = 0;
-    const run = async (p: ForwardPlan, enc: GPUCommandEncoder, from: number) => {
-      const pass = enc.beginComputePass({ label: 'GpuInference.decodeSteps' });
-      encodeForwardRange(pass, p, this.kernels, from, t + 1);
-      pass.end();
-      return (await this.logProbs(p, t * B, B, enc)).logp;
-    };
-    return {
-      start: async (prompt, s) => {
-        if (prompt.length !== (s + 1) * B) throw new Error(`GpuInference: expected ${(s + 1) * B} tokens`);
-        [split, t] = [s, s];
-        const p = this.plan(T, B, split);
-        const tokens = new Uint32Array(T * B);
-        tokens.set(prompt);
-        this.device.queue.writeBuffer(p.tokens, 0, tokens);
-        this.device.queue.writeBuffer(p.rows, 0, resetRows(B));
-        return run(p, this.device.createCommandEncoder({ label: 'GpuInference.decodeStart' }), 0);
-      },
-      next: async (tokens, parents) => {
-        if (t + 1 >= T) throw new Error(`Decoding past the window of ${T} steps.`);
-        t++;
-        const p = this.plan(T, B, split);
-        const enc = this.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
-        // Row b of the state before step t (slot t: h, then c in the second half) from row parents[b].
-        let tmp: GPUBuffer | null = null;
-        if (parents.some((r, b) => r !== b)) {
-          tmp = createStorageBuffer(this.device, 'GpuInference.gather', 2 * B * H);
-          const [h, c] = [p.stateOff[0]! + t * B * H, p.stateOff[0]! + (T + 1 + t) * B * H];
-          enc.copyBufferToBuffer(p.states, h * 4, tmp, 0, B * H * 4);
-          enc.copyBufferToBuffer(p.states, c * 4, tmp, B * H * 4, B * H * 4);
-          for (const [b, r] of parents.entries()) {
-            enc.copyBufferToBuffer(tmp, r * H * 4, p.states, (h + b * H) * 4, H * 4);
-            enc.copyBufferToBuffer(tmp, (B + r) * H * 4, p.states, (c + b * H) * 4, H * 4);
-          }
-        }
-        this.device.queue.writeBuffer(p.tokens, t * B * 4, tokens.subarray(0, B));
-        try {
-          return await run(p, enc, t);
-        } finally {
-          tmp?.destroy();
-        }
-      },
-    };
+    return this.model.attention ? attentionDecoder(ctx, B, T) : carriedDecoder(ctx, B);
   }
 
   dispose(): void {

@@ -146,10 +146,15 @@ const weightsOf = (sg: Segment) => (l: number) => ({
   bih: sg.layers[l]!.biasIh.offset,
 });
 
+/** Byte offsets in `states` of each layer's slot t (the state before step t; slot 0 the initial): h, then c. */
+export function stateSlots(p: ForwardPlan, H: number, t: number): { h: number; c: number }[] {
+  const BH = p.B * H;
+  return p.stateOff.map((off) => ({ h: (off + t * BH) * 4, c: (off + (p.T + 1 + t) * BH) * 4 }));
+}
+
 /** Byte offsets in `states` of each layer's slot T (the state the next window carries): h, then c. */
 export function carriedSlots(p: ForwardPlan, H: number): { h: number; c: number }[] {
-  const BH = p.B * H;
-  return p.stateOff.map((off) => ({ h: (off + p.T * BH) * 4, c: (off + (2 * p.T + 1) * BH) * 4 }));
+  return stateSlots(p, H, p.T);
 }
 
 /** rows[] for a window: every sequence restarts from h0/c0 (or zeros), or each carries its own state. */

@@ -305,15 +305,15 @@ export class TaskModel {
     return this.trainer.flush();
   }
 
+  /** An evaluation is a chain of round trips (batches, decoded tokens): training waits for it (runner.ts). */
+  readonly validationHoldsTraining = true;
+
   private evaluating: Promise<TaskEvaluation> | null = null;
 
   /**
    * Evaluates the validation examples (or joins the pass in progress) and emits `evaluation`. Like the LM's
    * validation it runs on a snapshot of the parameters, so training steps submitted meanwhile do not leak in.
    */
-  /** An evaluation is a chain of round trips (batches, decoded tokens): training waits for it (runner.ts). */
-  readonly validationHoldsTraining = true;
-
   startValidation(): Promise<TaskEvaluation> {
     this.evaluating ??= this.evaluate(12, true).then(
       (e) => {

@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import { type CellType, DEFAULT_TRAIN, type TrainConfig } from '../core/config';
 import { SYNTHETIC_TASKS } from '../core/synthetic';
 import type { CorpusStats } from './corpusStats';
-import type { TaskKind } from '../core/tasks';
+import { type TaskKind, taskValEvery } from '../core/tasks';
 import type {
   Backend,
   BeamResult,
@@ -141,3 +141,7 @@ export const initialRunState: RunStoreState = {
 
 export const useRunStore = create<RunStoreState>(() => initialRunState);
 export type { Alignment } from '../worker/protocol';
+
+/** How often the run validates: `valEvery` for a language model, at most every 20 steps for a task (worker). */
+export const validationEvery = (s: RunStoreState): number =>
+  s.task.kind === 'lm' ? s.valEvery : taskValEvery(s.valEvery);

@@ -11,8 +11,7 @@ import { indexedDbTileStore } from './tileStore';
 import { adapterName } from '../gpu/device';
 import { compareRun } from './compare';
 import { attend } from '../engine/taskProbe';
-import { type TaskSource, examplesFor } from '../core/tasks';
-import { taskValEvery } from '../core/tasks';
+import { type TaskSource, examplesFor, taskValEvery } from '../core/tasks';
 import { Recovery, type Run } from './recovery';
 import type {
   Backend,

@@ -2,14 +2,14 @@
 // norm before and after clipping with the threshold drawn. Both read the live ring, never React state.
 import { useCallback } from 'react';
 import { live } from '../../state/live';
-import { isEncoderDecoder, taskValEvery } from '../../core/tasks';
-import { useRunStore } from '../../state/runStore';
+import { isEncoderDecoder } from '../../core/tasks';
+import { useRunStore, validationEvery } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
 import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
 
 export function LossChart() {
   const task = useRunStore((s) => s.task.kind !== 'lm');
-  const every = useRunStore((s) => (s.task.kind !== 'lm' ? taskValEvery(s.valEvery) : s.valEvery));
+  const every = useRunStore(validationEvery);
   const read = useCallback(
     ({ smoothing }: { smoothing: number }): Series[] =>
       lossSeries(
@@ -38,7 +38,7 @@ export function AccuracyChart() {
     (s) => s.task.kind === 'tag' || (s.task.kind !== 'lm' && isEncoderDecoder(s.task.kind)),
   );
   const read = useCallback((): Series[] => accuracySeries(live.task, perChar), [perChar]);
-  const every = useRunStore((s) => (s.run.status === 'ready' ? taskValEvery(s.valEvery) : 0));
+  const every = useRunStore((s) => (s.run.status === 'ready' ? validationEvery(s) : 0));
   return (
     <SeriesChart
       testId="accuracy-chart"

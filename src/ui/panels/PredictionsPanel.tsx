@@ -1,9 +1,9 @@
 // A sequence task's answers (issue 9): accuracy on the validation examples, the first examples with the
 // model's prediction (wrong labels, or wrong tags and output characters one by one, highlighted) and the
 // confusion matrix (rows: the truth, columns: the prediction) or, for attention models, the alignment matrix.
-import { isEncoderDecoder, taskValEvery } from '../../core/tasks';
+import { isEncoderDecoder } from '../../core/tasks';
 import { useDecodeStore } from '../../state/decodeActions';
-import { useRunStore } from '../../state/runStore';
+import { useRunStore, validationEvery } from '../../state/runStore';
 import { CompareBox } from './CompareBox';
 import { DecodeBox } from './DecodeBox';
 import { AttentionMatrix } from '../viz/AttentionMatrix';
@@ -15,7 +15,7 @@ export function PredictionsPanel() {
   const e = useRunStore((s) => s.taskEval);
   const info = useRunStore((s) => s.run.info?.task);
   const tried = useDecodeStore((s) => s.result?.alignment);
-  const every = useRunStore((s) => taskValEvery(s.valEvery));
+  const every = useRunStore(validationEvery);
   if (!info) return null;
   const seq = isEncoderDecoder(info.kind);
   const perChar = info.kind === 'tag' || seq;

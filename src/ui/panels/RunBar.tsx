@@ -1,10 +1,9 @@
 // Run controls and status: Train/Pause, Step, Reset (space, s, r), the step, epoch, latest losses and speed,
 // a help popover with the shortcuts, and "copy link" for the experiment in the URL.
 import { useEffect, useRef, useState } from 'react';
-import { taskValEvery } from '../../core/tasks';
 import { live } from '../../state/live';
 import { needsSetup, runActions } from '../../state/runActions';
-import { useRunStore } from '../../state/runStore';
+import { useRunStore, validationEvery } from '../../state/runStore';
 import { useEstimate } from '../hooks/useEstimate';
 import { useLive } from '../hooks/useLive';
 
@@ -24,7 +23,7 @@ const readLive = () => {
 export function RunBar() {
   const run = useRunStore((s) => s.run);
   const backend = useRunStore((s) => s.backend);
-  const valEvery = useRunStore((s) => (s.task.kind === 'lm' ? s.valEvery : taskValEvery(s.valEvery)));
+  const valEvery = useRunStore(validationEvery);
   const liveStatus = useLive(readLive);
   // Before the first step of a loaded model, show where it stands.
   const status = liveStatus.step ? liveStatus : { ...liveStatus, step: run.info?.step ?? 0 };

@@ -1,0 +1,91 @@
+// Encoder–decoder decoding on the GPU a token at a time (StepDecoder, engine/seq2seqTask.ts), for
+// GpuInference.taskDecoder. Without attention the encoder and the decoder's first step run as one window of
+// split + 1 steps, whose last states become the carried states of a one-step decoder window; each further token
+// is one step of that window from its parent row's state (the plan's `rows`). With attention the whole window's
+// plan keeps the encoder's states and keys, and each token runs the next decoder step alone
+// (encodeForwardRange), its state gathered from the parent rows first.
+import { createStorageBuffer } from '../gpu/buffers';
+import { encodeForwardRange } from './iteration';
+import { type EngineKernels, type ForwardPlan, resetRows, stateSlots } from './plan';
+import type { StepDecoder } from './seq2seqTask';
+
+/** What the decoders use of GpuInference: its plans, forward encoding, log-softmax readback and state copy. */
+export interface DecodeContext {
+  device: GPUDevice;
+  kernels: EngineKernels;
+  H: number;
+  plan(T: number, B: number, split?: number): ForwardPlan;
+  forward(p: ForwardPlan, inputs: Uint32Array, rows: Uint32Array, enc: GPUCommandEncoder): void;
+  /** Submits `enc` with the log-softmax of logits rows [row0, row0 + rows) and reads it back. */
+  logProbs(p: ForwardPlan, row0: number, rows: number, enc: GPUCommandEncoder): Promise<Float64Array>;
+  /** The last state of `from`, rows [0, rows), into the carried slot of `to`, row for row. */
+  copyState(enc: GPUCommandEncoder, from: ForwardPlan, to: ForwardPlan, rows: number): void;
+}
+
+export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
+  return {
+    start: async (prompt, split) => {
+      const T = split + 1;
+      if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
+      const pp = c.plan(T, B, split);
+      const enc = c.device.createCommandEncoder({ label: 'GpuInference.decodeStart' });
+      c.forward(pp, prompt, resetRows(B), enc);
+      c.copyState(enc, pp, c.plan(1, B), B);
+      return c.logProbs(pp, split * B, B, enc);
+    },
+    next: async (tokens, parents) => {
+      const enc = c.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
+      const sp = c.plan(1, B);
+      c.forward(sp, tokens, parents, enc);
+      return c.logProbs(sp, 0, B, enc);
+    },
+  };
+}
+
+export function attentionDecoder(c: DecodeContext, B: number, T: number): StepDecoder {
+  const H = c.H;
+  let split = 0;
+  let t = 0;
+  const run = (p: ForwardPlan, enc: GPUCommandEncoder, from: number) => {
+    const pass = enc.beginComputePass({ label: 'GpuInference.decodeSteps' });
+    encodeForwardRange(pass, p, c.kernels, from, t + 1);
+    pass.end();
+    return c.logProbs(p, t * B, B, enc);
+  };
+  return {
+    start: async (prompt, s) => {
+      if (prompt.length !== (s + 1) * B) throw new Error(`GpuInference: expected ${(s + 1) * B} tokens`);
+      [split, t] = [s, s];
+      const p = c.plan(T, B, split);
+      const tokens = new Uint32Array(T * B);
+      tokens.set(prompt);
+      c.device.queue.writeBuffer(p.tokens, 0, tokens);
+      c.device.queue.writeBuffer(p.rows, 0, resetRows(B));
+      return run(p, c.device.createCommandEncoder({ label: 'GpuInference.decodeStart' }), 0);
+    },
+    next: async (tokens, parents) => {
+      if (t + 1 >= T) throw new Error(`Decoding past the window of ${T} steps.`);
+      t++;
+      const p = c.plan(T, B, split);
+      const enc = c.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
+      // Row b of the state before step t (one layer: attention models have one) from row parents[b].
+      let tmp: GPUBuffer | null = null;
+      if (parents.some((r, b) => r !== b)) {
+        tmp = createStorageBuffer(c.device, 'GpuInference.gather', 2 * B * H);
+        const slot = stateSlots(p, H, t)[0]!;
+        enc.copyBufferToBuffer(p.states, slot.h, tmp, 0, B * H * 4);
+        enc.copyBufferToBuffer(p.states, slot.c, tmp, B * H * 4, B * H * 4);
+        for (const [b, r] of parents.entries()) {
+          enc.copyBufferToBuffer(tmp, r * H * 4, p.states, slot.h + b * H * 4, H * 4);
+          enc.copyBufferToBuffer(tmp, (B + r) * H * 4, p.states, slot.c + b * H * 4, H * 4);
+        }
+      }
+      c.device.queue.writeBuffer(p.tokens, t * B * 4, tokens.subarray(0, B));
+      try {
+        return await run(p, enc, t);
+      } finally {
+        tmp?.destroy();
+      }
+    },
+  };
+}
