@@ -27,7 +27,8 @@ import {
   bucketBatches,
   windowDecoder,
 } from './seq2seqTask';
-import type { Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
+import type { TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
+import { LabelScore } from './labelScore';
 
 export type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
@@ -463,46 +464,17 @@ export class TaskModel {
       };
     }
     const B = this.train.batchSize;
-    const O = this.classes.length;
-    const confusion = Array.from({ length: O }, () => new Array<number>(O).fill(0));
-    const predictions: Prediction[] = [];
-    let loss = 0;
-    let labelled = 0;
-    let right = 0;
-    let exact = 0;
+    const score = new LabelScore(this.classes, (y) => this.classOf(y), this.kind === 'tag', shown);
     const frozen = this.trainer.snapshot();
     for (let a = 0; a < this.valSet.length; a += B) {
       const chunk = this.valSet.slice(a, a + B);
       const enc = this.encode(chunk, B);
       const logp = await frozen.batchLogProbs(enc.inputs, this.T, B, 0, enc.reverse);
-      chunk.forEach((e, b) => {
-        const { predicted } = this.answer(logp, e.input, b);
-        const truth = this.kind === 'classify' ? [e.target] : [...e.target];
-        const guess = this.kind === 'classify' ? [predicted] : [...predicted];
-        truth.forEach((y, i) => {
-          confusion[this.classOf(y)]![this.classOf(guess[i]!)]!++;
-          if (y === guess[i]) right++;
-        });
-        const ok = truth.every((y, i) => y === guess[i]);
-        if (ok) exact++;
-        if (predictions.length < shown)
-          predictions.push({ input: e.input, target: e.target, predicted, correct: ok });
-      });
-      for (let r = 0; r < enc.targets.length; r++) {
-        const y = enc.targets[r]!;
-        if (y === NO_TARGET) continue;
-        loss -= logp[r * O + y]!;
-        labelled++;
-      }
+      score.add(chunk, (b) => this.answer(logp, chunk[b]!.input, b).predicted, logp, enc.targets);
     }
     return {
       step,
-      loss: loss / Math.max(1, labelled),
-      accuracy: right / Math.max(1, labelled),
-      exact: exact / Math.max(1, this.valSet.length),
-      classes: this.classes,
-      confusion,
-      predictions,
+      ...score.result(),
       ...(probe ? { states: await probeStates(this, first, frozen) } : {}),
     };
   }
