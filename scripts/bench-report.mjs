@@ -202,18 +202,30 @@ export function report(logText, summaryText = '') {
     const tunerRows = [...new Set(sweep.map(shapeOf))].map((key) => {
       const lines = sweep.filter((r) => shapeOf(r) === key);
       const tiles = lines.filter((r) => r.forward_tile);
-      const fastest = (k) => [...tiles].sort((a, b) => a[`${k}_ms_per_step`] - b[`${k}_ms_per_step`])[0];
+      // Candidates whose outputs differed from the default tile's on the GPU were never a choice (the tuner's
+      // rule: a backward counts only where its forward agreed too). Lines from before the check all count.
+      const ok = (e) => !(e > 1e-3);
+      const agrees = (r, k) => ok(r.forward_error) && (k === 'forward' || ok(r.backward_error));
+      const bad = tiles.filter((r) => !agrees(r, 'backward'));
+      const fastest = (k) =>
+        tiles.filter((r) => agrees(r, k)).sort((a, b) => a[`${k}_ms_per_step`] - b[`${k}_ms_per_step`])[0];
       const first = tiles[0]; // the tuner times DEFAULT_TILES first
       const f = fastest('forward');
       const b = fastest('backward');
       const w = lines.find((r) => 'wave_ms_per_step' in r);
       const us = (x) => fmt(x * 1e3, 1);
+      const worst = Math.max(0, ...tiles.map((r) => Math.max(r.forward_error ?? 0, r.backward_error ?? 0)));
       return [
         key,
         `${f?.forward_tile} ${us(f?.forward_ms_per_step)} (default ${us(first?.forward_ms_per_step)})`,
         `${b?.backward_tile} ${us(b?.backward_ms_per_step)} (default ${us(first?.backward_ms_per_step)})`,
         w ? `${us(w.wave_ms_per_step)} vs ${us(w.layer_by_layer_ms_per_step)}` : '—',
         String(tiles.length),
+        bad.length
+          ? bad
+              .map((r) => `${r.forward_tile}/${r.backward_tile} (${r.forward_error}, ${r.backward_error})`)
+              .join('; ')
+          : `none (largest difference ${worst.toPrecision(2)})`,
       ];
     });
     out.push(
@@ -224,6 +236,7 @@ export function report(logText, summaryText = '') {
           'fastest backward tile, µs/step',
           'wavefront vs layer by layer, µs/step (2 layers)',
           'candidates',
+          'disagreeing with the default (forward, backward error)',
         ],
         tunerRows,
       ),

@@ -50,8 +50,9 @@ const log = [
   unroll('lstm', 256, 2, 32, 128, 3.75, { dispatches_per_step: 295 }),
   '{"impl":"unroll-webgpu","cell":"rnn","hid', // cut off by the step's time limit
   '=== suite-tuned',
-  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"8u×8b k32/1","backward_tile":"32u×8b k32/1","forward_ms_per_step":0.02,"backward_ms_per_step":0.05}',
-  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"4u×8b k32/4","backward_tile":"16u×8b k128/8","forward_ms_per_step":0.012,"backward_ms_per_step":0.03}',
+  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"8u×8b k32/1","backward_tile":"32u×8b k32/1","forward_ms_per_step":0.02,"backward_ms_per_step":0.05,"forward_error":0,"backward_error":0}',
+  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"4u×8b k32/4","backward_tile":"16u×8b k128/8","forward_ms_per_step":0.012,"backward_ms_per_step":0.03,"forward_error":2e-7,"backward_error":3e-7}',
+  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"8u×4b subgroups ×32","backward_tile":"8u×4b subgroups ×32","forward_ms_per_step":0.005,"backward_ms_per_step":0.01,"forward_error":0.41,"backward_error":0.5}',
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"wave_ms_per_step":0.06,"layer_by_layer_ms_per_step":0.084}',
   unroll('lstm', 256, 2, 32, 128, 4.5, { tiles: 'forward 4u×8b k32/4, backward 16u×8b k128/8, wavefront' }),
   '=== phases',
@@ -71,7 +72,7 @@ describe('bench report', () => {
     const s = parseLog(log);
     expect(s.get('suite-default')).toHaveLength(2);
     expect(s.get('suite-wave')).toHaveLength(1);
-    expect(s.get('suite-tuned')).toHaveLength(4);
+    expect(s.get('suite-tuned')).toHaveLength(5);
   });
 
   it('states ratios as PyTorch time over ours, faster or slower', () => {
@@ -110,6 +111,8 @@ describe('bench report', () => {
     expect(md).toContain('4u×8b k32/4 12.0 (default 20.0)');
     expect(md).toContain('16u×8b k128/8 30.0 (default 50.0)');
     expect(md).toContain('60.0 vs 84.0');
+    // A candidate that disagreed with the default on the GPU is named, and never the fastest.
+    expect(md).toContain('8u×4b subgroups ×32/8u×4b subgroups ×32 (0.41, 0.5)');
     expect(md).toContain('| 1.55 | 500 | 9.10 | 8.7 |');
     expect(md).toContain(
       '| a step per token (carried state) | LSTM 1×256 B32 T19 | 40 | 215 | 12.50 | 17200 |  |',

@@ -49,6 +49,7 @@ const RUNS = [
       'gpu_memory_mib',
       'tiles',
       'tune_ms',
+      'tiles_left_out',
       'save_capture_ms',
       'checkpoint_mib',
     ],
@@ -130,6 +131,11 @@ for (const { args, fields, expect = {} } of RUNS) {
   }
   if (args.includes('--phase-passes') && !('backward' in last.gpu_ms_by_phase && last.passes_per_step > 1)) {
     console.error(`bench ${args.join(' ')}: no per-phase passes and times:\n${out}`);
+    process.exit(1);
+  }
+  // On the tests' adapter every tile candidate computes what the default computes (engine/tileCheck.ts).
+  if ('tiles_left_out' in last && last.tiles_left_out.length) {
+    console.error(`bench ${args.join(' ')}: the tuner left out tiles that disagreed:\n${out}`);
     process.exit(1);
   }
   // Every timed step after the first submits commands recorded ahead (Engine.encodeAhead).

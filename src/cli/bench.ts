@@ -130,6 +130,10 @@ async function main(): Promise<void> {
           backward_tile: describeTile(t.tiles.backward),
           forward_ms_per_step: perStep(t.forwardMs),
           backward_ms_per_step: perStep(t.backwardMs),
+          // Its outputs against the default tile's on this device (engine/tileCheck.ts): above
+          // TILE_TOLERANCE it was never a choice.
+          forward_error: +t.forwardError.toPrecision(3),
+          backward_error: +t.backwardError.toPrecision(3),
         });
       // Two layers as one wavefront against two layers one by one (forward + backward, per step).
       line({
@@ -233,7 +237,12 @@ async function main(): Promise<void> {
         gpu_memory_mib: +(engine.memoryBytes() / 2 ** 20).toFixed(1),
         tiles: describeTiles(tiles),
         ...save,
-        ...(tuned ? { tune_ms: Math.round(tuned.ms) } : {}),
+        ...(tuned
+          ? {
+              tune_ms: Math.round(tuned.ms),
+              tiles_left_out: tuned.leftOut.map((l) => `${l.phase} ${describeTile(l.tile)}`),
+            }
+          : {}),
         date: new Date().toISOString().slice(0, 10),
       }),
     );

@@ -8,6 +8,7 @@ import { syntheticTask } from '../core/synthetic';
 import { acquireNodeDevice } from './dawn';
 import { type Args, UsageError } from './args';
 import type { CellType } from '../core/config';
+import { describeTile } from '../core/tiles';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { applyTiles, describeTiles, tilesMode } from './tiles';
 
@@ -98,6 +99,12 @@ export async function openBackend(
     if (!quiet && tiles)
       process.stderr.write(
         `recurrent tiles: ${describeTiles(tiles)}${tuned ? ` (tuned in ${Math.round(tuned.ms)} ms)` : ''}\n`,
+      );
+    // Always said, quiet or not: a candidate computing something else on this GPU is a fault to chase.
+    for (const l of tuned?.leftOut ?? [])
+      process.stderr.write(
+        `warning: tile ${l.phase} ${describeTile(l.tile)} differed from the default tiles' results on this ` +
+          `GPU (${l.error.toPrecision(2)} of the scale) and was left out; run \`npm run selftest\`\n`,
       );
   }
   return device;

@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireNodeDevice, nodeGpu } from '../cli/dawn';
 import type { CellType } from '../core/config';
-import { DEFAULT_TILES, tileCandidates, withoutLoops } from '../core/tiles';
+import { type CellTiles, DEFAULT_TILES, describeTile, tileCandidates, withoutLoops } from '../core/tiles';
+import { type RecurrentCellKernel, cellKernelAsync } from '../gpu/kernels/recurrentCell';
 import { Engine } from './engine';
 import { CharLM } from './lm';
 import { ENGINE_CHECKS, checkModel, checkTrain, fullIterationCheck } from './selfChecks';
-import { type TileStore, chooseTiles, ensureTuned, storedChoice, tilesFor, tuneTiles } from './tuner';
+import {
+  type TileStore,
+  chooseTiles,
+  ensureTuned,
+  fastestAgreeing,
+  leftOutFor,
+  storedChoice,
+  tilesFor,
+  tuneTiles,
+} from './tuner';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -22,6 +32,10 @@ describe('tile tuner', () => {
     expect(candidates.some((c) => c.forward.subgroups)).toBe(true);
     expect(r.timings.map((t) => t.tiles)).toEqual(candidates);
     for (const t of r.timings) expect(t.forwardMs > 0 && t.backwardMs > 0, JSON.stringify(t)).toBe(true);
+    // Every candidate computes what the default computes on this device (summation order apart).
+    expect(r.leftOut).toEqual([]);
+    for (const t of r.timings) expect(Math.max(t.forwardError, t.backwardError)).toBeLessThan(1e-5);
+    expect(r.timings[0]!.tiles).toEqual(DEFAULT_TILES);
     expect(candidates.map((c) => c.forward)).toContainEqual(r.tiles.forward);
     expect(candidates.map((c) => c.backward)).toContainEqual(r.tiles.backward);
     expect(tilesFor(device, 'gru', 3, 6)).toEqual(r.tiles);
@@ -37,6 +51,64 @@ describe('tile tuner', () => {
     expect(r.tiles.wave === true).toBe(r.wave.ms < r.wave.layerByLayerMs);
     expect(engine.stepShape().wave).toBe(r.tiles.wave === true);
     engine.dispose();
+  });
+
+  it("a candidate whose outputs differ from the default tile's is never chosen, however fast", async () => {
+    // Three candidates: the default, one whose forward runs only its first step and one whose backward runs
+    // only its first (t = T−1): faster for doing less. Both must be found out and left out, and said so where
+    // the playground shows the tiles (the ranking itself is the next test's).
+    const [, a, b] = tileCandidates('lstm', 3, 6).filter((t) => !t.forward.loop && !t.forward.subgroups);
+    const broken = (k: RecurrentCellKernel, phase: 'forward' | 'backward'): RecurrentCellKernel => {
+      const w = Object.create(k) as RecurrentCellKernel;
+      if (phase === 'forward')
+        w.encodeForwardSteps = (pass, layer, s) => k.encodeForwardSteps(pass, layer, s, s + 1);
+      else w.encodeBackwardSteps = (pass, layer, _s, e) => k.encodeBackwardSteps(pass, layer, e - 1, e);
+      return w;
+    };
+    const kernel = async (t: CellTiles) => {
+      const k = await cellKernelAsync(device, 'lstm', t);
+      return t === a ? broken(k, 'forward') : t === b ? broken(k, 'backward') : k;
+    };
+    const r = await tuneTiles(device, 'lstm', 3, 6, 5, 1, { candidates: [DEFAULT_TILES, a!, b!], kernel });
+    expect(r.timings.map((t) => [t.forwardError > 1e-3, t.backwardError > 1e-3])).toEqual([
+      [false, false],
+      [true, true],
+      [false, true],
+    ]);
+    expect(r.leftOut.map((l) => [l.phase, l.tile])).toEqual([
+      ['forward', a!.forward],
+      ['backward', b!.backward],
+    ]);
+    expect(r.tiles.forward).not.toEqual(a!.forward);
+    expect(r.tiles.backward).not.toEqual(b!.backward);
+    expect(leftOutFor(device, 'lstm', 3, 6)).toEqual([
+      `forward ${describeTile(a!.forward)}`,
+      `backward ${describeTile(b!.backward)}`,
+    ]);
+  });
+
+  it('ranks only candidates that agreed: a faster one that did not is passed over', () => {
+    const [def, a, b] = tileCandidates('gru', 4, 8).filter((t) => !t.forward.loop && !t.forward.subgroups);
+    const timing = (tiles: CellTiles, ms: number, forwardError: number, backwardError: number) => ({
+      tiles,
+      forwardMs: ms,
+      backwardMs: ms,
+      forwardError,
+      backwardError,
+    });
+    const all = () => true;
+    // a is fastest and sound: chosen whole. Disagreeing, its forward and backward are both passed over
+    // (its backward read a wrong forward); b's forward still counts where only its backward disagreed.
+    expect(
+      fastestAgreeing('gru', [timing(def!, 3, 0, 0), timing(a!, 1, 0, 0), timing(b!, 2, 0, 0)], all),
+    ).toEqual({ forward: a!.forward, backward: a!.backward });
+    expect(
+      fastestAgreeing('gru', [timing(def!, 3, 0, 0), timing(a!, 1, 0.5, 0), timing(b!, 2, 0, 0.5)], all),
+    ).toEqual({ forward: b!.forward, backward: def!.backward });
+    expect(fastestAgreeing('gru', [timing(def!, 3, 0, 0), timing(a!, 1, NaN, Infinity)], all)).toEqual({
+      forward: def!.forward,
+      backward: def!.backward,
+    });
   });
 
   it('tiles that say `wave` make engines step a wavefront (an explicit option overrides), and a stored choice keeps it', async () => {
@@ -163,6 +235,7 @@ describe('tile tuner: choices kept across reloads', () => {
     return {
       tiles,
       timings: [],
+      leftOut: [],
       timing: 'wall' as const,
       steps: 1,
       ms: 0,
@@ -183,7 +256,11 @@ describe('tile tuner: choices kept across reloads', () => {
     expect(tunings).toBe(1);
     const stored = [...m.values()];
     expect(stored).toEqual([
-      { tiles: tilesFor(device, 'lstm', 2, 5), segmented: tilesFor(device, 'lstm', 2, 5, true) },
+      {
+        tiles: tilesFor(device, 'lstm', 2, 5),
+        segmented: tilesFor(device, 'lstm', 2, 5, true),
+        leftOut: [],
+      },
     ]);
     const reloaded = (await acquireNodeDevice()).device;
     try {
@@ -248,7 +325,11 @@ describe('tile tuner: choices kept across reloads', () => {
     expect(storedChoice({ tiles: loop, segmented: DEFAULT_TILES }, 'lstm')).toEqual({
       tiles: loop,
       segmented: DEFAULT_TILES,
+      leftOut: [],
     });
+    // What the tuner left out comes back with the choice (strings only: it is shown, never run).
+    const noted = { tiles: loop, segmented: DEFAULT_TILES, leftOut: ['forward 8u×8b k32/1', 3] };
+    expect(storedChoice(noted, 'lstm')?.leftOut).toEqual(['forward 8u×8b k32/1']);
     for (const bad of [
       undefined,
       null,

@@ -6,7 +6,7 @@ import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
 import { type Trainable, TrainingRunner } from '../engine/runner';
 import { TaskModel } from '../engine/taskModel';
-import { ensureTuned } from '../engine/tuner';
+import { ensureTuned, leftOutFor } from '../engine/tuner';
 import { indexedDbTileStore } from './tileStore';
 import { adapterName } from '../gpu/device';
 import { compareRun } from './compare';
@@ -119,6 +119,12 @@ async function deviceFor(backend: Backend): Promise<GPUDevice | null> {
   return session.device;
 }
 
+/** Tile candidates the tuner left out for this run's shape, their outputs being wrong on this GPU. */
+function leftOutOf(lm: Run['lm']): string[] {
+  const d = session.device;
+  return d ? leftOutFor(d, lm.model.cell, lm.train.batchSize, lm.model.hiddenSize) : [];
+}
+
 function infoOf(r: Run, backend: Backend): RunInfo {
   const lm = r.lm;
   const info = {
@@ -129,7 +135,7 @@ function infoOf(r: Run, backend: Backend): RunInfo {
       lm.trainer.kind === 'gpu' ? lm.trainer.memoryBytes() : estimateMemory(lm.model, lm.train).bytes,
     backend,
     step: lm.step,
-    ...(lm.trainer.kind === 'gpu' ? { tiles: lm.trainer.cellTiles } : {}),
+    ...(lm.trainer.kind === 'gpu' ? { tiles: lm.trainer.cellTiles, tilesLeftOut: leftOutOf(lm) } : {}),
   };
   if (lm instanceof CharLM)
     return {

@@ -50,6 +50,11 @@ export interface RunInfo {
   task?: { kind: TaskKind; classes: string[]; trainExamples: number; valExamples: number; T: number };
   /** The fused recurrent steps' tile shapes on the GPU backend (engine/tuner.ts chose them). */
   tiles?: CellTiles;
+  /**
+   * Candidates the tuner left out because their outputs differed from the default tile's on this GPU
+   * (engine/tileCheck.ts): a driver or kernel fault, which the self-test should then name.
+   */
+  tilesLeftOut?: string[];
 }
 
 export interface SampleRequest {

@@ -36,6 +36,7 @@ const LIMIT_ROWS: { key: string; label: string; bytes?: boolean; why: string }[]
 export function GpuStatusPanel() {
   const { status, adapter, message, errors } = useGpuStore();
   const tiles = useRunStore((s) => s.run.info?.tiles);
+  const leftOut = useRunStore((s) => s.run.info?.tilesLeftOut ?? []);
   return (
     <section className="card" aria-labelledby="gpu-title" data-testid="gpu-panel">
       <h2 id="gpu-title">Your GPU</h2>
@@ -101,6 +102,17 @@ export function GpuStatusPanel() {
                       ? '(defaults: timings on a software adapter mean nothing, so it is not tuned)'
                       : '(the fastest of the candidates timed on this GPU for this shape)'}
                   </span>
+                  {leftOut.length > 0 && (
+                    <div className="notice notice-warn" role="alert" data-testid="tiles-left-out">
+                      <strong>
+                        {leftOut.length === 1 ? 'One tile shape' : `${leftOut.length} tile shapes`} computed
+                        different results from the default on this GPU
+                      </strong>{' '}
+                      and {leftOut.length === 1 ? 'was' : 'were'} left out, however fast: {leftOut.join(', ')}
+                      . Training uses shapes that agree. Run the kernel self-test: a failure there names the
+                      kernel and this GPU's driver.
+                    </div>
+                  )}
                 </dd>
               </>
             )}
