@@ -219,7 +219,10 @@ export function report(logText, summaryText = '') {
         key,
         `${f?.forward_tile} ${us(f?.forward_ms_per_step)} (default ${us(first?.forward_ms_per_step)})`,
         `${b?.backward_tile} ${us(b?.backward_ms_per_step)} (default ${us(first?.backward_ms_per_step)})`,
-        w ? `${us(w.wave_ms_per_step)} vs ${us(w.layer_by_layer_ms_per_step)}` : '—',
+        w
+          ? `${us(w.wave_ms_per_step)} vs ${us(w.layer_by_layer_ms_per_step)}` +
+            (w.wave_error > 1e-3 ? ` (gradients ${w.wave_error} off: not chosen)` : '')
+          : '—',
         String(tiles.length),
         bad.length
           ? bad

@@ -53,7 +53,7 @@ const log = [
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"8u×8b k32/1","backward_tile":"32u×8b k32/1","forward_ms_per_step":0.02,"backward_ms_per_step":0.05,"forward_error":0,"backward_error":0}',
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"4u×8b k32/4","backward_tile":"16u×8b k128/8","forward_ms_per_step":0.012,"backward_ms_per_step":0.03,"forward_error":2e-7,"backward_error":3e-7}',
   '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"forward_tile":"8u×4b subgroups ×32","backward_tile":"8u×4b subgroups ×32","forward_ms_per_step":0.005,"backward_ms_per_step":0.01,"forward_error":0.41,"backward_error":0.5}',
-  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"wave_ms_per_step":0.06,"layer_by_layer_ms_per_step":0.084}',
+  '{"sweep":true,"cell":"lstm","hidden":256,"batch":32,"wave_ms_per_step":0.06,"layer_by_layer_ms_per_step":0.084,"wave_error":0.25}',
   unroll('lstm', 256, 2, 32, 128, 4.5, { tiles: 'forward 4u×8b k32/4, backward 16u×8b k128/8, wavefront' }),
   '=== phases',
   unroll('lstm', 256, 2, 32, 128, 6.1, {
@@ -110,7 +110,7 @@ describe('bench report', () => {
     // The tuner: fastest tiles against the default (first line), and the wavefront's two times.
     expect(md).toContain('4u×8b k32/4 12.0 (default 20.0)');
     expect(md).toContain('16u×8b k128/8 30.0 (default 50.0)');
-    expect(md).toContain('60.0 vs 84.0');
+    expect(md).toContain('60.0 vs 84.0 (gradients 0.25 off: not chosen)');
     // A candidate that disagreed with the default on the GPU is named, and never the fastest.
     expect(md).toContain('8u×4b subgroups ×32/8u×4b subgroups ×32 (0.41, 0.5)');
     expect(md).toContain('| 1.55 | 500 | 9.10 | 8.7 |');

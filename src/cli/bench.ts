@@ -20,6 +20,7 @@ import { acquireNodeDevice } from './dawn';
 import { median } from '../core/stats';
 import { describeTile } from '../core/tiles';
 import { TILES_FLAG, applyTiles, describeTiles, tilesMode } from './tiles';
+import { leftOutFor } from '../engine/tuner';
 
 type Config = [cell: CellType, hidden: number, layers: number, batch: number, seq: number];
 
@@ -139,6 +140,8 @@ async function main(): Promise<void> {
       line({
         wave_ms_per_step: perStep(tuned.wave.ms),
         layer_by_layer_ms_per_step: perStep(tuned.wave.layerByLayerMs),
+        // Where the wavefront was faster: its gradients against the layers one by one's (NaN: not checked).
+        wave_error: Number.isNaN(tuned.wave.error) ? null : +tuned.wave.error.toPrecision(3),
       });
     }
     const engine = Engine.create(
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
         ...(tuned
           ? {
               tune_ms: Math.round(tuned.ms),
-              tiles_left_out: tuned.leftOut.map((l) => `${l.phase} ${describeTile(l.tile)}`),
+              tiles_left_out: leftOutFor(device, cell, B, H),
             }
           : {}),
         date: new Date().toISOString().slice(0, 10),

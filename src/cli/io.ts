@@ -8,9 +8,9 @@ import { syntheticTask } from '../core/synthetic';
 import { acquireNodeDevice } from './dawn';
 import { type Args, UsageError } from './args';
 import type { CellType } from '../core/config';
-import { describeTile } from '../core/tiles';
 import { decodeCheckpoint } from '../core/checkpoint';
 import { applyTiles, describeTiles, tilesMode } from './tiles';
+import { leftOutFor } from '../engine/tuner';
 
 /** The corpus as text; missing, empty, binary or non-UTF-8 files are InputErrors naming the file. */
 export function readCorpusFile(path: string): string {
@@ -101,11 +101,12 @@ export async function openBackend(
         `recurrent tiles: ${describeTiles(tiles)}${tuned ? ` (tuned in ${Math.round(tuned.ms)} ms)` : ''}\n`,
       );
     // Always said, quiet or not: a candidate computing something else on this GPU is a fault to chase.
-    for (const l of tuned?.leftOut ?? [])
-      process.stderr.write(
-        `warning: tile ${l.phase} ${describeTile(l.tile)} differed from the default tiles' results on this ` +
-          `GPU (${l.error.toPrecision(2)} of the scale) and was left out; run \`npm run selftest\`\n`,
-      );
+    if (tuned)
+      for (const what of leftOutFor(device, cell, B, H))
+        process.stderr.write(
+          `warning: left out, its results on this GPU differing from the default tiles': ${what}; ` +
+            'run `npm run selftest`\n',
+        );
   }
   return device;
 }

@@ -88,7 +88,8 @@ export class Engine implements Trainer {
     this.kernels = new EngineKernels(
       device,
       model,
-      tilesFor(device, model.cell, train.batchSize, model.hiddenSize, model.encoder !== undefined),
+      options.tiles ??
+        tilesFor(device, model.cell, train.batchSize, model.hiddenSize, model.encoder !== undefined),
       options.wave,
     );
     this.optKernel = new OptimizerKernel(device, train.optimizer);

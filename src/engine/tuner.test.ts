@@ -15,7 +15,9 @@ import {
   storedChoice,
   tilesFor,
   tuneTiles,
+  waveChosen,
 } from './tuner';
+import { waveDisagreement } from './waveCheck';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -48,7 +50,9 @@ describe('tile tuner', () => {
     expect(engine.cellTiles).toEqual(r.tiles);
     // The wavefront was timed too; where it won, the choice is the fastest plain pair with `wave`.
     expect(r.wave.ms > 0 && r.wave.layerByLayerMs > 0, JSON.stringify(r.wave)).toBe(true);
-    expect(r.tiles.wave === true).toBe(r.wave.ms < r.wave.layerByLayerMs);
+    expect(r.tiles.wave === true).toBe(waveChosen(r.wave));
+    // Checked where it was faster (else not run: NaN).
+    expect(r.wave.ms < r.wave.layerByLayerMs ? r.wave.error < 1e-5 : Number.isNaN(r.wave.error)).toBe(true);
     expect(engine.stepShape().wave).toBe(r.tiles.wave === true);
     engine.dispose();
   });
@@ -109,6 +113,27 @@ describe('tile tuner', () => {
       forward: def!.forward,
       backward: def!.backward,
     });
+  });
+
+  it('a wavefront is chosen only where it was faster and its gradients agreed with the layers one by one', async () => {
+    expect(waveChosen({ ms: 1, layerByLayerMs: 2, error: 1e-7 })).toBe(true);
+    expect(waveChosen({ ms: 1, layerByLayerMs: 2, error: 0.3 })).toBe(false);
+    expect(waveChosen({ ms: 1, layerByLayerMs: 2, error: NaN })).toBe(false);
+    expect(waveChosen({ ms: 2, layerByLayerMs: 2, error: 0 })).toBe(false);
+    // On this device the wavefront and the layers one by one give the same gradients, for every cell...
+    for (const cell of ['lstm', 'gru'] as const)
+      expect(await waveDisagreement(device, cell, 3, 8, DEFAULT_TILES), cell).toBeLessThan(1e-5);
+    // ...and a loop tile cannot step one: nothing to check.
+    const loop = tileCandidates('gru', 3, 8).find((t) => t.forward.loop)!;
+    expect(await waveDisagreement(device, 'gru', 3, 8, loop)).toBeNaN();
+    // A wavefront whose check fails is left out and named where the tiles are shown.
+    const r = await tuneTiles(device, 'rnn', 2, 4, 3, 1, {
+      candidates: [DEFAULT_TILES],
+      checkWave: async () => 0.2,
+    });
+    expect(r.tiles.wave).toBeUndefined();
+    if (r.wave.ms < r.wave.layerByLayerMs)
+      expect(leftOutFor(device, 'rnn', 2, 4)).toEqual(['the layer wavefront (0.20 off)']);
   });
 
   it('tiles that say `wave` make engines step a wavefront (an explicit option overrides), and a stored choice keeps it', async () => {
@@ -239,7 +264,7 @@ describe('tile tuner: choices kept across reloads', () => {
       timing: 'wall' as const,
       steps: 1,
       ms: 0,
-      wave: { ms: NaN, layerByLayerMs: NaN },
+      wave: { ms: NaN, layerByLayerMs: NaN, error: NaN },
     };
   };
   const mapStore = () => {

@@ -21,6 +21,7 @@ import {
 import { type RecurrentCellKernel, cellKernelAsync } from '../gpu/kernels/recurrentCell';
 import { TILE_TOLERANCE, disagreement } from './tileCheck';
 import { type CandidateRun, LayerBench, timeWave } from './tuneBench';
+import { waveDisagreement } from './waveCheck';
 
 /** Per (cell, B, H): the tiles for whole windows, and for windows cut into segments (no loop tiles). */
 const chosen = new WeakMap<
@@ -179,8 +180,12 @@ export interface LeftOutTile {
 
 export interface TuneResult {
   tiles: CellTiles;
-  /** A 2-layer wavefront (forward + backward window, ms) against two layers stepped one by one. */
-  wave: { ms: number; layerByLayerMs: number };
+  /**
+   * A 2-layer wavefront (forward + backward window, ms) against two layers stepped one by one, and where it
+   * was faster, how far its gradients were from the layers one by one's (engine/waveCheck.ts; NaN: not
+   * checked).
+   */
+  wave: { ms: number; layerByLayerMs: number; error: number };
   timings: TileTiming[];
   /** Candidates whose outputs disagreed with the default tile's (never chosen); empty on a sound device. */
   leftOut: LeftOutTile[];
@@ -207,6 +212,7 @@ export async function tuneTiles(
   opts: {
     candidates?: CellTiles[];
     kernel?: (tiles: CellTiles) => Promise<RecurrentCellKernel>;
+    checkWave?: (tiles: CellTiles) => Promise<number>;
   } = {},
 ): Promise<TuneResult> {
   const t0 = performance.now();
@@ -244,7 +250,13 @@ export async function tuneTiles(
     2 * (timeOf(fastestPair.forward, 'forwardMs') + timeOf(fastestPair.backward, 'backwardMs'));
   // A wavefront that cannot be timed here only costs the wavefront, never the tiles just tuned.
   const waveMs = await timeWave(device, cell, B, H, steps, plainPair, reps).catch(() => NaN);
-  const tiles = waveMs < layerByLayerMs ? { ...plainPair, wave: true } : fastestPair;
+  // Checked only where it would be chosen; a check that fails to run counts as a disagreement.
+  const check = opts.checkWave ?? ((t: CellTiles) => waveDisagreement(device, cell, B, H, t));
+  const waveError = waveMs < layerByLayerMs ? await check(plainPair).catch(() => Infinity) : NaN;
+  const wave = { ms: waveMs, layerByLayerMs, error: waveError };
+  const tiles = waveChosen(wave) ? { ...plainPair, wave: true } : fastestPair;
+  const notes = leftOut.map((l) => `${l.phase} ${describeTile(l.tile)}`);
+  if (waveError > TILE_TOLERANCE) notes.push(`the layer wavefront (${waveError.toPrecision(2)} off)`);
   chooseTiles(
     device,
     cell,
@@ -252,17 +264,25 @@ export async function tuneTiles(
     H,
     tiles,
     best((t, half) => segmentable(t, half)),
-    leftOut.map((l) => `${l.phase} ${describeTile(l.tile)}`),
+    notes,
   );
   return {
     tiles,
-    wave: { ms: waveMs, layerByLayerMs },
+    wave,
     timings,
     leftOut,
     timing: bench.rounds.timer.enabled ? 'gpu-timestamp' : 'wall',
     steps,
     ms: performance.now() - t0,
   };
+}
+
+/**
+ * The wavefront is chosen where it was faster than two layers one by one and its gradients agreed with
+ * theirs on this device (a tie, or a check that was not run, goes to the layers one by one).
+ */
+export function waveChosen(w: { ms: number; layerByLayerMs: number; error: number }): boolean {
+  return w.ms < w.layerByLayerMs && w.error <= TILE_TOLERANCE;
 }
 
 /**

@@ -93,4 +93,6 @@ export interface EngineOptions {
    * default, where the tiles say so (CellTiles.wave: the tuner found it faster on this device).
    */
   wave?: boolean;
+  /** The recurrent steps' tiles, instead of what the tuner chose for this shape (tilesFor). */
+  tiles?: CellTiles;
 }

@@ -105,12 +105,13 @@ export function GpuStatusPanel() {
                   {leftOut.length > 0 && (
                     <div className="notice notice-warn" role="alert" data-testid="tiles-left-out">
                       <strong>
-                        {leftOut.length === 1 ? 'One tile shape' : `${leftOut.length} tile shapes`} computed
-                        different results from the default on this GPU
+                        {leftOut.length === 1
+                          ? 'One of the tuner’s candidates'
+                          : `${leftOut.length} of the tuner’s candidates`}{' '}
+                        computed different results on this GPU than the default tiles
                       </strong>{' '}
                       and {leftOut.length === 1 ? 'was' : 'were'} left out, however fast: {leftOut.join(', ')}
-                      . Training uses shapes that agree. Run the kernel self-test: a failure there names the
-                      kernel and this GPU's driver.
+                      . Training uses what agrees. Run the kernel self-test: a failure there names the kernel.
                     </div>
                   )}
                 </dd>
