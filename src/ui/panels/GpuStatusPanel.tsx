@@ -33,10 +33,13 @@ const LIMIT_ROWS: { key: string; label: string; bytes?: boolean; why: string }[]
   { key: 'maxComputeWorkgroupsPerDimension', label: 'Workgroups per dimension', why: 'largest grid' },
 ];
 
+/** One empty list: a selector returning a new [] each call would re-render without end (zustand). */
+const NONE: string[] = [];
+
 export function GpuStatusPanel() {
   const { status, adapter, message, errors } = useGpuStore();
   const tiles = useRunStore((s) => s.run.info?.tiles);
-  const leftOut = useRunStore((s) => s.run.info?.tilesLeftOut ?? []);
+  const leftOut = useRunStore((s) => s.run.info?.tilesLeftOut ?? NONE);
   return (
     <section className="card" aria-labelledby="gpu-title" data-testid="gpu-panel">
       <h2 id="gpu-title">Your GPU</h2>
@@ -103,7 +106,7 @@ export function GpuStatusPanel() {
                       : '(the fastest of the candidates timed on this GPU for this shape)'}
                   </span>
                   {leftOut.length > 0 && (
-                    <div className="notice notice-warn" role="alert" data-testid="tiles-left-out">
+                    <div className="notice notice-warn small" role="alert" data-testid="tiles-left-out">
                       <strong>
                         {leftOut.length === 1
                           ? 'One of the tuner’s candidates'
