@@ -467,6 +467,8 @@ export class GpuInference {
       device: this.device,
       kernels: this.kernels,
       H: this.model.hiddenSize,
+      V: outputsOf(this.model),
+      sampler: this.sampler,
       plan: (t, b, split) => this.plan(t, b, split),
       forward: (p, inputs, rows, enc) => this.forward(p, inputs, rows, enc),
       logProbs: async (p, row0, rows, enc) => (await this.logProbs(p, row0, rows, enc)).logp,

@@ -190,7 +190,7 @@ describe('encoder–decoder TaskModel', () => {
     for (const m of [gpu, cpu, again]) m.dispose();
   });
 
-  it('decodes a token at a time from carried states as re-running the window would (GPU and CPU, greedy and beam)', async () => {
+  it('decodes a token at a time from carried states as re-running the window would (GPU and CPU, greedy and beam; greedy on the GPU in one submit)', async () => {
     const examples = generatedTask('reverse')
       .generate(3, 200)
       .filter((e) => e.input.length <= 5);
@@ -215,10 +215,17 @@ describe('encoder–decoder TaskModel', () => {
         const codec = m.codec!;
         const window = () =>
           windowDecoder((t, s) => m.inference.batchLogProbs(t, m.T, B, s), m.T, B, m.classes.length);
-        const stepwise = await codec.decode(inputs, B, m.decoderOf(m.inference));
+        const dec = m.decoderOf(m.inference);
+        // Without attention the GPU chooses greedy tokens itself (one submit per batch); start/next, a round
+        // trip per token, must agree with it and with the window re-run.
+        expect(dec.greedy !== undefined).toBe(m === gpu && !model.attention);
+        const stepwise = await codec.decode(inputs, B, dec);
         const whole = await codec.decode(inputs, B, window());
-        expect(stepwise.map((d) => d.text)).toEqual(whole.map((d) => d.text));
-        stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(whole[i]!.logProb, 4));
+        const perToken = await codec.decode(inputs, B, { start: dec.start, next: dec.next });
+        for (const other of [whole, perToken]) {
+          expect(stepwise.map((d) => d.text)).toEqual(other.map((d) => d.text));
+          stepwise.forEach((d, i) => expect(d.logProb).toBeCloseTo(other[i]!.logProb, 4));
+        }
         outputs.push(stepwise.map((d) => d.text));
         const beams = [
           await codec.beam(inputs[0]!, 4, B, m.decoderOf(m.inference)),

@@ -22,6 +22,18 @@ export type WindowLogProbs = (inputs: Uint32Array, split: number) => Promise<Flo
 export interface StepDecoder {
   start(prompt: Uint32Array, split: number): Promise<Float64Array>;
   next(tokens: Uint32Array, parents: Uint32Array): Promise<Float64Array>;
+  /**
+   * Greedy decoding of `steps` tokens at once, where the backend chooses each token itself (the GPU's argmax
+   * feeding the next step: one submit instead of a round trip per token). Same choice as greedy over
+   * start/next (the likeliest token, the lowest index on ties) and its log-probability.
+   */
+  greedy?(prompt: Uint32Array, split: number, steps: number): Promise<GreedyRun>;
+}
+
+/** Tokens chosen at each step and their log-probabilities, (steps, B) t-major. */
+export interface GreedyRun {
+  tokens: Uint32Array;
+  logProbs: Float32Array;
 }
 
 /**
@@ -168,6 +180,19 @@ export class Seq2SeqCodec {
     const O = this.targets.length;
     const { tokens, split } = this.prompt(inputs, B);
     const out = inputs.map(() => ({ toks: [] as number[], logProb: 0, done: false }));
+    if (dec.greedy) {
+      // The backend ran all D steps; each output is its tokens up to END (or the window's end).
+      const run = await dec.greedy(tokens, split, this.D);
+      out.forEach((o, b) => {
+        for (let k = 0; k < this.D && !o.done; k++) {
+          const best = run.tokens[k * B + b]!;
+          o.logProb += run.logProbs[k * B + b]!;
+          if (best === 0 || k === this.D - 1) o.done = true;
+          if (best !== 0) o.toks.push(best);
+        }
+      });
+      return out.map((o) => ({ text: this.text(o.toks), logProb: o.logProb }));
+    }
     let logp = await dec.start(tokens, split);
     for (let k = 0; ; k++) {
       const chosen = new Uint32Array(B);

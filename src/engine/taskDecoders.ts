@@ -3,17 +3,23 @@
 // split + 1 steps, whose last states become the carried states of a one-step decoder window; each further token
 // is one step of that window from its parent row's state (the plan's `rows`). With attention the whole window's
 // plan keeps the encoder's states and keys, and each token runs the next decoder step alone
-// (encodeForwardRange), its state gathered from the parent rows first.
-import { createStorageBuffer } from '../gpu/buffers';
-import { encodeForwardRange } from './iteration';
-import { type EngineKernels, type ForwardPlan, resetRows, stateSlots } from './plan';
-import type { StepDecoder } from './seq2seqTask';
+// (encodeForwardRange), its state gathered from the parent rows first. Greedy decoding without attention needs
+// no round trip per token at all: the sampler's argmax writes each token into the one-step window's input and
+// the next step embeds it, so a batch's whole output is one submit (`greedy`).
+import { createStorageBuffer, encodeReadback } from '../gpu/buffers';
+import { SampleKernel } from '../gpu/kernels/sample';
+import { encodeForward, encodeForwardRange } from './iteration';
+import { type EngineKernels, type ForwardPlan, carryRows, resetRows, stateSlots } from './plan';
+import type { GreedyRun, StepDecoder } from './seq2seqTask';
 
 /** What the decoders use of GpuInference: its plans, forward encoding, log-softmax readback and state copy. */
 export interface DecodeContext {
   device: GPUDevice;
   kernels: EngineKernels;
   H: number;
+  /** The head's outputs per row (the decoder's tokens). */
+  V: number;
+  sampler: SampleKernel;
   plan(T: number, B: number, split?: number): ForwardPlan;
   forward(p: ForwardPlan, inputs: Uint32Array, rows: Uint32Array, enc: GPUCommandEncoder): void;
   /** Submits `enc` with the log-softmax of logits rows [row0, row0 + rows) and reads it back. */
@@ -39,7 +45,74 @@ export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
       c.forward(sp, tokens, parents, enc);
       return c.logProbs(sp, 0, B, enc);
     },
+    greedy: async (prompt, split, steps) => {
+      const T = split + 1;
+      if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
+      const pp = c.plan(T, B, split);
+      const sp = c.plan(1, B);
+      const enc = c.device.createCommandEncoder({ label: 'GpuInference.greedyDecode' });
+      c.forward(pp, prompt, resetRows(B), enc);
+      c.copyState(enc, pp, sp, B);
+      c.device.queue.writeBuffer(sp.rows, 0, carryRows(B));
+      return greedySteps(c, enc, { plan: pp, row0: split * B }, sp, B, steps);
+    },
   };
+}
+
+const ARGMAX = { temperature: 0, topK: 0, topP: 1 };
+
+/**
+ * Greedy steps on the GPU, recorded on `enc` and submitted with one readback: token 0 is the argmax of
+ * `first`'s logits rows [row0, row0 + B); each later one of one-step plan `sp`'s, after a step that embeds
+ * the token before it (the sampler writes it into sp.tokens).
+ */
+async function greedySteps(
+  c: DecodeContext,
+  enc: GPUCommandEncoder,
+  first: { plan: ForwardPlan; row0: number },
+  sp: ForwardPlan,
+  B: number,
+  steps: number,
+): Promise<GreedyRun> {
+  const made: GPUBuffer[] = [];
+  const mk = (label: string, n: number) => {
+    const b = createStorageBuffer(c.device, `GpuInference.${label}`, n);
+    made.push(b);
+    return b;
+  };
+  // Greedy reads neither draws nor work: a float each fills their slots.
+  const bufs = {
+    logits: sp.logits,
+    draws: mk('draws', 1),
+    tokens: sp.tokens,
+    out: mk('greedyTokens', steps * B),
+    work: mk('work', 1),
+    logp: mk('logp', 1),
+    chosen: mk('greedyLogProbs', steps * B),
+  };
+  const calls = [
+    c.sampler.prepare(B, c.V, first.row0 * c.V, { ...bufs, logits: first.plan.logits }, ARGMAX, 1),
+    c.sampler.prepare(B, c.V, 0, bufs, ARGMAX, steps),
+  ] as const;
+  try {
+    const pass = enc.beginComputePass({ label: 'GpuInference.greedySteps' });
+    c.sampler.encodeSample(pass, calls[0], 0);
+    for (let s = 1; s < steps; s++) {
+      encodeForward(pass, sp, c.kernels);
+      c.sampler.encodeSample(pass, calls[1], s);
+    }
+    pass.end();
+    const read = encodeReadback(c.device, enc, [
+      { buf: bufs.out, offset: 0, floats: steps * B },
+      { buf: bufs.chosen, offset: 0, floats: steps * B },
+    ]);
+    c.device.queue.submit([enc.finish()]);
+    const [tokens, logProbs] = await read();
+    return { tokens: new Uint32Array(tokens!.buffer), logProbs: logProbs! };
+  } finally {
+    for (const call of calls) SampleKernel.destroy(call);
+    for (const b of made) b.destroy();
+  }
 }
 
 export function attentionDecoder(c: DecodeContext, B: number, T: number): StepDecoder {

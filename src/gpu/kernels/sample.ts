@@ -1,5 +1,6 @@
 // SampleKernel: shaders/sample.wgsl — temperature log-softmax of rows of logits, and per-row sampling
 // (greedy, temperature, top-k, top-p) whose tokens feed the next step's input on the GPU.
+import { createStorageBuffer } from '../buffers';
 import { createShaderModule } from '../shaders';
 import {
   type Entry,
@@ -33,6 +34,8 @@ export interface SampleBuffers {
   work: GPUBuffer;
   /** (B, V) f32 log-probabilities */
   logp: GPUBuffer;
+  /** (S, B) f32: greedy decoding with `chosen` asked for writes each token's log-probability here */
+  chosen?: GPUBuffer;
 }
 
 /** A log-softmax over B rows of V logits (prepareLogSoftmax), or the part of a SampleCall that runs one. */
@@ -45,6 +48,8 @@ export interface LogSoftmaxCall {
 
 export interface SampleCall extends LogSoftmaxCall {
   steps: GPUBuffer;
+  /** The stand-in for `chosen` when none was given (destroyed with the call). */
+  spare?: GPUBuffer;
   stride: number;
   sample: GPUBindGroup;
 }
@@ -52,7 +57,7 @@ export interface SampleCall extends LogSoftmaxCall {
 /** Temperature 1, nothing cut: the plain log-softmax. */
 const PLAIN: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
 
-function words(B: number, V: number, logitsOff: number, o: SamplingOptions): Word[] {
+function words(B: number, V: number, logitsOff: number, o: SamplingOptions, chosen = false): Word[] {
   const greedy = o.temperature === 0;
   return [
     B,
@@ -62,7 +67,7 @@ function words(B: number, V: number, logitsOff: number, o: SamplingOptions): Wor
     { f32: greedy ? 1 : 1 / o.temperature },
     { f32: o.topP },
     +greedy,
-    0,
+    +(greedy && chosen),
   ];
 }
 
@@ -80,6 +85,7 @@ export class SampleKernel {
       4: 'rw',
       5: 'rw',
       6: 'rw',
+      8: 'rw',
     });
     this.logSoftmax = createEntry(device, module, 'SampleKernel.logSoftmax', 'log_softmax_rows', {
       0: 'uniform',
@@ -88,7 +94,10 @@ export class SampleKernel {
     });
   }
 
-  /** B rows of V logits starting at element `logitsOff`; up to `maxSteps` sampling steps per submit. */
+  /**
+   * B rows of V logits starting at element `logitsOff`; up to `maxSteps` sampling steps per submit. Greedy
+   * with `bufs.chosen` also writes each chosen token's log-probability there.
+   */
   prepare(
     B: number,
     V: number,
@@ -97,7 +106,12 @@ export class SampleKernel {
     o: SamplingOptions,
     maxSteps: number,
   ): SampleCall {
-    const uniform = uniformWords(this.device, 'SampleKernel.params', words(B, V, logitsOff, o));
+    const words0 = words(B, V, logitsOff, o, bufs.chosen !== undefined);
+    const uniform = uniformWords(this.device, 'SampleKernel.params', words0);
+    // Written only when asked for (write_chosen); otherwise a float of its own fills the slot (a writable
+    // binding may not alias another of the same dispatch).
+    const spare = bufs.chosen ? undefined : createStorageBuffer(this.device, 'SampleKernel.noChosen', 1);
+    const chosen = bufs.chosen ?? spare!;
     const { buffer: steps, stride } = stepUniform(this.device, 'SampleKernel.steps', maxSteps);
     const all = {
       0: uniform,
@@ -108,12 +122,14 @@ export class SampleKernel {
       5: bufs.out,
       6: bufs.work,
       7: bufs.logp,
+      8: chosen,
     };
     return {
       B,
       V,
       uniform,
       steps,
+      ...(spare ? { spare } : {}),
       stride,
       sample: bindGroup(this.device, this.sample, all),
       logSoftmax: bindGroup(this.device, this.logSoftmax, all),
@@ -147,5 +163,6 @@ export class SampleKernel {
   static destroy(call: SampleCall): void {
     call.uniform.destroy();
     call.steps.destroy();
+    call.spare?.destroy();
   }
 }
