@@ -271,14 +271,20 @@ export function report(logText, summaryText = '') {
       );
   }
 
-  // 6. Greedy decoding of an encoder–decoder task's validation set: carried states vs the window re-run.
+  // 6. Greedy decoding of an encoder–decoder task's validation set: the GPU's argmax chain, a readback per
+  // token from carried states, the window re-run.
+  const ways = {
+    chain: 'argmax on the GPU, one submit per batch',
+    step: 'a step per token (carried state)',
+    window: 'window re-run per token',
+  };
   const decode = (sections.get('decode') ?? []).filter((r) => r.decode === true);
   if (decode.length) {
     out.push(
       table(
         ['decoder', 'model', 'examples', 'tokens', 'ms', 'tokens/s', 'same outputs'],
         decode.map((r) => [
-          r.decoder === 'step' ? 'a step per token (carried state)' : 'window re-run per token',
+          ways[r.decoder] ?? r.decoder,
           `${r.cell.toUpperCase()} ${r.layers}×${r.hidden} B${r.batch} T${r.window}${r.attention ? ' attention' : ''}`,
           String(r.examples),
           String(r.tokens),

@@ -60,6 +60,7 @@ const log = [
     gpu_ms_by_phase: { forward: 1, loss: 0.1, backward: 2, weight_grads: 0.3, optimizer: 0.05 },
   }),
   '=== decode',
+  '{"impl":"unroll-webgpu","decode":true,"decoder":"chain","cell":"lstm","hidden":256,"layers":1,"batch":32,"window":19,"examples":40,"tokens":215,"decode_ms":2.5,"tokens_per_s":86000}',
   '{"impl":"unroll-webgpu","decode":true,"decoder":"step","cell":"lstm","hidden":256,"layers":1,"batch":32,"window":19,"examples":40,"tokens":215,"decode_ms":12.5,"tokens_per_s":17200}',
   '{"impl":"unroll-webgpu","decode":true,"decoder":"window","cell":"lstm","hidden":256,"layers":1,"batch":32,"window":19,"examples":40,"tokens":215,"decode_ms":50,"tokens_per_s":4300,"same_outputs":true}',
   '=== quality',
@@ -114,6 +115,9 @@ describe('bench report', () => {
     // A candidate that disagreed with the default on the GPU is named, and never the fastest.
     expect(md).toContain('8u×4b subgroups ×32/8u×4b subgroups ×32 (0.41, 0.5)');
     expect(md).toContain('| 1.55 | 500 | 9.10 | 8.7 |');
+    expect(md).toContain(
+      '| argmax on the GPU, one submit per batch | LSTM 1×256 B32 T19 | 40 | 215 | 2.50 | 86000 |  |',
+    );
     expect(md).toContain(
       '| a step per token (carried state) | LSTM 1×256 B32 T19 | 40 | 215 | 12.50 | 17200 |  |',
     );

@@ -1,12 +1,13 @@
 // `npm run bench -- --decode [--task-data ID] [--attention]`: greedy decoding of an encoder–decoder task's
-// validation examples, both ways the engine can do it — one decoder step per output token from the carried
-// states (`decoder: "step"`, TaskModel.decoderOf) and the whole window re-run for every token (`"window"`,
-// the reference's way with attention) — after a short training run so outputs are several tokens long. One
-// JSON line per way: the median time to decode the set, tokens per second, and whether both gave the same
-// outputs. A playground task run decodes the validation set at every evaluation.
+// validation examples, every way the engine can do it — the GPU choosing each token itself, a batch's steps in
+// one submit (`decoder: "chain"`, without attention: what TaskModel.decoderOf gives), one decoder step per
+// output token from the carried states with a readback each (`"step"`) and the whole window re-run for every
+// token (`"window"`, the reference's way with attention) — after a short training run so outputs are several
+// tokens long. One JSON line per way: the median time to decode the set, tokens per second, and whether it gave
+// the first way's outputs. A playground task run decodes the validation set at every evaluation.
 import { type CellType, DEFAULT_TRAIN } from '../core/config';
 import { examplesFor } from '../core/tasks';
-import { windowDecoder } from '../engine/seq2seqTask';
+import { type StepDecoder, windowDecoder } from '../engine/seq2seqTask';
 import { TaskModel } from '../engine/taskModel';
 import { type GpuContext, adapterName } from '../gpu/device';
 import type { Args } from './args';
@@ -40,12 +41,18 @@ export async function benchDecode(ctx: GpuContext, args: Args): Promise<void> {
   const codec = m.codec!;
   const inputs = m.valSet.map((e) => e.input);
   const reps = Math.max(1, args.int('reps', 3));
-  const ways = {
-    step: () => m.decoderOf(m.inference),
+  const ways: Record<string, () => StepDecoder> = {
+    chain: () => m.decoderOf(m.inference),
+    step: () => {
+      const { start, next } = m.decoderOf(m.inference);
+      return { start, next };
+    },
     window: () => windowDecoder((t, s) => m.inference.batchLogProbs(t, m.T, B, s), m.T, B, m.classes.length),
   };
   const outputs: Record<string, string[]> = {};
+  let first: string[] | null = null;
   for (const [way, make] of Object.entries(ways)) {
+    if (way === 'chain' && !make().greedy) continue;
     if (way === 'step' && !m.inference.taskDecoder(B, m.T)) continue;
     const times: number[] = [];
     let tokens = 0;
@@ -74,13 +81,12 @@ export async function benchDecode(ctx: GpuContext, args: Args): Promise<void> {
         tokens,
         decode_ms: +ms.toFixed(2),
         tokens_per_s: +((tokens / ms) * 1e3).toFixed(1),
-        ...(outputs.step && way === 'window'
-          ? { same_outputs: outputs.step.every((o, i) => o === outputs.window![i]) }
-          : {}),
+        ...(first ? { same_outputs: first.every((o, i) => o === outputs[way]![i]) } : {}),
         device: adapterName(ctx.adapter),
         date: new Date().toISOString().slice(0, 10),
       }),
     );
+    first ??= outputs[way]!;
   }
   m.dispose();
 }

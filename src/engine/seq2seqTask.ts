@@ -23,11 +23,12 @@ export interface StepDecoder {
   start(prompt: Uint32Array, split: number): Promise<Float64Array>;
   next(tokens: Uint32Array, parents: Uint32Array): Promise<Float64Array>;
   /**
-   * Greedy decoding of `steps` tokens at once, where the backend chooses each token itself (the GPU's argmax
-   * feeding the next step: one submit instead of a round trip per token). Same choice as greedy over
-   * start/next (the likeliest token, the lowest index on ties) and its log-probability.
+   * Greedy decoding of up to `steps` tokens, where the backend chooses each token itself (the GPU's argmax
+   * feeding the next step: a submit per few tokens instead of a round trip per token). Same choice as greedy
+   * over start/next (the likeliest token, the lowest index on ties) and its log-probability. It may stop
+   * once rows [0, live) have all chosen END (the rest are padding); steps not run read as END.
    */
-  greedy?(prompt: Uint32Array, split: number, steps: number): Promise<GreedyRun>;
+  greedy?(prompt: Uint32Array, split: number, steps: number, live: number): Promise<GreedyRun>;
 }
 
 /** Tokens chosen at each step and their log-probabilities, (steps, B) t-major. */
@@ -182,7 +183,7 @@ export class Seq2SeqCodec {
     const out = inputs.map(() => ({ toks: [] as number[], logProb: 0, done: false }));
     if (dec.greedy) {
       // The backend ran all D steps; each output is its tokens up to END (or the window's end).
-      const run = await dec.greedy(tokens, split, this.D);
+      const run = await dec.greedy(tokens, split, this.D, inputs.length);
       out.forEach((o, b) => {
         for (let k = 0; k < this.D && !o.done; k++) {
           const best = run.tokens[k * B + b]!;

@@ -45,7 +45,7 @@ export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
       c.forward(sp, tokens, parents, enc);
       return c.logProbs(sp, 0, B, enc);
     },
-    greedy: async (prompt, split, steps) => {
+    greedy: async (prompt, split, steps, live) => {
       const T = split + 1;
       if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
       const pp = c.plan(T, B, split);
@@ -54,7 +54,7 @@ export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
       c.forward(pp, prompt, resetRows(B), enc);
       c.copyState(enc, pp, sp, B);
       c.device.queue.writeBuffer(sp.rows, 0, carryRows(B));
-      return greedySteps(c, enc, { plan: pp, row0: split * B }, sp, B, steps);
+      return greedySteps(c, enc, { plan: pp, row0: split * B }, sp, B, steps, live);
     },
   };
 }
@@ -62,9 +62,16 @@ export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
 const ARGMAX = { temperature: 0, topK: 0, topP: 1 };
 
 /**
- * Greedy steps on the GPU, recorded on `enc` and submitted with one readback: token 0 is the argmax of
+ * Tokens per submit of a greedy decode: after each chunk, a decode whose rows have all written END stops (a
+ * chunk's readback, ~90 µs on the H100, is worth a few ~20 µs decoder steps, not one per token).
+ */
+export const GREEDY_CHUNK = 4;
+
+/**
+ * Greedy steps on the GPU, the first submitted with `enc` (which ran the window): token 0 is the argmax of
  * `first`'s logits rows [row0, row0 + B); each later one of one-step plan `sp`'s, after a step that embeds
- * the token before it (the sampler writes it into sp.tokens).
+ * the token before it (the sampler writes it into sp.tokens). GREEDY_CHUNK steps per submit and readback,
+ * until rows [0, live) have all written END or `steps` are done; steps not run read as END.
  */
 async function greedySteps(
   c: DecodeContext,
@@ -73,6 +80,7 @@ async function greedySteps(
   sp: ForwardPlan,
   B: number,
   steps: number,
+  live: number,
 ): Promise<GreedyRun> {
   const made: GPUBuffer[] = [];
   const mk = (label: string, n: number) => {
@@ -94,21 +102,34 @@ async function greedySteps(
     c.sampler.prepare(B, c.V, first.row0 * c.V, { ...bufs, logits: first.plan.logits }, ARGMAX, 1),
     c.sampler.prepare(B, c.V, 0, bufs, ARGMAX, steps),
   ] as const;
+  const tokens = new Uint32Array(steps * B); // 0: END
+  const logProbs = new Float32Array(steps * B);
+  const ended = new Uint8Array(B).fill(1, live); // padding rows need not end
   try {
-    const pass = enc.beginComputePass({ label: 'GpuInference.greedySteps' });
-    c.sampler.encodeSample(pass, calls[0], 0);
-    for (let s = 1; s < steps; s++) {
-      encodeForward(pass, sp, c.kernels);
-      c.sampler.encodeSample(pass, calls[1], s);
+    for (let s0 = 0; s0 < steps && !ended.every(Boolean); s0 += GREEDY_CHUNK) {
+      const s1 = Math.min(steps, s0 + GREEDY_CHUNK);
+      const e = s0 === 0 ? enc : c.device.createCommandEncoder({ label: 'GpuInference.greedySteps' });
+      const pass = e.beginComputePass({ label: 'GpuInference.greedySteps' });
+      for (let s = s0; s < s1; s++) {
+        if (s === 0) c.sampler.encodeSample(pass, calls[0], 0);
+        else {
+          encodeForward(pass, sp, c.kernels);
+          c.sampler.encodeSample(pass, calls[1], s);
+        }
+      }
+      pass.end();
+      const n = (s1 - s0) * B;
+      const read = encodeReadback(c.device, e, [
+        { buf: bufs.out, offset: s0 * B * 4, floats: n },
+        { buf: bufs.chosen, offset: s0 * B * 4, floats: n },
+      ]);
+      c.device.queue.submit([e.finish()]);
+      const [tok, lp] = await read();
+      tokens.set(new Uint32Array(tok!.buffer), s0 * B);
+      logProbs.set(lp!, s0 * B);
+      tokens.subarray(s0 * B, s1 * B).forEach((t, i) => (ended[i % B] ||= +(t === 0)));
     }
-    pass.end();
-    const read = encodeReadback(c.device, enc, [
-      { buf: bufs.out, offset: 0, floats: steps * B },
-      { buf: bufs.chosen, offset: 0, floats: steps * B },
-    ]);
-    c.device.queue.submit([enc.finish()]);
-    const [tokens, logProbs] = await read();
-    return { tokens: new Uint32Array(tokens!.buffer), logProbs: logProbs! };
+    return { tokens, logProbs };
   } finally {
     for (const call of calls) SampleKernel.destroy(call);
     for (const b of made) b.destroy();
