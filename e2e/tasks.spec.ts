@@ -105,6 +105,18 @@ test('seq2seq with attention: own examples train to reverse strings, with the al
   await expect(graph.locator('rect.decoder')).toHaveCount(4);
   await expect(graph.locator('line.handoff')).toHaveCount(1);
   expect(await graph.locator('path.graph-attention').count()).toBeGreaterThan(3);
+  // The weights: shown on demand, the encoder's and the decoder's layers to pick from, norms over training.
+  await page.getByTestId('task-weights-toggle').check();
+  const weights = page.getByTestId('task-weights');
+  await expect(weights.getByTestId('weight-heatmap').locator('canvas')).toHaveCount(2);
+  await expect(page.getByTestId('task-weights-layer').locator('option')).toHaveText([
+    'encoder layer 1',
+    'decoder layer 1',
+  ]);
+  await page.getByTestId('task-weights-layer').selectOption({ label: 'encoder layer 1' });
+  await page.getByTestId('task-weights-gate').selectOption({ label: 'gate z (update)' });
+  await expect(weights).toContainText('W_hh, gate z (update) (16×16)');
+  await expect(weights.getByTestId('weight-norms')).toContainText('encoder.weight_hh_l0');
   // Your own input: a beam of 3 returns three outputs, best first, and the matrix shows this input.
   await page.getByTestId('decode-input').fill('cab');
   await page.getByTestId('decode-beam').fill('3');

@@ -12,6 +12,7 @@ import type { FromWorker, ModelShape, RunInfo, SampleRequest } from '../worker/p
 import { corpusStatsAsync } from './corpusStats';
 import { type SavedHistory, historyOf, persist } from './persist';
 import { inspectActions, useInspectStore } from './inspect';
+import { taskWeightsActions } from './taskWeights';
 import { live } from './live';
 import {
   PRESET_CHARS,
@@ -398,6 +399,8 @@ function runReady(info: RunInfo, reset: Partial<RunView> = {}): void {
     run: { ...s.run, ...reset, status: 'ready', info, error: null, state: 'paused', tuning: false },
   }));
   useInspectStore.setState({ data: null, saturation: [], weights: null, weightNorms: [] });
+  taskWeightsActions.reset();
+  taskWeightsActions.refresh();
   inspectActions.refresh();
 }
 
@@ -450,6 +453,7 @@ export function handleRunEvent(msg: FromWorker): boolean {
       const e = msg.evaluation;
       live.pushTask({ step: e.step, loss: e.loss, accuracy: e.accuracy, exact: e.exact });
       set({ taskEval: e });
+      taskWeightsActions.refresh();
       return true;
     }
     case 'speed':

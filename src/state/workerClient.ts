@@ -3,6 +3,7 @@
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import { type GpuState, useGpuStore } from './gpuStore';
 import { handleInspectEvent } from './inspect';
+import { handleTaskWeightsEvent } from './taskWeights';
 import { handleCompareEvent } from './compareActions';
 import { handleDecodeEvent } from './decodeActions';
 import { handleRaceEvent } from './raceActions';
@@ -81,6 +82,7 @@ export function startWorker(): void {
   worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     if (
       handleInspectEvent(ev.data) ||
+      handleTaskWeightsEvent(ev.data) ||
       handleRaceEvent(ev.data) ||
       handleDecodeEvent(ev.data) ||
       handleCompareEvent(ev.data) ||

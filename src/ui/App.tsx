@@ -8,6 +8,7 @@ import { useRunStore } from '../state/runStore';
 import { PredictionsPanel } from './panels/PredictionsPanel';
 import { TaskGraph } from './viz/TaskGraph';
 import { TaskStates } from './viz/TaskStates';
+import { TaskWeights } from './viz/TaskWeights';
 import { TaskDataPanel } from './panels/TaskDataPanel';
 import { CorpusPanel } from './panels/CorpusPanel';
 import { GpuStatusPanel } from './panels/GpuStatusPanel';
@@ -57,6 +58,7 @@ export function App() {
                 <GradThroughTimeChart />
                 <TaskGraph />
                 <TaskStates />
+                <TaskWeights />
               </div>
             </>
           )}

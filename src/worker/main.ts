@@ -1,6 +1,6 @@
 // The dedicated Web Worker that owns the GPU device (DESIGN.md §1): the UI thread never touches WebGPU.
 // It turns protocol messages into GpuSession and TrainingRunner calls, and their events into messages.
-import { paramLayout } from '../core/params';
+import { type LayerTensors, type ParamLayout, paramLayout } from '../core/params';
 import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
@@ -161,11 +161,24 @@ function infoOf(r: Run, backend: Backend): RunInfo {
 
 let race: TrainingRunner[] = [];
 
+/** The recurrent layers a weights view may pick: an encoder's first, then the stack the head reads. */
+function recurrentLayers(layout: ParamLayout): { label: string; tensors: LayerTensors }[] {
+  const stack = (name: string, layers: LayerTensors[]) =>
+    layers.map((tensors, l) => ({ label: `${name} ${l + 1}`, tensors }));
+  return [
+    ...stack('encoder layer', layout.encoder?.layers ?? []),
+    ...stack(layout.encoder ? 'decoder layer' : 'layer', layout.layers),
+    ...stack('reverse layer', layout.reverse ?? []),
+  ];
+}
+
 /** Reads the parameters (one readback) and cuts out a layer's matrices and every tensor's norm. */
-async function weightSnapshot(r: TrainingRunner, layer: number): Promise<WeightSnapshot> {
+async function weightSnapshot(r: Run, layer: number): Promise<WeightSnapshot> {
   const params = await r.lm.trainer.readParams();
   const layout = r.lm.trainer.layout;
-  const lt = layout.layers[Math.min(layer, layout.layers.length - 1)]!;
+  const all = recurrentLayers(layout);
+  const index = Math.max(0, Math.min(layer, all.length - 1));
+  const lt = all[index]!.tensors;
   const norms: Record<string, number> = {};
   for (const t of layout.tensors) {
     let s = 0;
@@ -173,7 +186,8 @@ async function weightSnapshot(r: TrainingRunner, layer: number): Promise<WeightS
     norms[t.name] = Math.sqrt(s);
   }
   return {
-    layer: lt.weightIh.layer,
+    layer: index,
+    layers: all.map((x) => x.label),
     wih: params.slice(lt.weightIh.offset, lt.weightIh.offset + lt.weightIh.size),
     whh: params.slice(lt.weightHh.offset, lt.weightHh.offset + lt.weightHh.size),
     inputs: lt.weightIh.shape[1]!,
@@ -339,6 +353,19 @@ async function handle(msg: ToWorker): Promise<void> {
         );
       } catch (e) {
         post({ type: 'inspectError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
+      }
+      return;
+    case 'weights':
+      try {
+        const r = active();
+        if (!r) throw new Error('Set up a run first.');
+        const weights = await weightSnapshot(r as Run, msg.layer);
+        post({ type: 'weights', id: msg.id, step: r.lm.step, weights }, [
+          weights.wih.buffer,
+          weights.whh.buffer,
+        ] as ArrayBuffer[]);
+      } catch (e) {
+        post({ type: 'weightsError', id: msg.id, message: e instanceof Error ? e.message : String(e) });
       }
       return;
     case 'raceSetup':

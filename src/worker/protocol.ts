@@ -77,6 +77,8 @@ export interface BeamResult {
 /** One layer's weight matrices and the norm of every parameter tensor, for the weights view. */
 export interface WeightSnapshot {
   layer: number;
+  /** Every recurrent layer a view may pick, by index (encoder ones first, then the layers the head reads). */
+  layers: string[];
   /** (G·H, I) and (G·H, H), PyTorch layout and gate order */
   wih: Float32Array;
   whh: Float32Array;
@@ -110,6 +112,8 @@ export type ToWorker =
   | { type: 'decode'; id: number; input: string; beam: number }
   /** A forward pass over `text` for the inside views (characters outside the vocabulary are dropped). */
   | { type: 'inspect'; id: number; text: string; weightsLayer?: number }
+  /** A weight snapshot alone (task runs, which have no probe text): recurrent layer `layer` of the list. */
+  | { type: 'weights'; id: number; layer: number }
   /** Race mode: one run per cell on the same corpus, seed and step budget, trained side by side. */
   | { type: 'raceSetup'; run: number; cells: CellType[]; budget: number; setup: RunSetup }
   | { type: 'racePlay' }
@@ -172,6 +176,8 @@ export type FromWorker =
   | { type: 'modelBlob'; blob: Blob; step: number }
   | { type: 'inspection'; id: number; step: number; text: string; data: Inspection; weights?: WeightSnapshot }
   | { type: 'inspectError'; id: number; message: string }
+  | { type: 'weights'; id: number; step: number; weights: WeightSnapshot }
+  | { type: 'weightsError'; id: number; message: string }
   | { type: 'raceReady'; run: number; lanes: RunInfo[] }
   | { type: 'raceSteps'; run: number; lane: number; points: StepPoint[] }
   | { type: 'raceValidation'; run: number; lane: number; step: number; nats: number; bits: number }

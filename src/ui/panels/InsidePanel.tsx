@@ -188,7 +188,7 @@ export function InsidePanel() {
             </div>
           )}
           {tab === 'weights' && st.weights && (
-            <WeightsView w={st.weights} H={d.H} gates={gates} gate={st.gate} />
+            <WeightsView w={st.weights} H={d.H} gates={gates} gate={st.gate} history={st.weightNorms} />
           )}
           {tab === 'neuron' && (
             <NeuronView

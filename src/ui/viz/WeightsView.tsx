@@ -2,7 +2,6 @@
 // hidden units or the inputs they read), symmetric colour scale around zero, and each recurrent matrix's
 // norm over training (one point per snapshot).
 import { useCallback, useEffect, useRef } from 'react';
-import { useInspectStore } from '../../state/inspect';
 import { live } from '../../state/live';
 import type { WeightSnapshot } from '../../state/protocolTypes';
 import { SeriesChart, type Series } from '../charts/SeriesChart';
@@ -44,20 +43,28 @@ function Matrix({
   );
 }
 
+/** What a layer's W_ih reads: the embedding for a stack's first layer, else the layer below. */
+function inputOf(w: WeightSnapshot): string {
+  const label = w.layers[w.layer] ?? '';
+  return label.endsWith(' 1') ? 'embedding' : 'layer-below';
+}
+
 export function WeightsView({
   w,
   H,
   gates,
   gate,
+  history,
 }: {
   w: WeightSnapshot;
   H: number;
   gates: string[];
   gate: number;
+  /** Each weight tensor's norm per snapshot, by PyTorch name. */
+  history: { step: number; norms: Record<string, number> }[];
 }) {
   const names = gates.length ? gates : ['h'];
   const g = Math.min(gate, names.length - 1);
-  const history = useInspectStore((s) => s.weightNorms);
   const read = useCallback((): Series[] => {
     const colors = [
       PALETTE.blue,
@@ -71,7 +78,7 @@ export function WeightsView({
       (k) => k.includes('weight_hh') || k.includes('weight_ih'),
     );
     return keys.map((k, i) => ({
-      name: k.replace('rnn.', ''),
+      name: k.replace(/(^|\.)rnn\./, '$1'),
       color: colors[i % colors.length]!,
       points: history.map((h) => [h.step, h.norms[k]!] as [number, number]),
     }));
@@ -95,7 +102,7 @@ export function WeightsView({
           rows={H}
           cols={w.inputs}
           row0={g * H}
-          label={`W_ih, gate ${names[g]} (${H}×${w.inputs}): column = ${w.layer === 0 ? 'embedding' : 'layer-below'} input`}
+          label={`W_ih, gate ${names[g]} (${H}×${w.inputs}): column = ${inputOf(w)} input`}
         />
       </div>
       {history.length > 0 && (
