@@ -28,13 +28,13 @@ nvidia-smi --query-gpu=name,driver_version --format=csv,noheader >> "$out/summar
 step torch 70 python3 torch_rnn.py --suite
 step suite-default 90 node bench.mjs --suite --tiles default
 step suite-wave 70 node bench.mjs --suite --tiles default --wave on
-step suite-tuned 110 node bench.mjs --suite --sweep
+step suite-tuned 105 node bench.mjs --suite --sweep
 # The per-phase breakdown (a compute pass per phase) for LSTM 2×256, beside its one-pass time in suite-default.
 step phases 20 node bench.mjs --cell lstm --hidden 256 --layers 2 --batch 32 --seq 128 --tiles default --phase-passes on
 step suite-at-step 40 node bench.mjs --suite --tiles default --record-ahead off
 step selftest 70 node selftest.mjs
 # Greedy decoding of an encoder–decoder's validation set: the GPU's argmax chain, a readback per token, the
 # window re-run.
-step decode 10 bash -c 'node bench.mjs --decode --hidden 256 --batch 32 --train-steps 100 && node bench.mjs --decode --attention --hidden 256 --batch 32 --train-steps 100'
+step decode 15 bash -c 'node bench.mjs --decode --hidden 256 --batch 32 --train-steps 100 && node bench.mjs --decode --attention --hidden 256 --batch 32 --train-steps 100'
 [ -f tinyshakespeare.txt ] && step quality 85 node bench.mjs --quality --corpus tinyshakespeare.txt --steps 1500
 grep -E "^[0-9]+ passed, [0-9]+ failed" "$out/log.txt" >> "$out/summary.txt"
