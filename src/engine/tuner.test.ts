@@ -134,6 +134,13 @@ describe('tile tuner', () => {
     expect(r.tiles.wave).toBeUndefined();
     if (r.wave.ms < r.wave.layerByLayerMs)
       expect(leftOutFor(device, 'rnn', 2, 4)).toEqual(['the layer wavefront (0.20 off)']);
+    // A check that cannot run leaves it out too, without naming a fault.
+    const failed = await tuneTiles(device, 'rnn', 2, 4, 3, 1, {
+      candidates: [DEFAULT_TILES],
+      checkWave: () => Promise.reject(new Error('a limit')),
+    });
+    expect(failed.tiles.wave).toBeUndefined();
+    expect(leftOutFor(device, 'rnn', 2, 4)).toEqual([]);
   });
 
   it('tiles that say `wave` make engines step a wavefront (an explicit option overrides), and a stored choice keeps it', async () => {

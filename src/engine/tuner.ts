@@ -250,9 +250,10 @@ export async function tuneTiles(
     2 * (timeOf(fastestPair.forward, 'forwardMs') + timeOf(fastestPair.backward, 'backwardMs'));
   // A wavefront that cannot be timed here only costs the wavefront, never the tiles just tuned.
   const waveMs = await timeWave(device, cell, B, H, steps, plainPair, reps).catch(() => NaN);
-  // Checked only where it would be chosen; a check that fails to run counts as a disagreement.
+  // Checked only where it would be chosen. A check that cannot run (its two small engines refused by a limit,
+  // say) proves nothing: not chosen, as if not checked, and not named as a fault either.
   const check = opts.checkWave ?? ((t: CellTiles) => waveDisagreement(device, cell, B, H, t));
-  const waveError = waveMs < layerByLayerMs ? await check(plainPair).catch(() => Infinity) : NaN;
+  const waveError = waveMs < layerByLayerMs ? await check(plainPair).catch(() => NaN) : NaN;
   const wave = { ms: waveMs, layerByLayerMs, error: waveError };
   const tiles = waveChosen(wave) ? { ...plainPair, wave: true } : fastestPair;
   const notes = leftOut.map((l) => `${l.phase} ${describeTile(l.tile)}`);
