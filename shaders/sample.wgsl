@@ -2,8 +2,8 @@
 // log_softmax_rows: temperature-scaled log-probabilities (probes, beam search).
 // sample_rows: one draw per row with temperature, top-k and nucleus (top-p) filtering, from a uniform number
 // given per (step, row); the token goes to the next step's input and to the output sequence, so a chunk of
-// characters is generated in one submit with nothing read back in between. Greedy decoding of an
-// encoder–decoder also wants each chosen token's log-probability (its score): `chosen`, when asked for. Ranks break ties by index, and
+// characters is generated in one submit with nothing read back in between. Greedy choices also write their
+// log-probability (`chosen`: an encoder–decoder's greedy output is scored by it). Ranks break ties by index, and
 // every sum runs in a fixed order, so a seed reproduces a sample exactly (reference/sampling.ts mirrors it).
 
 struct Params {
@@ -14,7 +14,7 @@ struct Params {
   inv_temp: f32, // 1/τ
   top_p: f32, // keep the smallest head of mass ≥ p (≥ 1: all)
   greedy: u32, // argmax, lowest index on ties
-  write_chosen: u32, // greedy only: also the chosen token's log-probability, into `chosen`
+  _pad: u32,
 }
 
 struct Step {
@@ -29,7 +29,7 @@ struct Step {
 @group(0) @binding(5) var<storage, read_write> out: array<u32>; // (S, B) the sampled characters
 @group(0) @binding(6) var<storage, read_write> work: array<f32>; // (B, 2V) weight | mass ranked above (−1: cut by top-k)
 @group(0) @binding(7) var<storage, read_write> logp: array<f32>; // (B, V)
-@group(0) @binding(8) var<storage, read_write> chosen: array<f32>; // (S, B) log-probability of each token
+@group(0) @binding(8) var<storage, read_write> chosen: array<f32>; // (S, B) log-probability of each greedy token
 
 const WG: u32 = 256u;
 
@@ -75,19 +75,15 @@ fn sample_rows(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index
     }
     red[lid] = -first;
     let tok = u32(-workgroup_max(lid));
-    if (p.write_chosen != 0u) {
-      // The maximum's log-probability: m − (m + log Σ exp(x − m)).
-      var z = 0.0;
-      for (var v = lid; v < V; v += WG) {
-        z += exp(logits[base + v] * p.inv_temp - m);
-      }
-      red[lid] = z;
-      let lz = log(workgroup_sum(lid));
-      if (lid == 0u) {
-        chosen[step.s * p.B + b] = -lz;
-      }
+    // The maximum's log-probability: m − (m + log Σ exp(x − m)).
+    var z = 0.0;
+    for (var v = lid; v < V; v += WG) {
+      z += exp(logits[base + v] * p.inv_temp - m);
     }
+    red[lid] = z;
+    let lz = log(workgroup_sum(lid));
     if (lid == 0u) {
+      chosen[step.s * p.B + b] = -lz;
       tokens[b] = tok;
       out[step.s * p.B + b] = tok;
     }

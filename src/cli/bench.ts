@@ -20,7 +20,6 @@ import { acquireNodeDevice } from './dawn';
 import { median } from '../core/stats';
 import { describeTile } from '../core/tiles';
 import { TILES_FLAG, applyTiles, describeTiles, tilesMode } from './tiles';
-import { leftOutFor } from '../engine/tuner';
 
 type Config = [cell: CellType, hidden: number, layers: number, batch: number, seq: number];
 
@@ -118,7 +117,7 @@ async function main(): Promise<void> {
   const waveArg = args.str('wave', 'auto');
   const wave = waveArg === 'auto' ? undefined : onOff(waveArg, 'wave', 'auto, on or off');
   for (const [cell, H, L, B, T] of configs) {
-    const { tiles, tuned } = await applyTiles(device, mode, cell, B, H, T);
+    const { tiles, tuned, leftOut } = await applyTiles(device, mode, cell, B, H, T);
     if (tuned && args.flag('sweep')) {
       const line = (fields: Record<string, unknown>) =>
         console.log(
@@ -243,7 +242,7 @@ async function main(): Promise<void> {
         ...(tuned
           ? {
               tune_ms: Math.round(tuned.ms),
-              tiles_left_out: leftOutFor(device, cell, B, H),
+              tiles_left_out: leftOut,
             }
           : {}),
         date: new Date().toISOString().slice(0, 10),

@@ -6,7 +6,7 @@
 // and `,subgroups` for a subgroup forward tile (8,1,1,32,subgroups: invocations per unit in place of split).
 import type { CellType } from '../core/config';
 import { type CellTiles, DEFAULT_TILES, type Tile, describeTile, tileProblem } from '../core/tiles';
-import { type TuneResult, chooseTiles, tuneTiles } from '../engine/tuner';
+import { type TuneResult, chooseTiles, leftOutFor, tuneTiles } from '../engine/tuner';
 import { type Args, UsageError } from './args';
 
 export const TILES_FLAG = 'tiles';
@@ -40,10 +40,11 @@ export async function applyTiles(
   B: number,
   H: number,
   T: number,
-): Promise<{ tiles: CellTiles; tuned?: TuneResult }> {
+): Promise<{ tiles: CellTiles; tuned?: TuneResult; leftOut: string[] }> {
   if (mode === 'auto') {
     const tuned = await tuneTiles(device, cell, B, H, T);
-    return { tiles: tuned.tiles, tuned };
+    // What the tuner left out, as the playground names it (its tiles and the wavefront alike).
+    return { tiles: tuned.tiles, tuned, leftOut: leftOutFor(device, cell, B, H) };
   }
   const tiles = mode === 'default' ? DEFAULT_TILES : mode;
   if ((tiles.forward.subgroups || tiles.backward.subgroups) && !device.features.has('subgroups'))
@@ -55,7 +56,7 @@ export async function applyTiles(
   } catch (e) {
     throw new UsageError(`--tiles: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { tiles };
+  return { tiles, leftOut: [] };
 }
 
 export const describeTiles = (t: CellTiles): string =>

@@ -6,7 +6,7 @@ import { type ModelConfig, actCount, outputsOf } from '../core/config';
 import type { ParamLayout } from '../core/params';
 import { Rng } from '../core/rng';
 import { ReadbackRing, type Region, createStorageBuffer, encodeReadback, readFloats } from '../gpu/buffers';
-import { type LogSoftmaxCall, SampleKernel, type SampleCall } from '../gpu/kernels/sample';
+import { type LogSoftmaxCall, SampleKernel, type SampleCall, sampleBuffers } from '../gpu/kernels/sample';
 import type { ReverseInputs } from '../reference/bidirectional';
 import { encodeForward } from './iteration';
 import { type EngineKernels, type ForwardPlan, buildPlan, carriedSlots, carryRows, resetRows } from './plan';
@@ -219,23 +219,6 @@ export class GpuInference {
     return c;
   }
 
-  /**
-   * Scratch buffers of a sampling call over plan `p`'s logits, writing its tokens into `tokens` (tracked for
-   * destruction by the caller, `tokens` excepted).
-   */
-  private sampleBuffers(p: ForwardPlan, B: number, S: number, tokens: GPUBuffer) {
-    const V = outputsOf(this.model);
-    const mk = (label: string, n: number) => createStorageBuffer(this.device, `GpuInference.${label}`, n);
-    return {
-      logits: p.logits,
-      draws: mk('draws', S * B),
-      tokens,
-      out: mk('out', S * B),
-      work: mk('work', 2 * B * V),
-      logp: mk('logp', 1),
-    };
-  }
-
   /** Next-character probabilities (T, V) after each character of `tokens` (from h0/c0 or zeros). */
   async probe(tokens: Uint32Array): Promise<Float32Array> {
     const T = tokens.length;
@@ -385,7 +368,7 @@ export class GpuInference {
     const sp = this.plan(1, 1);
     const rng = new Rng(seed);
     // The sampled token goes straight into the sampling plan's input buffer: the next step embeds it.
-    const bufs = this.sampleBuffers(sp, 1, SAMPLE_CHUNK, sp.tokens);
+    const { bufs, own } = sampleBuffers(this.device, sp.logits, sp.tokens, 1, V, SAMPLE_CHUNK);
     const fromPrime = this.sampler.prepare(
       1,
       V,
@@ -427,7 +410,7 @@ export class GpuInference {
     } finally {
       SampleKernel.destroy(fromPrime);
       SampleKernel.destroy(step);
-      for (const b of [bufs.draws, bufs.out, bufs.work, bufs.logp]) b.destroy();
+      for (const b of own) b.destroy();
     }
     return result;
   }

@@ -4,10 +4,10 @@
 // is one step of that window from its parent row's state (the plan's `rows`). With attention the whole window's
 // plan keeps the encoder's states and keys, and each token runs the next decoder step alone
 // (encodeForwardRange), its state gathered from the parent rows first. Greedy decoding without attention needs
-// no round trip per token at all: the sampler's argmax writes each token into the one-step window's input and
-// the next step embeds it, so a batch's whole output is one submit (`greedy`).
+// no round trip per token: the sampler's argmax writes each token into the one-step window's input and the next
+// step embeds it, so a batch's output takes a submit per GREEDY_CHUNK tokens (`greedy`).
 import { createStorageBuffer, encodeReadback } from '../gpu/buffers';
-import { SampleKernel } from '../gpu/kernels/sample';
+import { SampleKernel, sampleBuffers } from '../gpu/kernels/sample';
 import { encodeForward, encodeForwardRange } from './iteration';
 import { type EngineKernels, type ForwardPlan, carryRows, resetRows, stateSlots } from './plan';
 import type { GreedyRun, StepDecoder } from './seq2seqTask';
@@ -29,14 +29,21 @@ export interface DecodeContext {
 }
 
 export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
+  // The encoder and the decoder's first step, recorded on a new encoder; their last states become the
+  // carried state of the one-step window.
+  const window = (prompt: Uint32Array, split: number, label: string) => {
+    const T = split + 1;
+    if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
+    const pp = c.plan(T, B, split);
+    const sp = c.plan(1, B);
+    const enc = c.device.createCommandEncoder({ label });
+    c.forward(pp, prompt, resetRows(B), enc);
+    c.copyState(enc, pp, sp, B);
+    return { pp, sp, enc };
+  };
   return {
     start: async (prompt, split) => {
-      const T = split + 1;
-      if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
-      const pp = c.plan(T, B, split);
-      const enc = c.device.createCommandEncoder({ label: 'GpuInference.decodeStart' });
-      c.forward(pp, prompt, resetRows(B), enc);
-      c.copyState(enc, pp, c.plan(1, B), B);
+      const { pp, enc } = window(prompt, split, 'GpuInference.decodeStart');
       return c.logProbs(pp, split * B, B, enc);
     },
     next: async (tokens, parents) => {
@@ -46,13 +53,7 @@ export function carriedDecoder(c: DecodeContext, B: number): StepDecoder {
       return c.logProbs(sp, 0, B, enc);
     },
     greedy: async (prompt, split, steps, live) => {
-      const T = split + 1;
-      if (prompt.length !== T * B) throw new Error(`GpuInference: expected ${T * B} tokens`);
-      const pp = c.plan(T, B, split);
-      const sp = c.plan(1, B);
-      const enc = c.device.createCommandEncoder({ label: 'GpuInference.greedyDecode' });
-      c.forward(pp, prompt, resetRows(B), enc);
-      c.copyState(enc, pp, sp, B);
+      const { pp, sp, enc } = window(prompt, split, 'GpuInference.greedyDecode');
       c.device.queue.writeBuffer(sp.rows, 0, carryRows(B));
       return greedySteps(c, enc, { plan: pp, row0: split * B }, sp, B, steps, live);
     },
@@ -82,22 +83,7 @@ async function greedySteps(
   steps: number,
   live: number,
 ): Promise<GreedyRun> {
-  const made: GPUBuffer[] = [];
-  const mk = (label: string, n: number) => {
-    const b = createStorageBuffer(c.device, `GpuInference.${label}`, n);
-    made.push(b);
-    return b;
-  };
-  // Greedy reads neither draws nor work: a float each fills their slots.
-  const bufs = {
-    logits: sp.logits,
-    draws: mk('draws', 1),
-    tokens: sp.tokens,
-    out: mk('greedyTokens', steps * B),
-    work: mk('work', 1),
-    logp: mk('logp', 1),
-    chosen: mk('greedyLogProbs', steps * B),
-  };
+  const { bufs, own } = sampleBuffers(c.device, sp.logits, sp.tokens, B, c.V, steps);
   const calls = [
     c.sampler.prepare(B, c.V, first.row0 * c.V, { ...bufs, logits: first.plan.logits }, ARGMAX, 1),
     c.sampler.prepare(B, c.V, 0, bufs, ARGMAX, steps),
@@ -132,7 +118,7 @@ async function greedySteps(
     return { tokens, logProbs };
   } finally {
     for (const call of calls) SampleKernel.destroy(call);
-    for (const b of made) b.destroy();
+    for (const b of own) b.destroy();
   }
 }
 

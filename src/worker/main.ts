@@ -1,6 +1,7 @@
 // The dedicated Web Worker that owns the GPU device (DESIGN.md §1): the UI thread never touches WebGPU.
 // It turns protocol messages into GpuSession and TrainingRunner calls, and their events into messages.
-import { type LayerTensors, type ParamLayout, paramLayout } from '../core/params';
+import { paramLayout } from '../core/params';
+import { weightSnapshot } from './weights';
 import { GpuSession } from '../engine/session';
 import { CharLM } from '../engine/lm';
 import { estimateMemory } from '../engine/memory';
@@ -13,16 +14,7 @@ import { compareRun } from './compare';
 import { attend } from '../engine/taskProbe';
 import { type TaskSource, examplesFor, taskValEvery } from '../core/tasks';
 import { Recovery, type Run } from './recovery';
-import type {
-  Backend,
-  FromWorker,
-  RunInfo,
-  RunSetup,
-  SampleRequest,
-  Speed,
-  ToWorker,
-  WeightSnapshot,
-} from './protocol';
+import type { Backend, FromWorker, RunInfo, RunSetup, SampleRequest, Speed, ToWorker } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
@@ -160,40 +152,6 @@ function infoOf(r: Run, backend: Backend): RunInfo {
 }
 
 let race: TrainingRunner[] = [];
-
-/** The recurrent layers a weights view may pick: an encoder's first, then the stack the head reads. */
-function recurrentLayers(layout: ParamLayout): { label: string; tensors: LayerTensors }[] {
-  const stack = (name: string, layers: LayerTensors[]) =>
-    layers.map((tensors, l) => ({ label: `${name} ${l + 1}`, tensors }));
-  return [
-    ...stack('encoder layer', layout.encoder?.layers ?? []),
-    ...stack(layout.encoder ? 'decoder layer' : 'layer', layout.layers),
-    ...stack('reverse layer', layout.reverse ?? []),
-  ];
-}
-
-/** Reads the parameters (one readback) and cuts out a layer's matrices and every tensor's norm. */
-async function weightSnapshot(r: Run, layer: number): Promise<WeightSnapshot> {
-  const params = await r.lm.trainer.readParams();
-  const layout = r.lm.trainer.layout;
-  const all = recurrentLayers(layout);
-  const index = Math.max(0, Math.min(layer, all.length - 1));
-  const lt = all[index]!.tensors;
-  const norms: Record<string, number> = {};
-  for (const t of layout.tensors) {
-    let s = 0;
-    for (let i = 0; i < t.size; i++) s += params[t.offset + i]! ** 2;
-    norms[t.name] = Math.sqrt(s);
-  }
-  return {
-    layer: index,
-    layers: all.map((x) => x.label),
-    wih: params.slice(lt.weightIh.offset, lt.weightIh.offset + lt.weightIh.size),
-    whh: params.slice(lt.weightHh.offset, lt.weightHh.offset + lt.weightHh.size),
-    inputs: lt.weightIh.shape[1]!,
-    norms,
-  };
-}
 
 async function setupRace(msg: Extract<ToWorker, { type: 'raceSetup' }>): Promise<void> {
   for (const r of race) r.dispose();

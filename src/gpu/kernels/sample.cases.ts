@@ -9,12 +9,10 @@ import { SampleKernel } from './sample';
 
 const kernelFor = perDevice((d) => new SampleKernel(d));
 
-function sampleCase(B: number, V: number, o: SampleOptions, seed: number, withChosen = false): KernelCase {
+function sampleCase(B: number, V: number, o: SampleOptions, seed: number): KernelCase {
   const S = 6;
   return {
-    label:
-      `B ${B}, V ${V}, τ ${o.temperature}, top-k ${o.topK}, top-p ${o.topP}` +
-      (withChosen ? ', with each token’s log-probability' : ''),
+    label: `B ${B}, V ${V}, τ ${o.temperature}, top-k ${o.topK}, top-p ${o.topP}`,
     async run(device) {
       const rng = new Rng(seed);
       // Offset by one row, as the sampler reads the last row of a longer prime window.
@@ -23,7 +21,7 @@ function sampleCase(B: number, V: number, o: SampleOptions, seed: number, withCh
       const bufs = new CaseBuffers(device);
       const out = bufs.zeros('out', S * B);
       const logp = bufs.zeros('logp', B * V);
-      const chosen = withChosen ? bufs.zeros('chosen', S * B) : undefined;
+      const chosen = bufs.zeros('chosen', S * B);
       const k = kernelFor(device);
       const call = k.prepare(
         B,
@@ -36,12 +34,12 @@ function sampleCase(B: number, V: number, o: SampleOptions, seed: number, withCh
           out,
           work: bufs.zeros('work', 2 * B * V),
           logp,
-          ...(chosen ? { chosen } : {}),
+          chosen,
         },
         o,
         S,
       );
-      bufs.own(call.uniform, call.steps, ...(call.spare ? [call.spare] : []));
+      bufs.own(call.uniform, call.steps);
       bufs.run((pass) => {
         for (let s = 0; s < S; s++) k.encodeSample(pass, call, s);
         k.encodeLogSoftmax(pass, call);
@@ -55,7 +53,7 @@ function sampleCase(B: number, V: number, o: SampleOptions, seed: number, withCh
         { name: 'log_softmax', actual: await bufs.read(logp, B * V), expected: lp },
       ];
       // Greedy's chosen token is the row's maximum: its log-probability is the row's largest.
-      if (chosen)
+      if (o.temperature === 0)
         result.push({
           name: 'chosen_log_prob',
           actual: await bufs.read(chosen, S * B),
@@ -78,7 +76,7 @@ export const sampleEntry: KernelEntry = {
   cases: () => [
     sampleCase(3, 37, { temperature: 1, topK: 0, topP: 1 }, 1),
     sampleCase(3, 37, { temperature: 0, topK: 0, topP: 1 }, 2),
-    sampleCase(3, 300, { temperature: 0, topK: 0, topP: 1 }, 6, true),
+    sampleCase(3, 300, { temperature: 0, topK: 0, topP: 1 }, 6),
     sampleCase(4, 37, { temperature: 0.7, topK: 5, topP: 1 }, 3),
     sampleCase(4, 37, { temperature: 1.3, topK: 0, topP: 0.6 }, 4),
     sampleCase(2, 300, { temperature: 0.9, topK: 40, topP: 0.9 }, 5),

@@ -34,8 +34,8 @@ export interface SampleBuffers {
   work: GPUBuffer;
   /** (B, V) f32 log-probabilities */
   logp: GPUBuffer;
-  /** (S, B) f32: greedy decoding with `chosen` asked for writes each token's log-probability here */
-  chosen?: GPUBuffer;
+  /** (S, B) f32: greedy sampling writes each token's log-probability here */
+  chosen: GPUBuffer;
 }
 
 /** A log-softmax over B rows of V logits (prepareLogSoftmax), or the part of a SampleCall that runs one. */
@@ -48,8 +48,6 @@ export interface LogSoftmaxCall {
 
 export interface SampleCall extends LogSoftmaxCall {
   steps: GPUBuffer;
-  /** The stand-in for `chosen` when none was given (destroyed with the call). */
-  spare?: GPUBuffer;
   stride: number;
   sample: GPUBindGroup;
 }
@@ -57,7 +55,7 @@ export interface SampleCall extends LogSoftmaxCall {
 /** Temperature 1, nothing cut: the plain log-softmax. */
 const PLAIN: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
 
-function words(B: number, V: number, logitsOff: number, o: SamplingOptions, chosen = false): Word[] {
+function words(B: number, V: number, logitsOff: number, o: SamplingOptions): Word[] {
   const greedy = o.temperature === 0;
   return [
     B,
@@ -67,8 +65,38 @@ function words(B: number, V: number, logitsOff: number, o: SamplingOptions, chos
     { f32: greedy ? 1 : 1 / o.temperature },
     { f32: o.topP },
     +greedy,
-    +(greedy && chosen),
+    0,
   ];
+}
+
+/**
+ * Buffers for S sampling steps over B rows of V logits of `logits`, each step's tokens into `tokens` (the next
+ * step's input): everything but those two is new and listed in `own` for the caller to destroy.
+ */
+export function sampleBuffers(
+  device: GPUDevice,
+  logits: GPUBuffer,
+  tokens: GPUBuffer,
+  B: number,
+  V: number,
+  S: number,
+): { bufs: SampleBuffers; own: GPUBuffer[] } {
+  const own: GPUBuffer[] = [];
+  const mk = (label: string, n: number) => {
+    const b = createStorageBuffer(device, `SampleKernel.${label}`, n);
+    own.push(b);
+    return b;
+  };
+  const bufs = {
+    logits,
+    tokens,
+    draws: mk('draws', S * B),
+    out: mk('out', S * B),
+    work: mk('work', 2 * B * V),
+    logp: mk('logp', 1),
+    chosen: mk('chosen', S * B),
+  };
+  return { bufs, own };
 }
 
 export class SampleKernel {
@@ -96,7 +124,7 @@ export class SampleKernel {
 
   /**
    * B rows of V logits starting at element `logitsOff`; up to `maxSteps` sampling steps per submit. Greedy
-   * with `bufs.chosen` also writes each chosen token's log-probability there.
+   * also writes each chosen token's log-probability into `bufs.chosen`.
    */
   prepare(
     B: number,
@@ -106,12 +134,7 @@ export class SampleKernel {
     o: SamplingOptions,
     maxSteps: number,
   ): SampleCall {
-    const words0 = words(B, V, logitsOff, o, bufs.chosen !== undefined);
-    const uniform = uniformWords(this.device, 'SampleKernel.params', words0);
-    // Written only when asked for (write_chosen); otherwise a float of its own fills the slot (a writable
-    // binding may not alias another of the same dispatch).
-    const spare = bufs.chosen ? undefined : createStorageBuffer(this.device, 'SampleKernel.noChosen', 1);
-    const chosen = bufs.chosen ?? spare!;
+    const uniform = uniformWords(this.device, 'SampleKernel.params', words(B, V, logitsOff, o));
     const { buffer: steps, stride } = stepUniform(this.device, 'SampleKernel.steps', maxSteps);
     const all = {
       0: uniform,
@@ -122,14 +145,13 @@ export class SampleKernel {
       5: bufs.out,
       6: bufs.work,
       7: bufs.logp,
-      8: chosen,
+      8: bufs.chosen,
     };
     return {
       B,
       V,
       uniform,
       steps,
-      ...(spare ? { spare } : {}),
       stride,
       sample: bindGroup(this.device, this.sample, all),
       logSoftmax: bindGroup(this.device, this.logSoftmax, all),
@@ -163,6 +185,5 @@ export class SampleKernel {
   static destroy(call: SampleCall): void {
     call.uniform.destroy();
     call.steps.destroy();
-    call.spare?.destroy();
   }
 }
