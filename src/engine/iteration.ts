@@ -2,6 +2,7 @@
 // forward (per layer: state init, input GEMM, the fused steps — with attention before each decoder step — and
 // the reverse direction), loss and head gradients, per layer the fused backward steps and weight gradients,
 // then norms and the clip-and-update pass.
+import type { MatmulCall } from '../gpu/kernels/matmul';
 import type { OptimizerCall, OptimizerKernel } from '../gpu/kernels/optimizer';
 import type { EngineKernels, ForwardPlan, Plan } from './plan';
 
@@ -19,7 +20,7 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
     k.matmul.encode(pass, p.headGemm);
     return;
   }
-  encodeLayers(pass, p, k, 0, p.T);
+  encodeLayers(pass, p, p.inputGemm, k, 0, p.T);
   const rev = p.reverse;
   if (rev) {
     k.embed.encodeForward(pass, rev.embedding);
@@ -34,8 +35,8 @@ export function encodeForward(pass: GPUComputePassEncoder, p: ForwardPlan, k: En
 /**
  * The forward of steps [from, to) only, the states before `from` left by an earlier call on the same plan: a
  * decoder stepping a token at a time (an attention decoder needs the encoder's states and keys, which stay
- * in the plan). Embeddings, input projections and the head run over the whole window (cheap; they overwrite),
- * the recurrent steps only over [from, to); from 0 also sets the initial states.
+ * in the plan). Embeddings, input projections and the head cover the range's rows alone (ForwardPlan.range);
+ * from 0 also sets the initial states.
  */
 export function encodeForwardRange(
   pass: GPUComputePassEncoder,
@@ -45,15 +46,17 @@ export function encodeForwardRange(
   to: number,
 ): void {
   if (p.wave || p.reverse) throw new Error('encodeForwardRange: not for a wavefront or bidirectional plan');
-  for (const call of p.embedding) k.embed.encodeForward(pass, call);
-  encodeLayers(pass, p, k, from, to);
-  k.matmul.encode(pass, p.headGemm);
+  const calls = p.range(from, to);
+  for (const call of calls.embedding) k.embed.encodeForward(pass, call);
+  encodeLayers(pass, p, calls.inputGemm, k, from, to);
+  k.matmul.encode(pass, calls.head);
 }
 
-/** Per layer: the initial state (from 0), the input GEMM, then each segment's steps within [from, to). */
+/** Per layer: the initial state (from 0), the input GEMMs, then each segment's steps within [from, to). */
 function encodeLayers(
   pass: GPUComputePassEncoder,
   p: ForwardPlan,
+  inputGemm: MatmulCall[][],
   k: EngineKernels,
   from: number,
   to: number,
@@ -61,7 +64,7 @@ function encodeLayers(
   for (let l = 0; l < p.layers.length; l++) {
     const cells = p.layers[l]!;
     if (from === 0) k.cell.encodeInit(pass, cells[0]!);
-    for (const call of p.inputGemm[l]!) k.matmul.encode(pass, call);
+    for (const call of inputGemm[l]!) k.matmul.encode(pass, call);
     const at = p.attention;
     for (const [si, sg] of p.segments.entries()) {
       const [a, b] = [Math.max(from, sg.start), Math.min(to, sg.end)];

@@ -23,7 +23,8 @@ import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxX
 import { AttentionKernel } from '../gpu/kernels/attention';
 import { ConcatKernel } from '../gpu/kernels/concat';
 import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
-import { inputGemmCall, layerGradCalls } from './layerCalls';
+import { layerGradCalls } from './layerCalls';
+import { type ForwardCalls, type ForwardCallsArgs, forwardCalls, forwardRanges } from './forwardCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { layerStrides, planSizes } from './memory';
 import {
@@ -116,6 +117,11 @@ export interface ForwardPlan {
   /** Per layer, per segment: the input projection of the segment's steps. */
   inputGemm: MatmulCall[][];
   headGemm: MatmulCall;
+  /**
+   * The embeddings, input projections and head over steps [from, to) only (engine/forwardCalls.ts), prepared
+   * on first use and kept with the plan: a decoder stepping a token at a time.
+   */
+  range(from: number, to: number): ForwardCalls;
   xent: SoftmaxXentCall;
   /** Attention models with both stacks in the window. */
   attention: AttentionPlan | null;
@@ -270,23 +276,11 @@ export function buildPlan(
     label: string,
   ): ColumnSumCall => uniform(k.sum.prepare(rows, C, x, inOff, grads, outOff, partials, `Engine.${label}`));
 
-  const embedding = segments.map((sg) =>
-    uniform(
-      k.embed.prepare(
-        (sg.end - sg.start) * B,
-        E,
-        sg.vocabSize,
-        sg.embedding.offset,
-        { params, tokens, out: x0, dout: dabove, grads },
-        sg.start * B,
-      ),
-    ),
-  );
   const nT = lay.tensors.length;
   const { dhFullOff, dpeepOff } = scratchLayout(T, B, H);
   const layers: CellLayer[][] = [];
   const handoff: (CellLayer | null)[][] = [];
-  const inputGemm: MatmulCall[][] = [];
+  const layerInputs: ForwardCallsArgs['layers'] = [];
   const layerGrads: MatmulCall[][] = [];
   const layerSums: ColumnSumCall[][] = [];
   const dhNorms: SegmentNormCall[] = [];
@@ -296,11 +290,11 @@ export function buildPlan(
     const input = l === 0 ? { buf: x0, off: 0 } : { buf: states, off: stateOff[l - 1]! + B * H };
     const bases = layerBases[l]!;
     const layerBufs = { params, grads, gx, dg, scratch, states, dabove, dpeepOff, bases };
+    layerInputs.push({ input, bufs: layerBufs });
     const grads_: MatmulCall[] = [];
     const sums: ColumnSumCall[] = [];
     const cells: CellLayer[] = [];
     const handoffs: (CellLayer | null)[] = [];
-    const gemms: MatmulCall[] = [];
     for (const [si, sg] of segments.entries()) {
       const lt = sg.layers[l]!;
       const tag = segments.length > 1 ? `${l}s${si}` : `${l}`;
@@ -317,8 +311,6 @@ export function buildPlan(
         inOff: input.off,
         tag,
       };
-      // In a wavefront, the input projections above layer 0 are roles of the wave, step by step.
-      if (!waveK || l === 0) gemms.push(inputGemmCall(makers, span, layerBufs));
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
       const next = segments[si + 1]?.layers[l];
@@ -343,7 +335,6 @@ export function buildPlan(
       sums.push(...calls.sums);
     }
     layers.push(cells);
-    inputGemm.push(gemms);
     if (forwardOnly) continue;
     handoff.push(handoffs);
     layerGrads.push(grads_);
@@ -390,19 +381,26 @@ export function buildPlan(
   // The head reads the top layer's states, or [forward; reverse] (2H) for a bidirectional model.
   const top = reverse ? { buf: reverse.cat, off: 0 } : { buf: states, off: stateOff[L - 1]! + B * H };
   const K = reverse ? 2 * H : H;
-  const headGemm = mm(
-    spec(N, O, K, { transB: true, bias: true }),
-    {
-      a: top.buf,
-      offA: top.off,
-      b: params,
-      offB: lay.headWeight.offset,
-      c: logits,
-      bias: params,
-      offBias: lay.headBias.offset,
-    },
-    'headGemm',
-  );
+  // In a wavefront, the input projections above layer 0 are roles of the wave, step by step.
+  const callArgs: ForwardCallsArgs = {
+    embed: k.embed,
+    layout: lay,
+    segments,
+    T,
+    B,
+    E,
+    H,
+    G,
+    O,
+    bufs: { params, grads, tokens, x0, dabove },
+    layers: layerInputs,
+    top: { ...top, K },
+    logits,
+    wave: waveK !== null,
+    makers,
+    own: (b) => buffers.push(b),
+  };
+  const { embedding, inputGemm, head: headGemm } = forwardCalls(callArgs);
   const xent = uniform(k.xent.prepare(N, O, { logits, targets, dlogits, losses, stats }, STATS.loss));
   const attention =
     k.attention && segments.length === 2
@@ -442,6 +440,7 @@ export function buildPlan(
     layers,
     inputGemm,
     headGemm,
+    range: forwardRanges(callArgs),
     xent,
     attention,
     reverse,

@@ -3,7 +3,8 @@
 // split + 1 steps, whose last states become the carried states of a one-step decoder window; each further token
 // is one step of that window from its parent row's state (the plan's `rows`). With attention the whole window's
 // plan keeps the encoder's states and keys, and each token runs the next decoder step alone
-// (encodeForwardRange), its state gathered from the parent rows first. Greedy decoding without attention needs
+// (encodeForwardRange: its embedding, GEMMs and head over that step's rows), its state gathered from the
+// parent rows first. Greedy decoding without attention needs
 // no round trip per token: the sampler's argmax writes each token into the one-step window's input and the next
 // step embeds it, so a batch's output takes a submit per GREEDY_CHUNK tokens (`greedy`).
 import { createStorageBuffer, encodeReadback } from '../gpu/buffers';
