@@ -68,6 +68,12 @@ export interface TrainConfig {
   seed: number;
 }
 
+/**
+ * Off its `valEvery` grid, a run validates after this many seconds of training (engine/runner.ts
+ * validationDue): on a slow adapter the grid's first point would be minutes away.
+ */
+export const VAL_SECONDS = 15;
+
 export const MAX_HIDDEN = 1024;
 export const MAX_LAYERS = 4;
 

@@ -4,10 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { acquireNodeDevice } from '../cli/dawn';
 import { decodeCheckpoint } from '../core/checkpoint';
-import { DEFAULT_TRAIN } from '../core/config';
+import { DEFAULT_TRAIN, VAL_SECONDS } from '../core/config';
 import { syntheticTask } from '../core/synthetic';
 import { generatedTask } from '../core/tasks';
-import { TrainingRunner, stepsPerBatch } from './runner';
+import { TrainingRunner, stepsPerBatch, validationDue } from './runner';
 import { TaskModel } from './taskModel';
 
 let device: GPUDevice;
@@ -105,6 +105,54 @@ describe('TrainingRunner with a task', () => {
     expect(evaluated.slice(0, 2)).toEqual([2, 4]);
     expect(during).toEqual([]);
     runner.dispose();
+  });
+});
+
+describe('validationDue', () => {
+  it('validates on the valEvery grid, and off it after VAL_SECONDS of training and four passes’ time', () => {
+    expect(validationDue(200, 100, null, 0)).toBe(true);
+    expect(validationDue(200, 100, 0, 0)).toBe(true);
+    expect(validationDue(37, 100, null, 1e9)).toBe(false);
+    expect(validationDue(37, 100, VAL_SECONDS * 1000 - 1, 0)).toBe(false);
+    expect(validationDue(37, 100, VAL_SECONDS * 1000, 0)).toBe(true);
+    // A pass that took 10 s waits for 40 s of training.
+    expect(validationDue(37, 100, 39_999, 10_000)).toBe(false);
+    expect(validationDue(37, 100, 40_000, 10_000)).toBe(true);
+  });
+
+  it('a playing runner validates between grid steps once training has run long enough; a race does not', async () => {
+    const make = () =>
+      TrainingRunner.create(
+        {
+          text: syntheticTask('alternating').generate(2, 2000),
+          model: { cell: 'rnn', embedSize: 8, hiddenSize: 8, layers: 1, learnedInit: false },
+          train: { ...DEFAULT_TRAIN, seqLen: 8, batchSize: 4 },
+          device,
+        },
+        1000,
+      );
+    const played = async (runner: TrainingRunner, until: (validated: number[]) => boolean) => {
+      const steps: number[] = [];
+      runner.events.on('validation', (v) => steps.push(v.step));
+      runner.valSeconds = 0.2;
+      runner.play();
+      await vi.waitUntil(() => until(steps), { timeout: 60_000, interval: 20 });
+      runner.pause();
+      await runner.idle();
+      await runner.lm.flush();
+      return steps;
+    };
+    const free = make();
+    const steps = await played(free, (v) => v.length >= 2);
+    expect(steps.every((s) => s % 1000 !== 0)).toBe(true);
+    free.dispose();
+    const race = make();
+    race.budget = 1000;
+    const t0 = performance.now();
+    const raced = await played(race, () => performance.now() > t0 + 1500);
+    expect(race.lm.step).toBeGreaterThan(2);
+    expect(raced).toEqual([]);
+    race.dispose();
   });
 });
 

@@ -1,9 +1,10 @@
 // TrainingRunner: the play/pause/step loop around a CharLM that the playground's worker drives. It keeps the
 // GPU fed without running ahead of it (a flush every few steps, which also yields to incoming messages),
-// starts a validation pass every `valEvery` steps (interleaved, so training does not stall), measures speed,
+// starts a validation pass every `valEvery` steps — or after VAL_SECONDS of slow steps — (interleaved, so
+// training does not stall), measures speed,
 // and reports everything as events. Framework-free, so it runs under Node in tests.
 import { Emitter, type EventMap } from '../core/emitter';
-import type { ModelConfig, TrainConfig } from '../core/config';
+import { type ModelConfig, type TrainConfig, VAL_SECONDS } from '../core/config';
 import { CharLM, type LmSetup } from './lm';
 import type { EvalResult } from './sampling';
 import type { StepMetrics, Trainer } from './types';
@@ -56,6 +57,23 @@ export function stepsPerBatch(msPerStep: number): number {
 const BATCH_MS = 50;
 const MAX_BATCH = 16;
 
+/**
+ * Whether the step just taken starts a validation pass: every `valEvery` steps, or — where steps are slow (a
+ * software adapter, the CPU fallback, a big model), so the first point of the grid would be minutes away —
+ * once training has run VAL_SECONDS since the last pass began, and four times as long as that pass took (so
+ * validation stays within about a fifth of the time). `trainedMs` null: the grid alone (single steps, races).
+ */
+export function validationDue(
+  step: number,
+  valEvery: number,
+  trainedMs: number | null,
+  lastPassMs: number,
+  seconds = VAL_SECONDS,
+): boolean {
+  if (step % valEvery === 0) return true;
+  return trainedMs !== null && trainedMs >= Math.max(seconds * 1000, 4 * lastPassMs);
+}
+
 /** What a runner drives: the character LM (CharLM) or a sequence task (TaskModel). */
 export interface Trainable {
   readonly events: Emitter<{ metrics: StepMetrics & { epoch: number }; error: string }>;
@@ -95,6 +113,12 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   valEvery: number;
   /** Stop (pause) at this step: a race gives every lane the same budget. */
   budget = Infinity;
+  /** Off the grid, a validation pass after this many seconds of training (validationDue). */
+  valSeconds = VAL_SECONDS;
+  /** Training time since the last validation pass began (ms; batches' wall time, not paused time). */
+  private sinceValidation = 0;
+  /** How long the last validation pass took (ms). */
+  private lastPassMs = 0;
 
   constructor(
     readonly lm: L,
@@ -184,19 +208,31 @@ export class TrainingRunner<L extends Trainable = CharLM> {
   async step(): Promise<void> {
     if (this.state === 'training') return;
     this.divergenceReported = false;
-    this.trainOne();
+    this.trainOne(null);
     await this.lm.flush();
     this.drain();
     if (this.state === 'idle') this.setState('paused');
   }
 
-  /** One step, and the validation pass it starts when training is to wait for that pass. */
-  private trainOne(): Promise<unknown> | null {
+  /**
+   * One step, and the validation pass it starts when training is to wait for that pass. `batchStart`: when
+   * the running batch began (performance.now()); null for a single step, which validates on the grid alone.
+   */
+  private trainOne(batchStart: number | null): Promise<unknown> | null {
     this.lm.trainStep();
-    if (this.lm.step % this.valEvery !== 0) return null;
+    const inBatch = batchStart === null ? 0 : performance.now() - batchStart;
+    // A race compares its lanes at the same steps: the grid alone there too.
+    const timed = batchStart === null || this.budget < Infinity ? null : this.sinceValidation + inBatch;
+    if (!validationDue(this.lm.step, this.valEvery, timed, this.lastPassMs, this.valSeconds)) return null;
+    // The batch's time is added when it ends: what it ran before this pass is not training since the pass.
+    this.sinceValidation = -inBatch;
+    const began = performance.now();
     // A pass that fails takes its device with it (device loss: the worker's recovery reports and rebuilds);
     // training must not wait on it forever, nor report it twice.
-    const pass = this.lm.startValidation().catch(() => undefined);
+    const pass = this.lm
+      .startValidation()
+      .catch(() => undefined)
+      .finally(() => (this.lastPassMs = performance.now() - began));
     return this.lm.validationHoldsTraining ? pass : null;
   }
 
@@ -211,7 +247,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
         let held: Promise<unknown> | null = null;
         while (n < Math.max(this.batch, this.minBatch) && !held) {
           if (this.state !== 'training' || this.lm.step >= this.budget) break;
-          held = this.trainOne();
+          held = this.trainOne(start);
           n++;
         }
         steps += n;
@@ -226,6 +262,7 @@ export class TrainingRunner<L extends Trainable = CharLM> {
         await this.lm.flush();
         this.drain();
         const now = performance.now();
+        this.sinceValidation += now - start;
         if (n > 0) this.batch = stepsPerBatch((now - start) / n);
         if (now - t0 > 500) {
           const ms = (now - t0) / steps;

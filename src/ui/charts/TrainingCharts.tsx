@@ -6,6 +6,7 @@ import { isEncoderDecoder } from '../../core/tasks';
 import { useRunStore, validationEvery } from '../../state/runStore';
 import { SeriesChart, type Series } from './SeriesChart';
 import { accuracySeries, gradSeries, gradThroughTimeSeries, lossSeries } from './series';
+import { VAL_SECONDS } from '../../core/config';
 
 export function LossChart() {
   const task = useRunStore((s) => s.task.kind !== 'lm');
@@ -45,7 +46,11 @@ export function AccuracyChart() {
       title="Validation accuracy"
       yLabel="accuracy"
       read={read}
-      {...(every ? { empty: `Evaluated every ${every} steps: the first point comes at step ${every}` } : {})}
+      {...(every
+        ? {
+            empty: `Evaluated every ${every} steps, or after ${VAL_SECONDS} s of training if that comes first`,
+          }
+        : {})}
     />
   );
 }

@@ -45,7 +45,9 @@ describe('chart series', () => {
     expect(training.points.map((p) => p[0])).toEqual([1, 2, 5]);
     expect(all.find((s) => s.name === 'validation')!.points).toEqual([[5, 3.1]]);
     // Before the first pass the legend says when passes come.
-    expect(lossSeries(steps, [], 0.6, 100).map((s) => s.name)).toContain('validation (every 100 steps)');
+    expect(lossSeries(steps, [], 0.6, 100).map((s) => s.name)).toContain(
+      'validation (every 100 steps or 15 s)',
+    );
     expect(all.find((s) => s.name === 'clipped')!.points).toEqual([[2, 8]]);
   });
 

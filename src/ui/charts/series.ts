@@ -4,6 +4,7 @@
 import type { StepPoint } from '../../state/protocolTypes';
 import type { TaskPoint, ValPoint } from '../../state/live';
 import type { Series } from './SeriesChart';
+import { VAL_SECONDS } from '../../core/config';
 
 /** Okabe–Ito colours: distinguishable with every common colour-vision deficiency. */
 export const PALETTE = {
@@ -43,7 +44,8 @@ export function lossSeries(
     { name: 'training (raw)', color: PALETTE.blue, points: raw, faint: true },
     { name: 'training', color: PALETTE.blue, points: ema(raw, smoothing) },
     {
-      name: val.length === 0 && every ? `validation (every ${every} steps)` : 'validation',
+      name:
+        val.length === 0 && every ? `validation (every ${every} steps or ${VAL_SECONDS} s)` : 'validation',
       color: PALETTE.orange,
       points: finitePoints(val.map((v) => [v.step, v.nats])),
       dots: true,

@@ -8,6 +8,7 @@ import { CompareBox } from './CompareBox';
 import { DecodeBox } from './DecodeBox';
 import { AttentionMatrix } from '../viz/AttentionMatrix';
 import { LengthBars } from '../charts/LengthBars';
+import { VAL_SECONDS } from '../../core/config';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -34,8 +35,8 @@ export function PredictionsPanel() {
       </div>
       {!e ? (
         <p className="muted">
-          Press Train: the validation examples are evaluated every {every} steps, the first time at step{' '}
-          {every}.
+          Press Train: the validation examples are evaluated every {every} steps, or after {VAL_SECONDS} s of
+          training if that comes first.
         </p>
       ) : (
         <div className="predictions-body">

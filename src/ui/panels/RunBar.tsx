@@ -6,6 +6,7 @@ import { needsSetup, runActions } from '../../state/runActions';
 import { useRunStore, validationEvery } from '../../state/runStore';
 import { useEstimate } from '../hooks/useEstimate';
 import { useLive } from '../hooks/useLive';
+import { VAL_SECONDS } from '../../core/config';
 
 const readLive = () => {
   const p = live.last();
@@ -119,7 +120,9 @@ export function RunBar() {
           <dt>loss</dt>
           <dd data-testid="status-loss">{status.loss !== undefined ? status.loss.toFixed(3) : '—'}</dd>
         </div>
-        <div title={`Validation loss: a pass over the held-out text every ${valEvery} steps`}>
+        <div
+          title={`Validation loss: a pass over the held-out text every ${valEvery} steps, or after ${VAL_SECONDS} s of training if that comes first`}
+        >
           <dt>val</dt>
           <dd data-testid="status-val">{status.val !== undefined ? status.val.toFixed(3) : '—'}</dd>
         </div>
