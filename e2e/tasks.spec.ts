@@ -22,6 +22,10 @@ test('classify: a generated task trains to high accuracy, with predictions and a
   await page.getByTestId('train-toggle').click();
   await expect(page.getByTestId('train-toggle')).toContainText('Train');
   await expect(page.getByTestId('accuracy-chart').locator('path[stroke-width="1.8"]')).toHaveCount(1);
+  // Accuracy reads on a fixed 0–100 % axis, however close together the points are.
+  const yTicks = page.getByTestId('accuracy-chart').locator('.axis').nth(1).locator('.tick text');
+  await expect(yTicks.first()).toHaveText('0%');
+  await expect(yTicks.last()).toHaveText('100%');
   await expect(page.getByTestId('prediction-table').locator('tbody tr')).toHaveCount(12);
   await expect(page.getByTestId('status-accuracy')).toContainText('%');
   await expect(page.getByTestId('confusion-matrix').locator('tbody tr')).toHaveCount(2);

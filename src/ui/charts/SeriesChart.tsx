@@ -30,6 +30,8 @@ interface Props {
   height?: number;
   /** What the chart says while it has nothing to draw. */
   empty?: string;
+  /** Values are fractions (accuracy): the y axis spans 0–100 % whatever the data, and reads in per cent. */
+  percent?: boolean;
 }
 
 const M = { top: 10, right: 16, bottom: 30, left: 52 };
@@ -43,6 +45,7 @@ export function SeriesChart({
   defaultLog = false,
   height = 210,
   empty = 'Press Train to see this chart fill',
+  percent = false,
 }: Props) {
   const svgRef = useRef<SVGSVGElement>(null);
   const [log, setLog] = useState(defaultLog);
@@ -68,14 +71,14 @@ export function SeriesChart({
       st.drawn = live.version;
       st.width = width;
       st.series = read({ smoothing: st.smooth });
-      draw(svg, st.series, width, height, st.log, yLabel, empty, st);
+      draw(svg, st.series, width, height, st.log, yLabel, empty, percent, st);
     };
     tick();
     return () => {
       cancelAnimationFrame(frame);
       ro.disconnect();
     };
-  }, [read, height, yLabel, empty]);
+  }, [read, height, yLabel, empty, percent]);
 
   useEffect(() => {
     state.current.drawn = -1;
@@ -116,9 +119,11 @@ export function SeriesChart({
               />
             </label>
           )}
-          <label>
-            <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log y
-          </label>
+          {!percent && (
+            <label>
+              <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> log y
+            </label>
+          )}
           <button type="button" className="link" onClick={() => exportAs('png')}>
             PNG
           </button>
@@ -143,7 +148,8 @@ export function SeriesChart({
             <strong>step {hover.x}</strong>
             {hover.rows.map((r) => (
               <span key={r.name}>
-                <i style={{ background: r.color }} /> {r.name} {r.y.toPrecision(4)}
+                <i style={{ background: r.color }} /> {r.name}{' '}
+                {percent ? `${(100 * r.y).toFixed(1)} %` : r.y.toPrecision(4)}
               </span>
             ))}
           </div>
@@ -161,6 +167,7 @@ function draw(
   log: boolean,
   yLabel: string,
   empty: string,
+  percent: boolean,
   st: { x: d3.ScaleLinear<number, number> },
 ): void {
   const root = d3.select(svg);
@@ -186,7 +193,7 @@ function draw(
   st.x = x.copy().range([M.left, M.left + innerW]);
   const [y0, y1] = d3.extent(all, (p) => p[1]) as [number, number];
   const y = (log ? d3.scaleLog() : d3.scaleLinear())
-    .domain(log ? [y0 * 0.9, y1 * 1.1] : [Math.min(0, y0), y1 * 1.05 || 1])
+    .domain(percent ? [0, 1] : log ? [y0 * 0.9, y1 * 1.1] : [Math.min(0, y0), y1 * 1.05 || 1])
     .range([innerH, 0])
     .nice();
   g.append('g')
@@ -195,7 +202,7 @@ function draw(
     .call(d3.axisBottom(x).tickValues(x.ticks(6).filter(Number.isInteger)).tickFormat(d3.format('~s')));
   // A log scale's ticks(5) holds every minor tick (1…9 per decade), labelled or blank; below 0.001 a label is
   // written 1e-5 (0.00001 crowds the axis title), and grid lines go only where the axis has labels.
-  const labelled = y.tickFormat(5, log ? '~g' : undefined);
+  const labelled = y.tickFormat(5, log ? '~g' : percent ? '.0%' : undefined);
   const small = d3.format('.0e');
   g.append('g')
     .attr('class', 'axis')
@@ -208,7 +215,7 @@ function draw(
               const s = labelled(v);
               return s && Math.abs(+v) < 1e-3 ? small(+v) : s;
             })
-        : d3.axisLeft(y).ticks(5),
+        : d3.axisLeft(y).ticks(5).tickFormat(labelled),
     );
   g.append('g')
     .attr('class', 'grid')

@@ -46,6 +46,7 @@ export function AccuracyChart() {
       title="Validation accuracy"
       yLabel="accuracy"
       read={read}
+      percent
       {...(every
         ? {
             empty: `Evaluated every ${every} steps, or after ${VAL_SECONDS} s of training if that comes first`,
