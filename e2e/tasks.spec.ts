@@ -159,6 +159,17 @@ test('bidirectional: "is there an x ahead?" is learned once the model also reads
   // Both directions' hidden states over that example.
   await expect(page.getByTestId('task-states-forward').locator('canvas')).toBeVisible();
   await expect(page.getByTestId('task-states-reverse').locator('canvas')).toBeVisible();
+  // The unit finder: the reverse layer's units are the ones that know an x lies ahead; the chosen one
+  // colours the first validation examples, a line each.
+  const finder = page.getByTestId('task-neuron-finder');
+  await expect(page.getByTestId('task-neuron-feature')).toHaveValue('ahead');
+  await expect(finder.locator('li')).toHaveCount(5);
+  await expect(finder.locator('li').first()).toContainText('(reverse)');
+  const r = Number(/r = (-?[\d.]+)/.exec((await finder.locator('li').first().textContent()) ?? '')?.[1]);
+  expect(Math.abs(r)).toBeGreaterThan(0.8);
+  await finder.locator('li button').first().click();
+  await expect(page.getByTestId('task-neurons')).toContainText('of the reverse layer over 8');
+  await expect(page.getByTestId('task-neuron-lines').locator('> div')).toHaveCount(8);
   // The gradient through time of both directions: the reverse one's fades the other way.
   await expect(page.getByTestId('grad-through-time')).toContainText('reverse layer');
   // Side by side: the same model without the reverse layer, same data and steps, stays far below.

@@ -9,6 +9,7 @@ import { GENERATED_TASKS, generatedTask, isBalanced, parseExamples } from '../co
 import { CpuInference } from './cpuInference';
 import { CharLM, type ModelShape } from './lm';
 import { TaskModel } from './taskModel';
+import { probeStates } from './taskProbe';
 
 let device: GPUDevice;
 beforeAll(async () => {
@@ -181,6 +182,14 @@ describe('bidirectional TaskModel', () => {
     g.states!.gates.forEach((x, k) => close(x, c.states!.gates[k]!));
     expect(g.states!.gates[1]!.every((z) => z > 0 && z < 1)).toBe(true);
     expect(g.states!.gates[2]!.some((n) => n < 0)).toBe(true);
+    // The unit finder's lines: the first validation examples, probed in one batch, each row at its own
+    // positions — as probing that example alone gives (the reverse direction ran from each row's own end).
+    expect(g.states!.lines.map((l) => l.labels.join(''))).toEqual(gpu.valSet.slice(0, 8).map((e) => e.input));
+    for (const k of [0, 3, 7]) {
+      const alone = await probeStates(cpu, [cpu.valSet[k]!], cpu.trainer.snapshot());
+      close(g.states!.lines[k]!.forward, alone.forward);
+      close(g.states!.lines[k]!.reverse!, alone.reverse!);
+    }
     gpu.dispose();
     cpu.dispose();
   });

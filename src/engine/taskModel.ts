@@ -18,7 +18,7 @@ import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
 import { chooseTiles } from './tuner';
 import type { GpuInference } from './inference';
-import { attend, probeStates } from './taskProbe';
+import { attend, probeExamples, probeStates } from './taskProbe';
 import {
   type Decoded,
   Seq2SeqCodec,
@@ -30,7 +30,7 @@ import {
 import type { TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 import { LabelScore } from './labelScore';
 
-export type { Alignment, Prediction, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
+export type { Alignment, Prediction, ProbeStates, TaskEvaluation, TaskEvents, TaskSetup } from './taskTypes';
 
 /** Input token after the end of a shorter sequence (never predicted from: its steps are unlabelled). */
 export const PAD = '\u0000';
@@ -453,7 +453,7 @@ export class TaskModel {
       // The first prediction is the first validation example's greedy answer: no second decode for it.
       const answer = e.predictions[0]?.predicted;
       const alignment = this.model.attention ? await attend(this, first.input, frozen, answer) : undefined;
-      const states = probe ? await probeStates(this, first, frozen) : undefined;
+      const states = probe ? await probeStates(this, this.probed(), frozen) : undefined;
       return {
         step,
         ...e,
@@ -475,8 +475,13 @@ export class TaskModel {
     return {
       step,
       ...score.result(),
-      ...(probe ? { states: await probeStates(this, first, frozen) } : {}),
+      ...(probe ? { states: await probeStates(this, this.probed(), frozen) } : {}),
     };
+  }
+
+  /** The validation examples an evaluation probes from inside (the first, and a few like it). */
+  private probed(): Example[] {
+    return probeExamples(this.valSet, this.train.batchSize, this.codec !== null);
   }
 
   dispose(): void {

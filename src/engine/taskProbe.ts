@@ -24,26 +24,51 @@ interface ProbedModel {
   decode(inputs: readonly string[], frozen?: GpuInference | CpuInference): Promise<Decoded[]>;
 }
 
+/** Examples the unit finder reads (the first included): enough steps for a steady correlation. */
+export const PROBE_LINES = 8;
+
+/**
+ * The validation examples probed together, in one batch: the first, then up to PROBE_LINES − 1 more — for an
+ * encoder–decoder only those whose input is as long as the first's (a batch's inputs share the encoder's
+ * steps, and a shorter one would read padding where training, bucketed by length, never showed it any).
+ */
+export function probeExamples(valSet: readonly Example[], B: number, encoderDecoder: boolean): Example[] {
+  const n = [...valSet[0]!.input].length;
+  const alike = encoderDecoder ? valSet.filter((e) => [...e.input].length === n) : valSet;
+  return alike.slice(0, Math.min(PROBE_LINES, B));
+}
+
+/** What step t of example `e` read: its characters, then for an encoder–decoder START and the output. */
+function labelsOf(m: ProbedModel, e: Example): string[] {
+  const source = m.codec?.kind === 'generate' ? [e.input] : [...e.input];
+  return (m.codec ? [...source, 'START', ...e.target] : source).slice(0, m.T);
+}
+
 export async function probeStates(
   m: ProbedModel,
-  e: Example,
+  examples: readonly Example[],
   frozen: GpuInference | CpuInference,
 ): Promise<ProbeStates> {
   const B = m.train.batchSize;
   const H = m.model.hiddenSize;
-  const enc = m.encode([e], B);
+  const enc = m.encode(examples, B);
   const { top, acts, reverse } = await frozen.batchStates(enc.inputs, m.T, B, enc.split ?? 0, enc.reverse);
-  const source = m.codec?.kind === 'generate' ? [e.input] : [...e.input];
-  const labels = (m.codec ? [...source, 'START', ...e.target] : source).slice(0, m.T);
   const units = Math.min(H, MAX_UNITS);
-  const steps = labels.length;
-  const forward = new Float32Array(steps * units);
-  const back = reverse ? new Float32Array(steps * units) : undefined;
-  for (let t = 0; t < steps; t++)
-    for (let j = 0; j < units; j++) {
-      forward[t * units + j] = top[t * B * H + j]!;
-      if (back && reverse) back[t * units + j] = reverse[(steps - 1 - t) * B * H + j]!;
-    }
+  // Row b's states at its steps; the reverse direction's at the same positions (it ran from the row's end).
+  const lines = examples.map((e, b) => {
+    const labels = labelsOf(m, e);
+    const steps = labels.length;
+    const forward = new Float32Array(steps * units);
+    const back = reverse ? new Float32Array(steps * units) : undefined;
+    for (let t = 0; t < steps; t++)
+      for (let j = 0; j < units; j++) {
+        forward[t * units + j] = top[(t * B + b) * H + j]!;
+        if (back && reverse) back[t * units + j] = reverse[((steps - 1 - t) * B + b) * H + j]!;
+      }
+    return { labels, forward, ...(back ? { reverse: back } : {}) };
+  });
+  const first = lines[0]!;
+  const steps = first.labels.length;
   // The gates' activations (LSTM i, f, g, o; GRU r, z, n — its fourth, W_hn·h, is not a gate; RNN none).
   const A = actCount(m.model.cell);
   const gates = Array.from(
@@ -55,7 +80,7 @@ export async function probeStates(
       return out;
     },
   );
-  return { labels, units, forward, gates, ...(back ? { reverse: back } : {}) };
+  return { ...first, units, gates, lines };
 }
 
 /**

@@ -37,15 +37,22 @@ export interface TaskEvaluation {
   byLength?: { length: number; count: number; exact: number }[];
 }
 
-/** Hidden states over one example: labels[t] is what step t read (START for a decoder's first step). */
-export interface ProbeStates {
+/** The top layer's hidden states over one example: labels[t] is what step t read (START for a decoder's first). */
+export interface ProbeLine {
   labels: string[];
-  units: number;
   /** (steps, units) row-major */
   forward: Float32Array;
+  /** A bidirectional model's reverse direction at the same positions. */
   reverse?: Float32Array;
+}
+
+/** The first validation example seen from inside, and the few probed with it (the unit finder's data). */
+export interface ProbeStates extends ProbeLine {
+  units: number;
   /** The forward top layer's gates, each (steps, units): LSTM i, f, g, o; GRU r, z, n; none for RNN. */
   gates: Float32Array[];
+  /** The examples probed together (engine/taskProbe.ts probeExamples), the first first. */
+  lines: ProbeLine[];
 }
 
 /** Attention weights of one decoded example: weights[k][i] for output step k (its characters, then END). */

@@ -140,7 +140,7 @@ export const initialRunState: RunStoreState = {
 };
 
 export const useRunStore = create<RunStoreState>(() => initialRunState);
-export type { Alignment } from '../worker/protocol';
+export type { Alignment, ProbeStates } from '../worker/protocol';
 
 /** How often the run validates: `valEvery` for a language model, at most every 20 steps for a task (worker). */
 export const validationEvery = (s: RunStoreState): number =>

@@ -11,7 +11,7 @@ import type { TaskKind, TaskSource } from '../core/tasks';
 import type { TaskEvaluation } from '../engine/taskModel';
 
 import type { Alignment } from '../engine/taskModel';
-export type { Alignment, TaskEvaluation, Prediction } from '../engine/taskModel';
+export type { Alignment, TaskEvaluation, Prediction, ProbeStates } from '../engine/taskModel';
 
 export type { Inspection } from '../engine/inference';
 

@@ -2,6 +2,7 @@
 // and a finder that ranks units by correlation with simple features of the text and selects them.
 import { useMemo, useState } from 'react';
 import { colourFor } from './Heatmap';
+import { pearson } from '../../core/stats';
 
 /** Per-character features the finder correlates units with. */
 const FEATURES: { id: string; label: string; of: (chars: string[]) => number[] }[] = [
@@ -32,21 +33,6 @@ const FEATURES: { id: string; label: string; of: (chars: string[]) => number[] }
   { id: 'vowel', label: 'vowel', of: (cs) => cs.map((c) => (/[aeiouAEIOU]/.test(c) ? 1 : 0)) },
   { id: 'digit', label: 'digit', of: (cs) => cs.map((c) => (/\d/.test(c) ? 1 : 0)) },
 ];
-
-function pearson(x: number[], y: number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxx && syy ? sxy / Math.sqrt(sxx * syy) : 0;
-}
 
 interface Props {
   h: Float32Array;

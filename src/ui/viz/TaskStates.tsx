@@ -9,6 +9,8 @@ import { isEncoderDecoder } from '../../core/tasks';
 import { useRunStore } from '../../state/runStore';
 import { gateNames } from '../panels/cells';
 import { Heatmap } from './Heatmap';
+import { TaskNeurons } from './TaskNeurons';
+import { taskFeatures } from '../../core/taskFeatures';
 
 /** Sigmoid gates live in (0, 1); h and the candidates (g, n) in (−1, 1). */
 const divergingGate = (name: string) => name.startsWith('g') || name.startsWith('n');
@@ -17,6 +19,7 @@ export function TaskStates() {
   const st = useRunStore((s) => s.taskEval?.states);
   const cell = useRunStore((s) => s.run.info?.model.cell);
   const kind = useRunStore((s) => s.run.info?.task?.kind);
+  const generated = useRunStore((s) => s.task.generated);
   const [unit, setUnit] = useState(0);
   // The single view's choice (-1: the hidden state h; k ≥ 0: gate k), and the wide view's gate.
   const [view, setView] = useState(-1);
@@ -24,6 +27,9 @@ export function TaskStates() {
   if (!st || st.labels.length === 0 || !kind) return null;
   const names = gateNames(cell).slice(0, st.gates?.length ?? 0);
   const selected = Math.min(unit, st.units - 1);
+  const finder = (
+    <TaskNeurons st={st} features={taskFeatures(generated, kind)} unit={selected} onSelect={setUnit} />
+  );
   const map = (testId: string, values: Float32Array, diverging = true) => (
     <Heatmap
       testId={testId}
@@ -81,6 +87,7 @@ export function TaskStates() {
             {map('task-gates', st.gates[g]!, divergingGate(names[g]!))}
           </div>
         </div>
+        {finder}
       </figure>
     );
   }
@@ -106,6 +113,7 @@ export function TaskStates() {
           {map('task-states-reverse', st.reverse)}
         </>
       )}
+      {finder}
     </figure>
   );
 }

@@ -1,0 +1,110 @@
+// The unit finder of a task run: ranks the top layer's units (both directions of a bidirectional model) by how
+// well their activation follows a feature of the task over the first few validation examples — the bracket
+// depth, a latch at the first x, the characters still to write (core/taskFeatures.ts) — and colours those
+// examples by the chosen unit, one line each: the counter or the latch the model built, made visible.
+import { useMemo, useState } from 'react';
+import { pearson } from '../../core/stats';
+import type { UnitFeature } from '../../core/taskFeatures';
+import type { ProbeStates } from '../../state/runStore';
+import { colourFor } from './Heatmap';
+
+type Direction = 'forward' | 'reverse';
+
+interface Props {
+  st: ProbeStates;
+  features: UnitFeature[];
+  unit: number;
+  onSelect: (unit: number) => void;
+}
+
+interface Ranked {
+  dir: Direction;
+  j: number;
+  r: number;
+}
+
+const shown = (label: string) => (label === 'START' ? '▸' : label === ' ' ? '␣' : label);
+
+export function TaskNeurons({ st, features, unit, onSelect }: Props) {
+  const [featureId, setFeatureId] = useState(features[0]!.id);
+  const [dir, setDir] = useState<Direction>('forward');
+  const feature = features.find((f) => f.id === featureId) ?? features[0]!;
+  const ranked = useMemo(() => {
+    const target = st.lines.flatMap((l) => feature.of(l.labels));
+    const dirs: Direction[] = st.reverse ? ['forward', 'reverse'] : ['forward'];
+    const out: Ranked[] = [];
+    for (const d of dirs)
+      for (let j = 0; j < st.units; j++) {
+        const act = st.lines.flatMap((l) =>
+          Array.from({ length: l.labels.length }, (_, t) => l[d]![t * st.units + j]!),
+        );
+        out.push({ dir: d, j, r: pearson(target, act) });
+      }
+    return out.sort((a, b) => Math.abs(b.r) - Math.abs(a.r)).slice(0, 5);
+  }, [feature, st]);
+  const j = Math.min(unit, st.units - 1);
+  const d: Direction = st.reverse ? dir : 'forward';
+  return (
+    <div className="neuron task-neurons" data-testid="task-neurons">
+      <div>
+        <p className="small muted">
+          Unit {j}
+          {st.reverse ? ` of the ${d} layer` : ''} over {st.lines.length} validation examples, a line each:
+          blue negative, vermillion positive.
+        </p>
+        <div className="neuron-text" data-testid="task-neuron-lines">
+          {st.lines.map((l, k) => (
+            <div key={k}>
+              {l.labels.map((c, t) => {
+                const v = l[d]![t * st.units + j]!;
+                return (
+                  <span key={t} style={{ background: colourFor(v, true) }} title={`${c}: ${v.toFixed(3)}`}>
+                    {shown(c)}
+                  </span>
+                );
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+      <div className="neuron-finder" data-testid="task-neuron-finder">
+        <label className="field inline">
+          <span>Units that track</span>
+          <select
+            value={feature.id}
+            onChange={(e) => setFeatureId(e.target.value)}
+            data-testid="task-neuron-feature"
+          >
+            {features.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <ol>
+          {ranked.map((u) => (
+            <li key={`${u.dir}${u.j}`}>
+              <button
+                type="button"
+                className={`link${u.j === j && u.dir === d ? ' current' : ''}`}
+                onClick={() => {
+                  setDir(u.dir);
+                  onSelect(u.j);
+                }}
+              >
+                unit {u.j}
+                {st.reverse ? ` (${u.dir})` : ''}
+              </button>{' '}
+              <span className="mono">r = {u.r.toFixed(2)}</span>
+            </li>
+          ))}
+        </ol>
+        <p className="hint">
+          Correlation over these examples&rsquo; steps. Training finds such units on its own; early on none
+          tracks anything well.
+        </p>
+      </div>
+    </div>
+  );
+}
