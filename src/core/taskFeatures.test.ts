@@ -1,7 +1,6 @@
 // The unit finder's features (what a task's units may track) and the examples a probe reads together.
 import { describe, expect, it } from 'vitest';
 import { taskFeatures } from './taskFeatures';
-import { probeExamples } from '../engine/taskProbe';
 
 const of = (task: string, kind: Parameters<typeof taskFeatures>[1], id: string, text: string | string[]) =>
   taskFeatures(task, kind)
@@ -31,14 +30,5 @@ describe('taskFeatures', () => {
     expect(of('reverse', 'seq2seq', 'left', labels)).toEqual([2, 1, 0, 3, 2, 1, 0]);
     expect(of('reverse', 'seq2seq', 'output', labels)).toEqual([0, 0, 0, 1, 1, 1, 1]);
     expect(of('depth', 'generate', 'depth', ['2', 'START', '(', '(', ')', ')'])).toEqual([0, 0, 1, 2, 1, 0]);
-  });
-});
-
-describe('probeExamples', () => {
-  const val = ['abc', 'de', 'fgh', 'ijkl', 'mno'].map((input) => ({ input, target: input }));
-  it('takes the first examples, up to the batch; an encoder–decoder only those as long as the first', () => {
-    expect(probeExamples(val, 3, false).map((e) => e.input)).toEqual(['abc', 'de', 'fgh']);
-    expect(probeExamples(val, 16, true).map((e) => e.input)).toEqual(['abc', 'fgh', 'mno']);
-    expect(probeExamples(val, 2, true).map((e) => e.input)).toEqual(['abc', 'fgh']);
   });
 });

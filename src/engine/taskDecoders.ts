@@ -150,9 +150,8 @@ export function attentionDecoder(c: DecodeContext, B: number, T: number): StepDe
       const p = c.plan(T, B, split);
       const enc = c.device.createCommandEncoder({ label: 'GpuInference.decodeStep' });
       // Row b of the state before step t (one layer: attention models have one) from row parents[b].
-      let tmp: GPUBuffer | null = null;
       if (parents.some((r, b) => r !== b)) {
-        tmp = createStorageBuffer(c.device, 'GpuInference.gather', 2 * B * H);
+        const tmp = gatherBuffer(c.device, p, 2 * B * H);
         const slot = stateSlots(p, H, t)[0]!;
         enc.copyBufferToBuffer(p.states, slot.h, tmp, 0, B * H * 4);
         enc.copyBufferToBuffer(p.states, slot.c, tmp, B * H * 4, B * H * 4);
@@ -162,11 +161,20 @@ export function attentionDecoder(c: DecodeContext, B: number, T: number): StepDe
         }
       }
       c.device.queue.writeBuffer(p.tokens, t * B * 4, tokens.subarray(0, B));
-      try {
-        return await run(p, enc, t);
-      } finally {
-        tmp?.destroy();
-      }
+      return run(p, enc, t);
     },
   };
+}
+
+const gathers = new WeakMap<ForwardPlan, GPUBuffer>();
+
+/** A beam's state gather buffer for plan `p`, made once and destroyed with the plan (its `buffers`). */
+function gatherBuffer(device: GPUDevice, p: ForwardPlan, floats: number): GPUBuffer {
+  let b = gathers.get(p);
+  if (!b) {
+    b = createStorageBuffer(device, 'GpuInference.gather', floats);
+    p.buffers.push(b);
+    gathers.set(p, b);
+  }
+  return b;
 }

@@ -2,6 +2,7 @@
 // and a finder that ranks units by correlation with simple features of the text and selects them.
 import { useMemo, useState } from 'react';
 import { colourFor } from './Heatmap';
+import { UnitFinder } from './UnitFinder';
 import { pearson } from '../../core/stats';
 
 /** Per-character features the finder correlates units with. */
@@ -73,35 +74,20 @@ export function NeuronView({ h, T, H, chars, unit, onSelect }: Props) {
           );
         })}
       </div>
-      <div className="neuron-finder" data-testid="neuron-finder">
-        <label className="field inline">
-          <span>Units that track</span>
-          <select value={feature} onChange={(e) => setFeature(e.target.value)}>
-            {FEATURES.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ol>
-          {ranked.map((u) => (
-            <li key={u.j}>
-              <button
-                type="button"
-                className={`link${u.j === unit ? ' current' : ''}`}
-                onClick={() => onSelect(u.j)}
-              >
-                unit {u.j}
-              </button>{' '}
-              <span className="mono">r = {u.r.toFixed(2)}</span>
-            </li>
-          ))}
-        </ol>
-        <p className="hint">
-          Correlation over the probe text; a longer, more varied probe gives steadier rankings.
-        </p>
-      </div>
+      <UnitFinder
+        testId="neuron-finder"
+        features={FEATURES}
+        feature={feature}
+        onFeature={setFeature}
+        found={ranked.map((u) => ({
+          key: String(u.j),
+          label: `unit ${u.j}`,
+          r: u.r,
+          current: u.j === unit,
+          select: () => onSelect(u.j),
+        }))}
+        hint="Correlation over the probe text; a longer, more varied probe gives steadier rankings."
+      />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { pearson } from '../../core/stats';
 import type { UnitFeature } from '../../core/taskFeatures';
 import type { ProbeStates } from '../../state/runStore';
 import { colourFor } from './Heatmap';
+import { UnitFinder } from './UnitFinder';
 
 type Direction = 'forward' | 'reverse';
 
@@ -67,44 +68,24 @@ export function TaskNeurons({ st, features, unit, onSelect }: Props) {
           ))}
         </div>
       </div>
-      <div className="neuron-finder" data-testid="task-neuron-finder">
-        <label className="field inline">
-          <span>Units that track</span>
-          <select
-            value={feature.id}
-            onChange={(e) => setFeatureId(e.target.value)}
-            data-testid="task-neuron-feature"
-          >
-            {features.map((f) => (
-              <option key={f.id} value={f.id}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ol>
-          {ranked.map((u) => (
-            <li key={`${u.dir}${u.j}`}>
-              <button
-                type="button"
-                className={`link${u.j === j && u.dir === d ? ' current' : ''}`}
-                onClick={() => {
-                  setDir(u.dir);
-                  onSelect(u.j);
-                }}
-              >
-                unit {u.j}
-                {st.reverse ? ` (${u.dir})` : ''}
-              </button>{' '}
-              <span className="mono">r = {u.r.toFixed(2)}</span>
-            </li>
-          ))}
-        </ol>
-        <p className="hint">
-          Correlation over these examples&rsquo; steps. Training finds such units on its own; early on none
-          tracks anything well.
-        </p>
-      </div>
+      <UnitFinder
+        testId="task-neuron-finder"
+        pickerId="task-neuron-feature"
+        features={features}
+        feature={feature.id}
+        onFeature={setFeatureId}
+        found={ranked.map((u) => ({
+          key: `${u.dir}${u.j}`,
+          label: `unit ${u.j}${st.reverse ? ` (${u.dir})` : ''}`,
+          r: u.r,
+          current: u.j === j && u.dir === d,
+          select: () => {
+            setDir(u.dir);
+            onSelect(u.j);
+          },
+        }))}
+        hint="Correlation over these examples’ steps. Training finds such units on its own; early on none tracks anything well."
+      />
     </div>
   );
 }
