@@ -6,7 +6,7 @@
 // models, where each output step looked.
 import type { TokenBatch } from '../core/batches';
 import { type ModelConfig, type TrainConfig, actCount } from '../core/config';
-import type { Example } from '../core/tasks';
+import type { Example, TaskKind } from '../core/tasks';
 import type { CpuInference } from './cpuInference';
 import type { GpuInference } from './inference';
 import type { Seq2SeqCodec } from './seq2seqTask';
@@ -29,14 +29,25 @@ export const PROBE_LINES = 8;
 
 /**
  * The validation examples probed together, in one batch: the first, then up to PROBE_LINES − 1 more — for an
- * encoder–decoder only those whose input is as long as the first's (a batch's inputs share the encoder's
- * steps, and a shorter one would read padding where training, bucketed by length, never showed it any).
+ * encoder–decoder (`encoderSteps`: the encoder steps an input takes) only those whose input takes as many
+ * steps as the first's (a batch's inputs share the encoder's steps, and a shorter one would read padding
+ * where training, bucketed by length, never showed it any).
  */
-export function probeExamples(valSet: readonly Example[], B: number, encoderDecoder: boolean): Example[] {
-  const n = [...valSet[0]!.input].length;
-  const alike = encoderDecoder ? valSet.filter((e) => [...e.input].length === n) : valSet;
+export function probeExamples(
+  valSet: readonly Example[],
+  B: number,
+  encoderSteps: ((input: string) => number) | null,
+): Example[] {
+  const n = encoderSteps?.(valSet[0]!.input);
+  const alike = encoderSteps ? valSet.filter((e) => encoderSteps(e.input) === n) : valSet;
   return alike.slice(0, Math.min(PROBE_LINES, B));
 }
+
+/** The encoder steps of an input: a label is one token, a source a step per character. */
+export const encoderSteps =
+  (kind: TaskKind) =>
+  (input: string): number =>
+    kind === 'generate' ? 1 : [...input].length;
 
 /** What step t of example `e` read: its characters, then for an encoder–decoder START and the output. */
 function labelsOf(m: ProbedModel, e: Example): string[] {
