@@ -7,7 +7,7 @@ import { matmulSpec as spec } from '../core/matmul';
 import type { ParamLayout, Segment } from '../core/params';
 import type { EmbeddingCall, EmbeddingKernel } from '../gpu/kernels/embedding';
 import type { MatmulCall } from '../gpu/kernels/matmul';
-import { type CallMakers, type LayerBuffers, inputGemmCall } from './layerCalls';
+import { type CallMakers, type LayerBuffers, inputGemmCall, layerSpan } from './layerCalls';
 
 export interface ForwardCalls {
   /** Per segment with steps in the range. */
@@ -44,7 +44,6 @@ export interface ForwardCallsArgs {
 /** The calls over steps [from, to) of the window (every row at [0, T)). */
 export function forwardCalls(a: ForwardCallsArgs, from = 0, to = a.T): ForwardCalls {
   const { B, E, H, G, bufs } = a;
-  const N = a.T * B;
   const spans = a.segments
     .map((sg, si) => ({ sg, si, start: Math.max(from, sg.start), end: Math.min(to, sg.end) }))
     .filter((s) => s.start < s.end);
@@ -60,15 +59,13 @@ export function forwardCalls(a: ForwardCallsArgs, from = 0, to = a.T): ForwardCa
     a.own(call.uniform);
     return call;
   });
+  const dims = { T: a.T, B, E, H, G, segments: a.segments.length };
   const inputGemm = a.layers.map(({ input, bufs: layerBufs }, l) =>
     a.wave && l > 0
       ? []
-      : spans.map(({ sg, si, start, end }) => {
-          const tag = a.segments.length > 1 ? `${l}s${si}` : `${l}`;
-          const span = { lt: sg.layers[l]!, N, r0: start * B, rows: (end - start) * B, G, H };
-          const io = { I: l === 0 ? E : H, input: input.buf, inOff: input.off, tag };
-          return inputGemmCall(a.makers, { ...span, ...io }, layerBufs);
-        }),
+      : spans.map(({ sg, si, start, end }) =>
+          inputGemmCall(a.makers, layerSpan(dims, sg.layers[l]!, input, l, si, start, end), layerBufs),
+        ),
   );
   const { top, O } = a;
   const head = a.makers.mm(

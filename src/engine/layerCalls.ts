@@ -29,6 +29,31 @@ export interface LayerSpan {
   tag: string;
 }
 
+/** Layer l's span over steps [start, end) of segment si (of `segments` stacks) in a window of T steps. */
+export function layerSpan(
+  d: { T: number; B: number; E: number; H: number; G: number; segments: number },
+  lt: LayerTensors,
+  input: { buf: GPUBuffer; off: number },
+  l: number,
+  si: number,
+  start: number,
+  end: number,
+): LayerSpan {
+  const { B, H } = d;
+  return {
+    lt,
+    N: d.T * B,
+    r0: start * B,
+    rows: (end - start) * B,
+    G: d.G,
+    H,
+    I: l === 0 ? d.E : H,
+    input: input.buf,
+    inOff: input.off,
+    tag: d.segments > 1 ? `${l}s${si}` : `${l}`,
+  };
+}
+
 export interface LayerBuffers {
   params: GPUBuffer;
   grads: GPUBuffer;

@@ -23,7 +23,7 @@ import { type SoftmaxXentCall, SoftmaxXentKernel } from '../gpu/kernels/softmaxX
 import { AttentionKernel } from '../gpu/kernels/attention';
 import { ConcatKernel } from '../gpu/kernels/concat';
 import { type AttentionPlan, buildAttentionPlan } from './attentionPlan';
-import { layerGradCalls } from './layerCalls';
+import { layerGradCalls, layerSpan } from './layerCalls';
 import { type ForwardCalls, type ForwardCallsArgs, forwardCalls, forwardRanges } from './forwardCalls';
 import { type ReversePlan, buildReversePlan } from './reversePlan';
 import { layerStrides, planSizes } from './memory';
@@ -281,6 +281,7 @@ export function buildPlan(
   const layers: CellLayer[][] = [];
   const handoff: (CellLayer | null)[][] = [];
   const layerInputs: ForwardCallsArgs['layers'] = [];
+  const dims = { T, B, E, H, G, segments: segments.length };
   const layerGrads: MatmulCall[][] = [];
   const layerSums: ColumnSumCall[][] = [];
   const dhNorms: SegmentNormCall[] = [];
@@ -297,20 +298,9 @@ export function buildPlan(
     const handoffs: (CellLayer | null)[] = [];
     for (const [si, sg] of segments.entries()) {
       const lt = sg.layers[l]!;
-      const tag = segments.length > 1 ? `${l}s${si}` : `${l}`;
       // Rows [r0, r0 + rows) of every (T·B, ·) matrix are this stack's steps.
-      const span = {
-        lt,
-        N,
-        r0: sg.start * B,
-        rows: (sg.end - sg.start) * B,
-        G,
-        H,
-        I: l === 0 ? E : H,
-        input: input.buf,
-        inOff: input.off,
-        tag,
-      };
+      const span = layerSpan(dims, lt, input, l, si, sg.start, sg.end);
+      const { tag } = span;
       // The backward step at t brings dgh_{t+1} back through W_hh of step t+1: on a stack's last step that
       // is the next stack's W_hh, so that step gets a call of its own (`handoff`).
       const next = segments[si + 1]?.layers[l];

@@ -155,9 +155,9 @@ describe('encoder–decoder TaskModel', () => {
     expect(g.loss).toBeCloseTo(c.loss, 4);
     // The probe example's states and gates over source, START and output, GPU against the reference.
     const first = gpu.valSet[0]!;
-    expect(g.states!.labels).toEqual([...first.input, 'START', ...first.target]);
+    expect(g.states!.lines[0]!.labels).toEqual([...first.input, 'START', ...first.target]);
     for (const [x, y] of [
-      [g.states!.forward, c.states!.forward],
+      [g.states!.lines[0]!.forward, c.states!.lines[0]!.forward],
       ...g.states!.gates.map((x, k) => [x, c.states!.gates[k]!]),
     ] as const)
       expect(Math.max(...x.map((v, i) => Math.abs(v - y[i]!)))).toBeLessThan(1e-4);

@@ -96,9 +96,7 @@ export class Seq2SeqCodec {
     targets: string[],
     sources?: string[],
   ) {
-    const whole = kind === 'generate';
-    this.sources =
-      sources ?? [...new Set(examples.flatMap((e) => (whole ? [e.input] : [...e.input])))].sort();
+    this.sources = sources ?? [...new Set(examples.flatMap((e) => this.sourceParts(e.input)))].sort();
     this.targets = targets;
     this.sourceIndex = new Map(this.sources.map((c, i) => [c, i]));
     this.targetIndex = new Map(targets.map((c, i) => [c, i]));
@@ -107,14 +105,18 @@ export class Seq2SeqCodec {
     this.T = this.S + this.D;
   }
 
+  /** What the encoder reads of an input, a step each: its characters, or a label whole. */
+  sourceParts(input: string): string[] {
+    return this.kind === 'generate' ? [input] : [...input];
+  }
+
   sourceLength(input: string): number {
-    return this.kind === 'generate' ? 1 : [...input].length;
+    return this.sourceParts(input).length;
   }
 
   /** Encoder tokens of an input; throws naming a token the model has never seen. */
   sourceTokens(input: string): number[] {
-    const parts = this.kind === 'generate' ? [input] : [...input];
-    return parts.map((c) => {
+    return this.sourceParts(input).map((c) => {
       const i = this.sourceIndex.get(c);
       if (i === undefined)
         throw new Error(

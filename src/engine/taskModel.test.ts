@@ -174,9 +174,9 @@ describe('bidirectional TaskModel', () => {
     // The probe's states of both directions, GPU against the reference.
     const close = (a: Float32Array, b: Float32Array) =>
       expect(Math.max(...a.map((x, i) => Math.abs(x - b[i]!)))).toBeLessThan(1e-4);
-    expect(g.states!.labels).toEqual([...gpu.valSet[0]!.input]);
-    close(g.states!.forward, c.states!.forward);
-    close(g.states!.reverse!, c.states!.reverse!);
+    expect(g.states!.lines[0]!.labels).toEqual([...gpu.valSet[0]!.input]);
+    close(g.states!.lines[0]!.forward, c.states!.lines[0]!.forward);
+    close(g.states!.lines[0]!.reverse!, c.states!.lines[0]!.reverse!);
     // GRU: r, z and n of the forward layer; r and z are sigmoids.
     expect(g.states!.gates).toHaveLength(3);
     g.states!.gates.forEach((x, k) => close(x, c.states!.gates[k]!));
@@ -187,8 +187,8 @@ describe('bidirectional TaskModel', () => {
     expect(g.states!.lines.map((l) => l.labels.join(''))).toEqual(gpu.valSet.slice(0, 8).map((e) => e.input));
     for (const k of [0, 3, 7]) {
       const alone = await probeStates(cpu, [cpu.valSet[k]!], cpu.trainer.snapshot());
-      close(g.states!.lines[k]!.forward, alone.forward);
-      close(g.states!.lines[k]!.reverse!, alone.reverse!);
+      close(g.states!.lines[k]!.forward, alone.lines[0]!.forward);
+      close(g.states!.lines[k]!.reverse!, alone.lines[0]!.reverse!);
     }
     gpu.dispose();
     cpu.dispose();

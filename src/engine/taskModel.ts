@@ -18,7 +18,7 @@ import { CpuTrainer } from './cpuTrainer';
 import { Engine } from './engine';
 import { chooseTiles } from './tuner';
 import type { GpuInference } from './inference';
-import { attend, encoderSteps, probeExamples, probeStates } from './taskProbe';
+import { attend, probeExamples, probeStates } from './taskProbe';
 import {
   type Decoded,
   Seq2SeqCodec,
@@ -481,7 +481,8 @@ export class TaskModel {
 
   /** The validation examples an evaluation probes from inside (the first, and a few like it). */
   private probed(): Example[] {
-    return probeExamples(this.valSet, this.train.batchSize, this.codec && encoderSteps(this.codec.kind));
+    const codec = this.codec;
+    return probeExamples(this.valSet, this.train.batchSize, codec && ((x) => codec.sourceLength(x)));
   }
 
   dispose(): void {

@@ -6,7 +6,7 @@
 // models, where each output step looked.
 import type { TokenBatch } from '../core/batches';
 import { type ModelConfig, type TrainConfig, actCount } from '../core/config';
-import type { Example, TaskKind } from '../core/tasks';
+import type { Example } from '../core/tasks';
 import type { CpuInference } from './cpuInference';
 import type { GpuInference } from './inference';
 import type { Seq2SeqCodec } from './seq2seqTask';
@@ -29,30 +29,23 @@ export const PROBE_LINES = 8;
 
 /**
  * The validation examples probed together, in one batch: the first, then up to PROBE_LINES − 1 more — for an
- * encoder–decoder (`encoderSteps`: the encoder steps an input takes) only those whose input takes as many
- * steps as the first's (a batch's inputs share the encoder's steps, and a shorter one would read padding
- * where training, bucketed by length, never showed it any).
+ * encoder–decoder (`sourceLength`: the encoder steps an input takes) only those as long as the first (a
+ * batch's inputs share the encoder's steps: Seq2SeqCodec.encode refuses a batch of several lengths).
  */
 export function probeExamples(
   valSet: readonly Example[],
   B: number,
-  encoderSteps: ((input: string) => number) | null,
+  sourceLength: ((input: string) => number) | null,
 ): Example[] {
-  const n = encoderSteps?.(valSet[0]!.input);
-  const alike = encoderSteps ? valSet.filter((e) => encoderSteps(e.input) === n) : valSet;
+  const n = sourceLength?.(valSet[0]!.input);
+  const alike = sourceLength ? valSet.filter((e) => sourceLength(e.input) === n) : valSet;
   return alike.slice(0, Math.min(PROBE_LINES, B));
 }
 
-/** The encoder steps of an input: a label is one token, a source a step per character. */
-export const encoderSteps =
-  (kind: TaskKind) =>
-  (input: string): number =>
-    kind === 'generate' ? 1 : [...input].length;
-
 /** What step t of example `e` read: its characters, then for an encoder–decoder START and the output. */
 function labelsOf(m: ProbedModel, e: Example): string[] {
-  const source = m.codec?.kind === 'generate' ? [e.input] : [...e.input];
-  return (m.codec ? [...source, 'START', ...e.target] : source).slice(0, m.T);
+  const labels = m.codec ? [...m.codec.sourceParts(e.input), 'START', ...e.target] : [...e.input];
+  return labels.slice(0, m.T);
 }
 
 export async function probeStates(
@@ -78,8 +71,7 @@ export async function probeStates(
       }
     return { labels, forward, ...(back ? { reverse: back } : {}) };
   });
-  const first = lines[0]!;
-  const steps = first.labels.length;
+  const steps = lines[0]!.labels.length;
   // The gates' activations (LSTM i, f, g, o; GRU r, z, n — its fourth, W_hn·h, is not a gate; RNN none).
   const A = actCount(m.model.cell);
   const gates = Array.from(
@@ -91,7 +83,7 @@ export async function probeStates(
       return out;
     },
   );
-  return { ...first, units, gates, lines };
+  return { units, gates, lines };
 }
 
 /**

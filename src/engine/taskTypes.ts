@@ -46,10 +46,10 @@ export interface ProbeLine {
   reverse?: Float32Array;
 }
 
-/** The first validation example seen from inside, and the few probed with it (the unit finder's data). */
-export interface ProbeStates extends ProbeLine {
+/** The first validation examples seen from inside (the Inside heatmaps show the first; the finder all). */
+export interface ProbeStates {
   units: number;
-  /** The forward top layer's gates, each (steps, units): LSTM i, f, g, o; GRU r, z, n; none for RNN. */
+  /** The first example's forward top-layer gates, each (steps, units): LSTM i, f, g, o; GRU r, z, n; none for RNN. */
   gates: Float32Array[];
   /** The examples probed together (engine/taskProbe.ts probeExamples), the first first. */
   lines: ProbeLine[];

@@ -2,8 +2,7 @@
 // and a finder that ranks units by correlation with simple features of the text and selects them.
 import { useMemo, useState } from 'react';
 import { colourFor } from './Heatmap';
-import { UnitFinder } from './UnitFinder';
-import { pearson } from '../../core/stats';
+import { UnitFinder, rankUnits } from './UnitFinder';
 
 /** Per-character features the finder correlates units with. */
 const FEATURES: { id: string; label: string; of: (chars: string[]) => number[] }[] = [
@@ -48,15 +47,8 @@ export function NeuronView({ h, T, H, chars, unit, onSelect }: Props) {
   const [feature, setFeature] = useState('space');
   const ranked = useMemo(() => {
     const f = FEATURES.find((x) => x.id === feature)!.of(chars);
-    return Array.from({ length: H }, (_, j) => ({
-      j,
-      r: pearson(
-        f,
-        Array.from({ length: T }, (_, t) => h[t * H + j]!),
-      ),
-    }))
-      .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))
-      .slice(0, 5);
+    const units = Array.from({ length: H }, (_, j) => ({ j }));
+    return rankUnits(f, units, ({ j }) => Array.from({ length: T }, (_, t) => h[t * H + j]!));
   }, [feature, chars, h, T, H]);
   return (
     <div className="neuron">

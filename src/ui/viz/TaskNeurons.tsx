@@ -3,11 +3,10 @@
 // depth, a latch at the first x, the characters still to write (core/taskFeatures.ts) — and colours those
 // examples by the chosen unit, one line each: the counter or the latch the model built, made visible.
 import { useMemo, useState } from 'react';
-import { pearson } from '../../core/stats';
 import type { UnitFeature } from '../../core/taskFeatures';
 import type { ProbeStates } from '../../state/runStore';
 import { colourFor } from './Heatmap';
-import { UnitFinder } from './UnitFinder';
+import { UnitFinder, rankUnits } from './UnitFinder';
 
 type Direction = 'forward' | 'reverse';
 
@@ -18,40 +17,35 @@ interface Props {
   onSelect: (unit: number) => void;
 }
 
-interface Ranked {
-  dir: Direction;
-  j: number;
-  r: number;
-}
-
 const shown = (label: string) => (label === 'START' ? '▸' : label === ' ' ? '␣' : label);
 
 export function TaskNeurons({ st, features, unit, onSelect }: Props) {
   const [featureId, setFeatureId] = useState(features[0]!.id);
   const [dir, setDir] = useState<Direction>('forward');
   const feature = features.find((f) => f.id === featureId) ?? features[0]!;
+  // A bidirectional model's lines carry the reverse layer's states too.
+  const bi = st.lines[0]!.reverse !== undefined;
   const ranked = useMemo(() => {
-    const target = st.lines.flatMap((l) => feature.of(l.labels));
-    const dirs: Direction[] = st.reverse ? ['forward', 'reverse'] : ['forward'];
-    const out: Ranked[] = [];
-    for (const d of dirs)
-      for (let j = 0; j < st.units; j++) {
-        const act = st.lines.flatMap((l) =>
-          Array.from({ length: l.labels.length }, (_, t) => l[d]![t * st.units + j]!),
-        );
-        out.push({ dir: d, j, r: pearson(target, act) });
-      }
-    return out.sort((a, b) => Math.abs(b.r) - Math.abs(a.r)).slice(0, 5);
-  }, [feature, st]);
+    const dirs: Direction[] = bi ? ['forward', 'reverse'] : ['forward'];
+    const units = dirs.flatMap((dir) => Array.from({ length: st.units }, (_, j) => ({ dir, j })));
+    return rankUnits(
+      st.lines.flatMap((l) => feature.of(l.labels)),
+      units,
+      ({ dir, j }) =>
+        st.lines.flatMap((l) =>
+          Array.from({ length: l.labels.length }, (_, t) => l[dir]![t * st.units + j]!),
+        ),
+    );
+  }, [feature, st, bi]);
   const j = Math.min(unit, st.units - 1);
-  const d: Direction = st.reverse ? dir : 'forward';
+  const d: Direction = bi ? dir : 'forward';
   return (
     <div className="neuron task-neurons" data-testid="task-neurons">
       <div>
         <p className="small muted">
           Unit {j}
-          {st.reverse ? ` of the ${d} layer` : ''} over {st.lines.length} validation examples, a line each:
-          blue negative, vermillion positive.
+          {bi ? ` of the ${d} layer` : ''} over {st.lines.length} validation examples, a line each: blue
+          negative, vermillion positive.
         </p>
         <div className="neuron-text" data-testid="task-neuron-lines">
           {st.lines.map((l, k) => (
@@ -76,7 +70,7 @@ export function TaskNeurons({ st, features, unit, onSelect }: Props) {
         onFeature={setFeatureId}
         found={ranked.map((u) => ({
           key: `${u.dir}${u.j}`,
-          label: `unit ${u.j}${st.reverse ? ` (${u.dir})` : ''}`,
+          label: `unit ${u.j}${bi ? ` (${u.dir})` : ''}`,
           r: u.r,
           current: u.j === j && u.dir === d,
           select: () => {

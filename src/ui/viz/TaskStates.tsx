@@ -24,7 +24,8 @@ export function TaskStates() {
   // The single view's choice (-1: the hidden state h; k ≥ 0: gate k), and the wide view's gate.
   const [view, setView] = useState(-1);
   const [gate, setGate] = useState(1);
-  if (!st || st.labels.length === 0 || !kind) return null;
+  const first = st?.lines[0];
+  if (!st || !first || first.labels.length === 0 || !kind) return null;
   const names = gateNames(cell).slice(0, st.gates?.length ?? 0);
   const selected = Math.min(unit, st.units - 1);
   const finder = (
@@ -34,12 +35,12 @@ export function TaskStates() {
     <Heatmap
       testId={testId}
       values={values}
-      T={st.labels.length}
+      T={first.labels.length}
       units={st.units}
       stride={st.units}
       offset={0}
       diverging={diverging}
-      chars={st.labels.map((c) => (c === 'START' ? '▸' : c))}
+      chars={first.labels.map((c) => (c === 'START' ? '▸' : c))}
       selected={selected}
       onSelect={setUnit}
     />
@@ -77,7 +78,7 @@ export function TaskStates() {
         <div className="task-states-pair">
           <div>
             <p className="small muted">hidden state h: blue negative, vermillion positive</p>
-            {map('task-states-forward', st.forward)}
+            {map('task-states-forward', first.forward)}
           </div>
           <div>
             <p className="small muted">
@@ -98,19 +99,19 @@ export function TaskStates() {
     <figure className="chart task-states" data-testid="task-states">
       {caption(
         names.length > 0 ? select(shown, setView, true) : <b>hidden state h</b>,
-        `first validation example, ${st.units} units${st.reverse && !chosen ? ': forward layer, then reverse layer' : ''}`,
+        `first validation example, ${st.units} units${first.reverse && !chosen ? ': forward layer, then reverse layer' : ''}`,
       )}
       <p className="small muted">
         {chosen
-          ? `Gate ${chosen} of the top layer${st.reverse ? ' (forward direction)' : ''}: ${diverging ? 'blue negative, vermillion positive' : 'darker is more open'}.`
+          ? `Gate ${chosen} of the top layer${first.reverse ? ' (forward direction)' : ''}: ${diverging ? 'blue negative, vermillion positive' : 'darker is more open'}.`
           : 'Blue negative, vermillion positive; a row is a unit, a column a step.'}
       </p>
-      {st.reverse && !chosen && <p className="small muted">forward (read left to right)</p>}
-      {chosen ? map('task-gates', st.gates[shown]!, diverging) : map('task-states-forward', st.forward)}
-      {st.reverse && !chosen && (
+      {first.reverse && !chosen && <p className="small muted">forward (read left to right)</p>}
+      {chosen ? map('task-gates', st.gates[shown]!, diverging) : map('task-states-forward', first.forward)}
+      {first.reverse && !chosen && (
         <>
           <p className="small muted">reverse (read right to left)</p>
-          {map('task-states-reverse', st.reverse)}
+          {map('task-states-reverse', first.reverse)}
         </>
       )}
       {finder}

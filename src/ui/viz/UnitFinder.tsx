@@ -1,5 +1,19 @@
 // The finder beside a unit view (NeuronView for the LM's probe text, TaskNeurons for a task's examples): a
 // feature to look for, the five units whose activation correlates best with it, and a click to show one.
+import { pearson } from '../../core/stats';
+
+/** The `n` candidates whose series correlate best with `target` (by |r|, strongest first). */
+export function rankUnits<C>(
+  target: readonly number[],
+  candidates: readonly C[],
+  series: (c: C) => number[],
+  n = 5,
+): (C & { r: number })[] {
+  return candidates
+    .map((c) => ({ ...c, r: pearson(target, series(c)) }))
+    .sort((a, b) => Math.abs(b.r) - Math.abs(a.r))
+    .slice(0, n);
+}
 
 export interface FoundUnit {
   key: string;
